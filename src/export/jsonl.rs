@@ -1,0 +1,104 @@
+//! `documents.jsonl` and `mentions.jsonl` rows (fields as in the contract, in a fixed order).
+
+use serde::Serialize;
+
+use crate::{Document, Extraction, Pipeline};
+
+/// A row of `documents.jsonl`.
+#[derive(Serialize)]
+pub struct DocumentRow<'a> {
+    /// Document id.
+    pub doc: &'a str,
+    /// `ok` or `error`.
+    pub status: &'static str,
+    /// Why the document failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Code points in the text (0 for a failed document).
+    pub chars: usize,
+    /// Mentions found.
+    pub mentions: usize,
+    /// Relations found.
+    pub relations: usize,
+    /// Publication date, when the input gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<&'a str>,
+    /// Language, when the input gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'a str>,
+    /// The file (and JSONL line) it was read from.
+    pub source: &'a str,
+}
+
+/// A row of `mentions.jsonl`.
+#[derive(Serialize)]
+pub struct MentionRow<'a> {
+    /// Document id.
+    pub doc: &'a str,
+    /// Code-point offsets, end exclusive.
+    pub start: usize,
+    /// End code-point offset.
+    pub end: usize,
+    /// UTF-8 byte offsets, end exclusive.
+    pub byte_start: usize,
+    /// End byte offset.
+    pub byte_end: usize,
+    /// The original slice.
+    pub text: &'a str,
+    /// Node id of the entity.
+    pub entity: &'a str,
+    /// Entity type.
+    #[serde(rename = "type")]
+    pub entity_type: &'static str,
+    /// `gazetteer`, `pattern` or `coref`.
+    pub via: &'static str,
+    /// Inside a longer mention.
+    pub nested: bool,
+    /// Sentence index.
+    pub sentence: usize,
+    /// Every entity an ambiguous alias names (absent when it names one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<&'a str>,
+}
+
+/// Appends one JSON line per mention of `extraction` to `out`.
+pub fn write_mentions(
+    pipeline: &Pipeline,
+    doc: &Document,
+    extraction: &Extraction,
+    out: &mut Vec<u8>,
+) {
+    for m in &extraction.mentions {
+        let entity = pipeline.entity(m);
+        let candidates = extraction.candidates(m);
+        let row = MentionRow {
+            doc: &doc.id,
+            start: m.start,
+            end: m.end,
+            byte_start: m.byte_start,
+            byte_end: m.byte_end,
+            text: m.text(doc),
+            entity: &entity.id,
+            entity_type: entity.entity_type.as_str(),
+            via: m.via.as_str(),
+            nested: m.nested,
+            sentence: m.sentence,
+            candidates: if candidates.len() > 1 {
+                candidates
+                    .iter()
+                    .map(|&c| pipeline.gazetteer().entity(c).id.as_str())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        };
+        write_line(&row, out);
+    }
+}
+
+/// Appends `row` as one JSON line.
+pub fn write_line(row: &impl Serialize, out: &mut Vec<u8>) {
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    serde_json::to_writer(&mut *out, row).expect("in-memory JSON serialization");
+    out.push(b'\n');
+}

@@ -1,0 +1,110 @@
+//! The set of data files (gazetteers, morphology tables, rules) the pipeline is built from.
+
+use std::path::{Path, PathBuf};
+
+use super::GazetteerError;
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The text files of a gazetteer folder, keyed by their path relative to the folder (with
+/// `/` separators), in sorted order.
+///
+/// [`DataFiles::embedded`] gives the defaults compiled into the binary from the repository's
+/// `gazetteers/` folder; [`DataFiles::from_dir`] reads a folder of the same layout.
+#[derive(Clone, Debug, Default)]
+pub struct DataFiles {
+    files: Vec<(String, String)>,
+}
+
+impl DataFiles {
+    /// The gazetteers and rules built into the binary.
+    pub fn embedded() -> DataFiles {
+        DataFiles {
+            files: EMBEDDED
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string()))
+                .collect(),
+        }
+    }
+
+    /// Reads every `.tsv`, `.toml`, `.jsonl` and `.txt` file under `dir`.
+    ///
+    /// Fails when the folder cannot be read or a file is not valid UTF-8, naming the file.
+    pub fn from_dir(dir: &Path) -> Result<DataFiles, GazetteerError> {
+        let mut paths = Vec::new();
+        walk(dir, &mut paths)?;
+        paths.sort();
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| GazetteerError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                ),
+            })?;
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.push((rel, text));
+        }
+        Ok(DataFiles { files })
+    }
+
+    /// Adds or replaces one file (used by tests and for files given on the command line).
+    pub fn insert(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        let name = name.into();
+        let text = text.into();
+        match self.files.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+            Ok(i) => self.files[i].1 = text,
+            Err(i) => self.files.insert(i, (name, text)),
+        }
+    }
+
+    /// The text of the file at `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| self.files[i].1.as_str())
+    }
+
+    /// The files whose relative path starts with `folder` and ends with `extension`, in
+    /// sorted order.
+    pub fn matching<'a>(
+        &'a self,
+        folder: &'a str,
+        extension: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.files
+            .iter()
+            .filter(move |(n, _)| n.starts_with(folder) && n.ends_with(extension))
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), GazetteerError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| GazetteerError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| GazetteerError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("tsv" | "toml" | "jsonl" | "txt")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,433 @@
+//! Gazetteers: the entities newsgraph knows, their names in every language, and the Persian
+//! morphology tables matching needs.
+//!
+//! Everything here is loaded from plain files (see `gazetteers/README.md` in the repository):
+//! `entities/*.tsv`, `affixes.tsv` and `suffixes.tsv`. [`Gazetteer::embedded`] loads the
+//! defaults compiled into the binary; [`Gazetteer::from_files`] loads any [`DataFiles`].
+//! Every invalid row is reported as a [`RowError`] naming its file, line and reason; loading
+//! reports all of them at once, so a reviewer fixes a file in one pass.
+
+mod entities;
+mod files;
+mod iso3166;
+pub mod lint;
+mod morphology;
+mod spacy;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+pub use files::DataFiles;
+pub use iso3166::is_alpha2;
+pub use morphology::{Affix, AffixPosition, Morphology, SuffixRule, VowelCondition};
+
+/// The entity types of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityType {
+    /// A person (a head of state, a minister, ...).
+    Person,
+    /// A political party.
+    Party,
+    /// A state with an ISO 3166-1 alpha-2 code.
+    Country,
+    /// A world region (Latin America, the Middle East, ...).
+    Region,
+    /// An international organization, forum, ministry or other body.
+    Organization,
+    /// A named initiative (Belt and Road, ...).
+    Initiative,
+    /// A named event (a party congress, a summit, ...).
+    Event,
+    /// A named principle or policy (the One-China principle, ...).
+    Principle,
+    /// A named document (a treaty, a joint statement, ...).
+    Document,
+}
+
+impl EntityType {
+    /// All types, in contract order.
+    pub const ALL: [EntityType; 9] = [
+        EntityType::Person,
+        EntityType::Party,
+        EntityType::Country,
+        EntityType::Region,
+        EntityType::Organization,
+        EntityType::Initiative,
+        EntityType::Event,
+        EntityType::Principle,
+        EntityType::Document,
+    ];
+
+    /// The contract name, e.g. `PERSON`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "PERSON",
+            EntityType::Party => "PARTY",
+            EntityType::Country => "COUNTRY",
+            EntityType::Region => "REGION",
+            EntityType::Organization => "ORGANIZATION",
+            EntityType::Initiative => "INITIATIVE",
+            EntityType::Event => "EVENT",
+            EntityType::Principle => "PRINCIPLE",
+            EntityType::Document => "DOCUMENT",
+        }
+    }
+
+    /// The prefix of node ids of this type, e.g. `person` in `person:xi-jinping`.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            EntityType::Person => "person",
+            EntityType::Party => "party",
+            EntityType::Country => "country",
+            EntityType::Region => "region",
+            EntityType::Organization => "organization",
+            EntityType::Initiative => "initiative",
+            EntityType::Event => "event",
+            EntityType::Principle => "principle",
+            EntityType::Document => "document",
+        }
+    }
+
+    /// Parses a contract name (`PERSON`, ...), case-sensitively.
+    pub fn parse(name: &str) -> Option<EntityType> {
+        EntityType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The position of an entity in its [`Gazetteer`]; valid only for that gazetteer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityIndex(pub(crate) u32);
+
+impl EntityIndex {
+    /// The index as a `usize`.
+    pub fn as_usize(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How an alias may be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AliasKind {
+    /// `name_en` or `name_fa`.
+    Name,
+    /// An entry of the `aliases` column.
+    Alias,
+    /// An entry of the `short` column: recognised only after a full name of the same entity
+    /// occurred earlier in the same document.
+    Short,
+}
+
+/// Where an alias came from; it becomes the `via` of the mentions it produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// A gazetteer TSV file.
+    Gazetteer,
+    /// A spaCy phrase-pattern file given with `--patterns`.
+    Pattern,
+}
+
+/// One name of an entity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alias {
+    /// The alias as written in the file.
+    pub text: String,
+    /// How it may be used.
+    pub kind: AliasKind,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The file it was written in.
+    pub file: String,
+    /// The 1-based line it was written on.
+    pub line: usize,
+}
+
+/// An office held by a person: `Role@entity-id[from..to]` in the `offices` column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Office {
+    /// The English title, e.g. `President`.
+    pub role: String,
+    /// The id of the country, party or organization of the office.
+    pub of: String,
+    /// First year in office, when known.
+    pub from: Option<i32>,
+    /// Last year in office; `None` while in office or when unknown.
+    pub to: Option<i32>,
+}
+
+impl Office {
+    /// Whether the office was held at some time in `year` (open ends count as held).
+    pub fn held_in(&self, year: i32) -> bool {
+        self.from.is_none_or(|f| f <= year) && self.to.is_none_or(|t| year <= t)
+    }
+}
+
+/// One entity of the gazetteer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entity {
+    /// Stable node id: `country:CN`, `person:xi-jinping`, ...
+    pub id: String,
+    /// The entity type (agrees with the id prefix).
+    pub entity_type: EntityType,
+    /// The canonical English name (may be empty for a Persian-only spaCy pattern).
+    pub name_en: String,
+    /// The canonical Persian name (may be empty for an English-only spaCy pattern).
+    pub name_fa: String,
+    /// Every name, including `name_en` and `name_fa` (kind [`AliasKind::Name`]).
+    pub aliases: Vec<Alias>,
+    /// ISO 3166-1 alpha-2 code of the entity's country.
+    pub country: Option<String>,
+    /// Ids of the entities this one is part of.
+    pub part_of: Vec<String>,
+    /// Offices held (for people).
+    pub offices: Vec<Office>,
+    /// The Wikidata QID, when known.
+    pub wikidata: Option<String>,
+    /// The file the entity was defined in.
+    pub file: String,
+    /// The 1-based line it was defined on.
+    pub line: usize,
+}
+
+impl Entity {
+    /// A display label: the Persian name, or the English one when there is none.
+    pub fn label(&self) -> &str {
+        if self.name_fa.is_empty() {
+            &self.name_en
+        } else {
+            &self.name_fa
+        }
+    }
+}
+
+/// One invalid row or cell of a data file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The file, relative to the gazetteer folder.
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong, for a human.
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+/// Why gazetteer data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    /// One or more rows are invalid; every one is listed, one per line, as `file:line: reason`.
+    #[error("{}", join_lines(.0))]
+    Invalid(Vec<RowError>),
+    /// A file or folder could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+fn join_lines(errors: &[RowError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The loaded, validated set of entities and morphology tables.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, EntityIndex>,
+    morphology: Morphology,
+}
+
+impl Gazetteer {
+    /// The gazetteers built into the binary.
+    pub fn embedded() -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::from_files(&DataFiles::embedded())
+    }
+
+    /// Loads `entities/*.tsv`, `affixes.tsv` and `suffixes.tsv` from `files`. Fails with every
+    /// invalid row when any row is invalid.
+    pub fn from_files(files: &DataFiles) -> Result<Gazetteer, GazetteerError> {
+        let mut builder = GazetteerBuilder::new();
+        builder.add_files(files);
+        builder.build()
+    }
+
+    /// The entities, in load order (files sorted by name, rows in file order).
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entity at `index`.
+    ///
+    /// # Panics
+    ///
+    /// When `index` comes from another gazetteer and is out of range.
+    pub fn entity(&self, index: EntityIndex) -> &Entity {
+        &self.entities[index.as_usize()]
+    }
+
+    /// The index of the entity with node id `id`.
+    pub fn index_of(&self, id: &str) -> Option<EntityIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The entity with node id `id`.
+    pub fn get(&self, id: &str) -> Option<&Entity> {
+        self.index_of(id).map(|i| self.entity(i))
+    }
+
+    /// The Persian morphology tables used by matching.
+    pub fn morphology(&self) -> &Morphology {
+        &self.morphology
+    }
+
+    /// The number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+/// Builds a [`Gazetteer`] from files, collecting every row error.
+#[derive(Debug, Default)]
+pub struct GazetteerBuilder {
+    gazetteer: Gazetteer,
+    errors: Vec<RowError>,
+}
+
+impl GazetteerBuilder {
+    /// An empty builder.
+    pub fn new() -> GazetteerBuilder {
+        GazetteerBuilder::default()
+    }
+
+    /// Adds the entity files and morphology tables of `files`.
+    pub fn add_files(&mut self, files: &DataFiles) -> &mut Self {
+        for (name, text) in files.matching("entities/", ".tsv") {
+            self.add_entities_tsv(name, text);
+        }
+        if let Some(text) = files.get("affixes.tsv") {
+            let affixes = morphology::parse_affixes("affixes.tsv", text, &mut self.errors);
+            self.gazetteer.morphology.affixes = affixes;
+        }
+        if let Some(text) = files.get("suffixes.tsv") {
+            let suffixes = morphology::parse_suffixes("suffixes.tsv", text, &mut self.errors);
+            self.gazetteer.morphology.suffixes = suffixes;
+        }
+        self
+    }
+
+    /// Adds the entities of one TSV file (`file` is the name used in error messages).
+    pub fn add_entities_tsv(&mut self, file: &str, text: &str) -> &mut Self {
+        for entity in entities::parse(file, text, &mut self.errors) {
+            self.insert(entity);
+        }
+        self
+    }
+
+    /// Adds the patterns of a spaCy EntityRuler/SpanRuler JSONL file. A pattern whose `id`
+    /// is an existing node id becomes an alias of that entity; other patterns become entities
+    /// of their own (all patterns with the same `id` form one entity).
+    pub fn add_spacy_patterns(&mut self, file: &str, text: &str) -> &mut Self {
+        let patterns = spacy::parse(file, text, &mut self.errors);
+        for pattern in patterns {
+            match self.gazetteer.by_id.get(&pattern.entity.id) {
+                Some(&index) => {
+                    let entity = &mut self.gazetteer.entities[index.as_usize()];
+                    if entity.entity_type != pattern.entity.entity_type {
+                        self.errors.push(RowError {
+                            file: file.to_string(),
+                            line: pattern.entity.line,
+                            reason: format!(
+                                "pattern label {} disagrees with the type {} of {}",
+                                pattern.entity.entity_type, entity.entity_type, entity.id
+                            ),
+                        });
+                        continue;
+                    }
+                    entity.aliases.extend(pattern.entity.aliases);
+                }
+                None => self.insert(pattern.entity),
+            }
+        }
+        self
+    }
+
+    fn insert(&mut self, entity: Entity) {
+        if let Some(&previous) = self.gazetteer.by_id.get(&entity.id) {
+            let previous = &self.gazetteer.entities[previous.as_usize()];
+            self.errors.push(RowError {
+                file: entity.file.clone(),
+                line: entity.line,
+                reason: format!(
+                    "duplicate id {} (first defined at {}:{})",
+                    entity.id, previous.file, previous.line
+                ),
+            });
+            return;
+        }
+        let index = EntityIndex(self.gazetteer.entities.len() as u32);
+        self.gazetteer.by_id.insert(entity.id.clone(), index);
+        self.gazetteer.entities.push(entity);
+    }
+
+    /// Checks references between rows (`part_of`, `offices`), then returns the gazetteer, or
+    /// every error found.
+    pub fn build(self) -> Result<Gazetteer, GazetteerError> {
+        let (gazetteer, errors) = self.build_lenient();
+        if errors.is_empty() {
+            Ok(gazetteer)
+        } else {
+            Err(GazetteerError::Invalid(errors))
+        }
+    }
+
+    /// Like [`GazetteerBuilder::build`], but returns the gazetteer of all valid rows together
+    /// with the errors (for lint, which reports instead of failing).
+    pub fn build_lenient(mut self) -> (Gazetteer, Vec<RowError>) {
+        let g = &self.gazetteer;
+        for entity in &g.entities {
+            let references = entity
+                .part_of
+                .iter()
+                .map(|id| ("part_of", id))
+                .chain(entity.offices.iter().map(|o| ("offices", &o.of)));
+            for (column, id) in references {
+                if !g.by_id.contains_key(id) {
+                    self.errors.push(RowError {
+                        file: entity.file.clone(),
+                        line: entity.line,
+                        reason: format!("{column}: unknown entity id {id}"),
+                    });
+                }
+            }
+        }
+        self.errors
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        (self.gazetteer, self.errors)
+    }
+}
+
+#[cfg(test)]
+mod tests;

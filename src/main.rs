@@ -1,0 +1,187 @@
+//! The `newsgraph` command line: a thin layer over the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use newsgraph::gazetteer::{lint, DataFiles};
+use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
+use newsgraph::{corpus, Pipeline};
+
+/// Finds people, parties, countries, organizations and initiatives in news text (Persian and
+/// English) with gazetteers, and writes every mention with exact offsets.
+#[derive(Parser)]
+#[command(name = "newsgraph", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract mentions from documents and write them to an output folder.
+    Extract(ExtractArgs),
+    /// Check and inspect gazetteers.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+#[derive(Args)]
+struct GazetteerSource {
+    /// A gazetteer folder to use instead of the built-in one (same layout as `gazetteers/`).
+    #[arg(long, value_name = "DIR")]
+    gazetteers: Option<PathBuf>,
+}
+
+impl GazetteerSource {
+    fn files(&self) -> Result<DataFiles> {
+        match &self.gazetteers {
+            Some(dir) => Ok(DataFiles::from_dir(dir)?),
+            None => Ok(DataFiles::embedded()),
+        }
+    }
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// `.txt` files (one document each, id = file stem), `.jsonl` files (one
+    /// `{"id","text","published","lang"}` object a line), folders (every .txt and .jsonl
+    /// under them, sorted), or `-` for JSONL on standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// The output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    source: GazetteerSource,
+    /// spaCy EntityRuler/SpanRuler phrase patterns to add (JSONL); may be repeated.
+    #[arg(long, value_name = "JSONL")]
+    patterns: Vec<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress or summary on standard error (failures are still reported).
+    #[arg(long)]
+    quiet: bool,
+    /// Documents larger than this many bytes fail instead of being read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
+    max_document_bytes: usize,
+}
+
+#[derive(Subcommand)]
+enum GazetteerCommand {
+    /// Report invalid rows, duplicate ids and aliases shared by different entities.
+    Lint(GazetteerSource),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract(args),
+        Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("newsgraph: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_pipeline(source: &GazetteerSource, patterns: &[PathBuf]) -> Result<Pipeline> {
+    let files = source.files()?;
+    let patterns = patterns
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read patterns {}", path.display()))?;
+            Ok((path.display().to_string(), text))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Pipeline::from_files(&files, &patterns)?)
+}
+
+fn extract(args: ExtractArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let pipeline = load_pipeline(&args.source, &args.patterns)?;
+    let sources = input::expand(&args.inputs)?;
+    let known_total = sources
+        .iter()
+        .all(|s| matches!(s, Source::Text(_)))
+        .then_some(sources.len());
+    let progress = progress_bar(args.quiet, known_total);
+    let reader = input::Reader::new(sources, args.max_document_bytes);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let summary = pool.install(|| {
+        corpus::extract_to_dir(&pipeline, reader, &args.out, |done| {
+            progress.set_position(done as u64)
+        })
+    })?;
+    progress.finish_and_clear();
+    for (id, reason) in &summary.failures {
+        eprintln!("newsgraph: document {id} failed: {reason}");
+    }
+    if !args.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{} documents ({} failed), {} mentions, {:.1} MB in {:.2} s; output in {}",
+            summary.documents,
+            summary.failures.len(),
+            summary.mentions,
+            summary.bytes as f64 / 1e6,
+            seconds,
+            display(&args.out)
+        );
+    }
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A bar on a terminal for runs of more than a few documents; hidden otherwise.
+fn progress_bar(quiet: bool, total: Option<usize>) -> ProgressBar {
+    const FEW: usize = 8;
+    if quiet || total.is_some_and(|t| t <= FEW) {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(total) => ProgressBar::new(total as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {pos} documents {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
+    let files = source.files()?;
+    let findings = lint::lint(&files);
+    for finding in &findings {
+        println!("{finding}");
+    }
+    eprintln!("{} findings", findings.len());
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,232 @@
+//! Sentence segmentation for Persian and English news text.
+//!
+//! A sentence ends at a line break and after `.`, `?`, `؟`, `!`, `…` or `۔` (with any closing
+//! quotes or brackets that follow), except where the mark does not end a sentence:
+//!
+//! - a decimal point or a dot inside a token (`3.5`, `U.S`, `ج.ا.ا`, `www.example.org`);
+//! - the dot of an abbreviation: a single letter (`W.`, `م.`) or a known English title or
+//!   short form (`Mr.`, `Dr.`, `Gen.`, `Nov.`, ...);
+//! - any mark inside a quotation «...» or "..." on the same line, so quoted titles stay whole.
+//!
+//! Dates and times (`2022/11/25`, `15:52:04`) contain no sentence marks and need no rule.
+
+use std::ops::Range;
+
+/// English abbreviations whose dot does not end a sentence (compared case-insensitively).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "cmdr",
+    "adm", "sen", "rep", "gov", "pres", "rev", "hon", "amb", "inc", "ltd", "co", "corp", "vs",
+    "etc", "no", "vol", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "mt", "ft", "dept", "univ", "est",
+];
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '?' | '؟' | '!' | '…' | '۔')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '»' | '”' | '"' | '\'' | '’' | ')' | ']' | '}')
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Splits `text` into sentences and returns their byte ranges, in order, without leading or
+/// trailing white space. Ranges lie on character boundaries and do not overlap; text that is
+/// only white space belongs to no sentence.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut guillemets = 0u32;
+    let mut in_double_quote = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_line_break(c) {
+            push_trimmed(text, start..i, &mut out);
+            start = i + c.len_utf8();
+            guillemets = 0;
+            in_double_quote = false;
+            continue;
+        }
+        match c {
+            '«' => guillemets += 1,
+            '»' => guillemets = guillemets.saturating_sub(1),
+            '"' | '“' | '”' => in_double_quote = c == '“' || (c == '"' && !in_double_quote),
+            _ => {}
+        }
+        if !is_terminator(c) || guillemets > 0 || in_double_quote {
+            continue;
+        }
+        if c == '.' && !period_ends_sentence(text, i) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if is_terminator(d) || (is_closing(d) && d != '"') {
+                end = j + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        push_trimmed(text, start..end, &mut out);
+        start = end;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let trimmed_start = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        let s = range.start + trimmed_start;
+        out.push(s..s + trimmed.len());
+    }
+}
+
+/// Decides whether the `.` at byte `at` ends a sentence.
+fn period_ends_sentence(text: &str, at: usize) -> bool {
+    let next = text[at + 1..].chars().next();
+    if next.is_some_and(|n| n.is_alphanumeric()) {
+        // A dot inside a token: 3.5, U.S, ج.ا.ا, example.org.
+        return false;
+    }
+    let word: String = text[..at]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let letters = word.chars().count();
+    if letters == 1 {
+        return false;
+    }
+    let word: String = word.chars().rev().flat_map(char::to_lowercase).collect();
+    !ABBREVIATIONS.contains(&word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (name, text, expected sentences)
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "persian period",
+            "شی جین پینگ گفت. کوبا پاسخ داد.",
+            &["شی جین پینگ گفت.", "کوبا پاسخ داد."],
+        ),
+        (
+            "persian question mark",
+            "آیا دیدار کرد؟ بله.",
+            &["آیا دیدار کرد؟", "بله."],
+        ),
+        ("exclamation", "Great! Then go.", &["Great!", "Then go."]),
+        (
+            "line break",
+            "عنوان خبر\nمتن خبر",
+            &["عنوان خبر", "متن خبر"],
+        ),
+        ("blank lines", "الف\n\n\nب", &["الف", "ب"]),
+        ("crlf", "a\r\nb", &["a", "b"]),
+        (
+            "date and time",
+            "2022/11/25 15:52:04 دیدار شد.",
+            &["2022/11/25 15:52:04 دیدار شد."],
+        ),
+        (
+            "decimal number",
+            "رشد ۳.۵ درصد بود. سپس",
+            &["رشد ۳.۵ درصد بود.", "سپس"],
+        ),
+        (
+            "latin decimal",
+            "Growth was 3.5 percent. Then",
+            &["Growth was 3.5 percent.", "Then"],
+        ),
+        (
+            "us abbreviation",
+            "The U.S. envoy met him.",
+            &["The U.S. envoy met him."],
+        ),
+        (
+            "title abbreviation",
+            "Dr. Smith met Mr. Li. They spoke.",
+            &["Dr. Smith met Mr. Li.", "They spoke."],
+        ),
+        (
+            "initial",
+            "George W. Bush visited Iran.",
+            &["George W. Bush visited Iran."],
+        ),
+        (
+            "persian abbreviation",
+            "در سال ۵۰۰ ق.م. شهر ساخته شد.",
+            &["در سال ۵۰۰ ق.م. شهر ساخته شد."],
+        ),
+        (
+            "quoted title with period",
+            "دو طرف «بیانیه. مشترک» را منتشر کردند. سپس",
+            &["دو طرف «بیانیه. مشترک» را منتشر کردند.", "سپس"],
+        ),
+        (
+            "quoted title with question",
+            "کتاب «چرا؟» منتشر شد.",
+            &["کتاب «چرا؟» منتشر شد."],
+        ),
+        (
+            "straight quotes",
+            "He said \"Stop. Now\" and left.",
+            &["He said \"Stop. Now\" and left."],
+        ),
+        (
+            "closing quote stays",
+            "او گفت «بله.» سپس رفت.",
+            &["او گفت «بله.» سپس رفت."],
+        ),
+        (
+            "closing paren stays",
+            "(See above.) Next.",
+            &["(See above.)", "Next."],
+        ),
+        (
+            "ellipsis run",
+            "Wait... what?! Yes.",
+            &["Wait...", "what?!", "Yes."],
+        ),
+        (
+            "unclosed quote ends at line",
+            "«بی پایان. هنوز\nبعدی. آخر",
+            &["«بی پایان. هنوز", "بعدی.", "آخر"],
+        ),
+        ("only spaces", "   \n  ", &[]),
+        ("no terminator", "بدون نقطه", &["بدون نقطه"]),
+    ];
+
+    #[test]
+    fn segmentation_table() {
+        for (name, text, expected) in CASES {
+            let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(&got, expected, "case {name:?}");
+        }
+    }
+
+    #[test]
+    fn seed_article_header_lines_are_sentences() {
+        let text = "دیدار و گفتگوی رؤسای جمهور چین و کوبا\n2022/11/25 15:52:04\n\nپیش از ظهر جمعه";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "دیدار و گفتگوی رؤسای جمهور چین و کوبا",
+                "2022/11/25 15:52:04",
+                "پیش از ظهر جمعه"
+            ]
+        );
+    }
+}
