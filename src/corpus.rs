@@ -9,13 +9,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::export::jsonl::{write_line, write_mentions, DocumentRow};
+use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
 use crate::export::{ExportError, OutputSet};
 use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 2] = ["documents.jsonl", "mentions.jsonl"];
+pub const OUTPUT_FILES: [&str; 3] = ["documents.jsonl", "mentions.jsonl", "relations.jsonl"];
 
 /// How many documents, or how many bytes of text, make one batch.
 const BATCH_DOCUMENTS: usize = 256;
@@ -37,6 +37,7 @@ pub struct Summary {
 struct DocumentOutput {
     documents_line: Vec<u8>,
     mentions_lines: Vec<u8>,
+    relations_lines: Vec<u8>,
     mentions: usize,
     failure: Option<(String, String)>,
     bytes: usize,
@@ -45,17 +46,19 @@ struct DocumentOutput {
 fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> DocumentOutput {
     let mut documents_line = Vec::new();
     let mut mentions_lines = Vec::new();
+    let mut relations_lines = Vec::new();
     match &loaded.result {
         Ok(doc) => {
             let extraction = pipeline.extract_with(doc, scratch);
             write_mentions(pipeline, doc, &extraction, &mut mentions_lines);
+            write_relations(pipeline, doc, &extraction, &mut relations_lines);
             let row = DocumentRow {
                 doc: &doc.id,
                 status: "ok",
                 error: None,
                 chars: extraction.chars,
                 mentions: extraction.mentions.len(),
-                relations: 0,
+                relations: extraction.relations.len(),
                 published: doc.published.as_deref(),
                 lang: doc.lang.as_deref(),
                 source: &loaded.origin,
@@ -64,6 +67,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
             DocumentOutput {
                 documents_line,
                 mentions_lines,
+                relations_lines,
                 mentions: extraction.mentions.len(),
                 failure: None,
                 bytes: doc.text.len(),
@@ -85,6 +89,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
             DocumentOutput {
                 documents_line,
                 mentions_lines,
+                relations_lines,
                 mentions: 0,
                 failure: Some((loaded.id.clone(), format!("{}: {error}", loaded.origin))),
                 bytes: 0,
@@ -128,6 +133,7 @@ pub fn extract_to_dir(
         for out in outputs {
             output.write("documents.jsonl", &out.documents_line)?;
             output.write("mentions.jsonl", &out.mentions_lines)?;
+            output.write("relations.jsonl", &out.relations_lines)?;
             summary.documents += 1;
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;

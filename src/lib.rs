@@ -61,8 +61,10 @@ assert!(pipeline.extract(&doc).mentions.is_empty());
 pub mod corpus;
 pub mod export;
 pub mod gazetteer;
+pub mod graph;
 pub mod input;
 pub mod matcher;
+pub mod rules;
 pub mod text;
 
 #[cfg(test)]
@@ -72,6 +74,7 @@ use std::ops::Range;
 
 use gazetteer::{DataFiles, Entity, EntityIndex, Gazetteer, GazetteerBuilder, GazetteerError};
 use matcher::{MatchScratch, Matcher, MatcherError, SkeletonMention, Via};
+use rules::RuleSet;
 use text::Normalized;
 
 /// Why a pipeline could not be built.
@@ -83,6 +86,9 @@ pub enum Error {
     /// The alias automaton could not be built.
     #[error(transparent)]
     Matcher(#[from] MatcherError),
+    /// The rule files are invalid.
+    #[error(transparent)]
+    Rules(#[from] rules::RuleError),
 }
 
 /// One input document.
@@ -133,7 +139,7 @@ pub struct Mention {
     pub nested: bool,
     /// The 0-based index of the sentence it stands in.
     pub sentence: usize,
-    candidates: Range<u32>,
+    pub(crate) candidates: Range<u32>,
 }
 
 impl Mention {
@@ -150,16 +156,20 @@ pub struct Extraction {
     pub sentences: Vec<Range<usize>>,
     /// Mentions sorted by start, a longer mention before those nested in it.
     pub mentions: Vec<Mention>,
+    /// Relations found by the rules, in sentence order.
+    pub relations: Vec<rules::Relation>,
     /// The number of code points in the document.
     pub chars: usize,
-    candidate_pool: Vec<EntityIndex>,
+    pub(crate) candidate_pool: Vec<u32>,
 }
 
 impl Extraction {
     /// Every entity a mention's alias names, best first: more than one only for an ambiguous
     /// alias, which the rule layer resolves by context.
-    pub fn candidates(&self, mention: &Mention) -> &[EntityIndex] {
-        &self.candidate_pool[mention.candidates.start as usize..mention.candidates.end as usize]
+    pub fn candidates(&self, mention: &Mention) -> impl ExactSizeIterator<Item = EntityIndex> + '_ {
+        self.candidate_pool[mention.candidates.start as usize..mention.candidates.end as usize]
+            .iter()
+            .map(|&i| EntityIndex(i))
     }
 }
 
@@ -176,29 +186,41 @@ pub struct Scratch {
 pub struct Pipeline {
     gazetteer: Gazetteer,
     matcher: Matcher,
+    rules: RuleSet,
 }
 
 impl Pipeline {
-    /// The pipeline of the gazetteers built into the binary.
+    /// The pipeline of the gazetteers and rules built into the binary.
     pub fn embedded() -> Result<Pipeline, Error> {
-        Pipeline::new(Gazetteer::embedded()?)
+        Pipeline::from_files(&DataFiles::embedded(), &[])
     }
 
-    /// A pipeline for `gazetteer`.
-    pub fn new(gazetteer: Gazetteer) -> Result<Pipeline, Error> {
+    /// A pipeline for `gazetteer` and `rules`.
+    pub fn new(gazetteer: Gazetteer, rules: RuleSet) -> Result<Pipeline, Error> {
         let matcher = Matcher::new(&gazetteer)?;
-        Ok(Pipeline { gazetteer, matcher })
+        Ok(Pipeline {
+            gazetteer,
+            matcher,
+            rules,
+        })
     }
 
-    /// A pipeline for the gazetteer files `files`, plus spaCy phrase patterns given as
-    /// `(file name, contents)` pairs.
+    /// A pipeline for the gazetteer and rule files `files`, plus spaCy phrase patterns given
+    /// as `(file name, contents)` pairs.
     pub fn from_files(files: &DataFiles, patterns: &[(String, String)]) -> Result<Pipeline, Error> {
         let mut builder = GazetteerBuilder::new();
         builder.add_files(files);
         for (name, text) in patterns {
             builder.add_spacy_patterns(name, text);
         }
-        Pipeline::new(builder.build()?)
+        let gazetteer = builder.build()?;
+        let rules = RuleSet::from_files(files, gazetteer.morphology())?;
+        Pipeline::new(gazetteer, rules)
+    }
+
+    /// The rules the pipeline applies.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
     }
 
     /// The gazetteer the pipeline matches.
@@ -250,7 +272,7 @@ impl Pipeline {
                 end,
                 byte_start: bytes.start,
                 byte_end: bytes.end,
-                entity: m.entity,
+                entity: EntityIndex(m.target),
                 via: m.via,
                 nested: m.nested,
                 sentence,
@@ -258,6 +280,11 @@ impl Pipeline {
             });
         }
         extraction.chars = counted_chars + text[counted_bytes..].chars().count();
+        let words = self
+            .rules
+            .find_words(&scratch.normalized, &mut scratch.matches);
+        self.rules
+            .apply(&self.gazetteer, doc, words, &mut extraction);
         extraction
     }
 }

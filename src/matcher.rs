@@ -1,5 +1,7 @@
-//! The gazetteer matcher: one Aho-Corasick automaton over every normalized alias, and the
-//! resolution of overlapping matches.
+//! The phrase matcher: one Aho-Corasick automaton over every normalized alias, and the
+//! resolution of overlapping matches. Entity aliases use it, and so do the rule layer's
+//! triggers, markers and titles, so that both see through spelling variation the same way.
+//! A phrase names a *target* (an entity index, or a rule-lexicon entry): a plain `u32`.
 //!
 //! Matching runs in three steps, in this order:
 //!
@@ -13,9 +15,9 @@
 //!    Filtering before choosing avoids the classic bug where the leftmost-longest match
 //!    «ایران ایر» in «ایران ایرتور» fails its boundary check and hides the valid «ایران».
 //! 3. **Selection.** The longest surviving span wins; shorter spans inside it are kept as
-//!    nested mentions (unless they name the same entity: «میگل دیاز-کانل» inside
-//!    «میگل دیاز-کانل برمودز» says nothing new); spans that cross a winner are dropped. A span naming several entities
-//!    keeps all of them as candidates. Short forms (`short` column) are kept only after a
+//!    nested mentions, unless they name the same entity («میگل دیاز-کانل» inside
+//!    «میگل دیاز-کانل برمودز» says nothing new); spans that cross a winner are dropped. A
+//!    span naming several entities keeps all of them as candidates. Short forms (`short` column) are kept only after a
 //!    full name of their entity earlier in the same document, as `via: coref` mentions.
 
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::gazetteer::{AffixPosition, AliasKind, EntityIndex, Gazetteer, Morphology, Origin};
+use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
 use crate::text::{is_word_char, Gap, Normalized};
 
 /// How a mention was found.
@@ -53,10 +55,10 @@ impl Via {
 pub struct SkeletonMention {
     /// Skeleton byte span.
     pub span: Range<usize>,
-    /// The chosen entity (the first of `candidates`).
-    pub entity: EntityIndex,
-    /// Every entity the span names, best first, as a range of the candidate pool passed to
-    /// [`Matcher::find`]; longer than one only when the alias is ambiguous.
+    /// The chosen target (the first of `candidates`).
+    pub target: u32,
+    /// Every target the span names, best first, as a range of the candidate pool passed to
+    /// [`Matcher::find`]; longer than one only when the phrase is ambiguous.
     pub candidates: Range<u32>,
     /// How it was found.
     pub via: Via,
@@ -64,10 +66,23 @@ pub struct SkeletonMention {
     pub nested: bool,
 }
 
-/// One alias of one entity, as the automaton knows it.
+/// A phrase to compile: its text as written, the target it names, its kind and origin.
+#[derive(Clone, Copy, Debug)]
+pub struct Phrase<'a> {
+    /// The phrase as written (normalized when compiled).
+    pub text: &'a str,
+    /// What it names.
+    pub target: u32,
+    /// Short forms need their target's full name earlier in the document.
+    pub kind: AliasKind,
+    /// Becomes the `via` of its matches.
+    pub origin: Origin,
+}
+
+/// One phrase of one target, as the automaton knows it.
 #[derive(Clone, Debug)]
 struct AliasEntry {
-    entity: EntityIndex,
+    target: u32,
     kind: AliasKind,
     origin: Origin,
     /// Offsets (relative to the match start, in skeleton bytes) where a separator may stand.
@@ -106,27 +121,46 @@ pub struct MatchScratch {
 }
 
 impl Matcher {
-    /// Compiles every alias of `gazetteer` into one automaton.
+    /// Compiles every alias of `gazetteer` into one automaton; targets are entity indexes.
     pub fn new(gazetteer: &Gazetteer) -> Result<Matcher, MatcherError> {
-        let morphology = gazetteer.morphology().clone();
-        // (skeleton, entity, kind, origin, allowed gaps)
-        let mut compiled: Vec<(String, EntityIndex, AliasKind, Origin, Vec<u32>)> = Vec::new();
-        for (i, entity) in gazetteer.entities().iter().enumerate() {
-            for alias in &entity.aliases {
-                let normalized = Normalized::new(&alias.text);
-                let skeleton = normalized.skeleton();
-                if skeleton.is_empty() {
-                    continue;
-                }
-                let gaps = allowed_gaps(&normalized, &morphology);
-                compiled.push((
-                    skeleton.to_string(),
-                    EntityIndex(i as u32),
-                    alias.kind,
-                    alias.origin,
-                    gaps,
-                ));
+        let phrases = gazetteer
+            .entities()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, entity)| {
+                entity.aliases.iter().map(move |alias| Phrase {
+                    text: &alias.text,
+                    target: i as u32,
+                    kind: alias.kind,
+                    origin: alias.origin,
+                })
+            });
+        Matcher::from_phrases(phrases, gazetteer.morphology())
+    }
+
+    /// Compiles any phrases into one automaton, with the separable affixes and attached
+    /// suffixes of `morphology`.
+    pub fn from_phrases<'a>(
+        phrases: impl IntoIterator<Item = Phrase<'a>>,
+        morphology: &Morphology,
+    ) -> Result<Matcher, MatcherError> {
+        let morphology = morphology.clone();
+        // (skeleton, target, kind, origin, allowed gaps)
+        let mut compiled: Vec<(String, u32, AliasKind, Origin, Vec<u32>)> = Vec::new();
+        for phrase in phrases {
+            let normalized = Normalized::new(phrase.text);
+            let skeleton = normalized.skeleton();
+            if skeleton.is_empty() {
+                continue;
             }
+            let gaps = allowed_gaps(&normalized, &morphology);
+            compiled.push((
+                skeleton.to_string(),
+                phrase.target,
+                phrase.kind,
+                phrase.origin,
+                gaps,
+            ));
         }
         compiled.sort_by(|a, b| (&a.0, a.1, a.2, a.3).cmp(&(&b.0, b.1, b.2, b.3)));
 
@@ -134,18 +168,18 @@ impl Matcher {
         let mut patterns: Vec<Range<u32>> = Vec::new();
         let mut entries: Vec<AliasEntry> = Vec::new();
         let mut gap_offsets: Vec<u32> = Vec::new();
-        for (skeleton, entity, kind, origin, gaps) in compiled {
+        for (skeleton, target, kind, origin, gaps) in compiled {
             if skeletons.last() != Some(&skeleton) {
                 skeletons.push(skeleton);
                 let at = entries.len() as u32;
                 patterns.push(at..at);
             }
             let range = patterns.last_mut().expect("pushed above");
-            // Several aliases of one entity with the same skeleton («پرو» and «پر و») merge:
+            // Several aliases of one target with the same skeleton («پرو» and «پر و») merge:
             // the best kind, and every separator either allows.
             if let Some(last) = entries[range.start as usize..]
                 .iter_mut()
-                .find(|e| e.entity == entity)
+                .find(|e| e.target == target)
             {
                 let mut merged: Vec<u32> = gap_offsets
                     [last.allowed_gaps.start as usize..last.allowed_gaps.end as usize]
@@ -163,7 +197,7 @@ impl Matcher {
             let at = gap_offsets.len() as u32;
             gap_offsets.extend(gaps);
             entries.push(AliasEntry {
-                entity,
+                target,
                 kind,
                 origin,
                 allowed_gaps: at..gap_offsets.len() as u32,
@@ -194,7 +228,7 @@ impl Matcher {
         norm: &Normalized,
         scratch: &mut MatchScratch,
         out: &mut Vec<SkeletonMention>,
-        pool: &mut Vec<EntityIndex>,
+        pool: &mut Vec<u32>,
     ) {
         self.collect_candidates(norm, scratch);
         self.select(scratch, out, pool);
@@ -245,31 +279,31 @@ impl Matcher {
             tail_end = at + c.len_utf8();
         }
         self.morphology
-            .keeps_mention(last, &skeleton[end..tail_end])
+            .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
     }
 
     fn select(
         &self,
         scratch: &mut MatchScratch,
         out: &mut Vec<SkeletonMention>,
-        pool: &mut Vec<EntityIndex>,
+        pool: &mut Vec<u32>,
     ) {
         let MatchScratch { candidates, spans } = scratch;
-        // One entry per (span, entity), the best kind: sort then dedup.
+        // One entry per (span, target), the best kind: sort then dedup.
         candidates.sort_by_key(|c| {
             let e = &self.entries[c.entry as usize];
-            (c.start, c.end, e.entity, e.kind)
+            (c.start, c.end, e.target, e.kind)
         });
         candidates.dedup_by(|b, a| {
             a.start == b.start
                 && a.end == b.end
-                && self.entries[a.entry as usize].entity == self.entries[b.entry as usize].entity
+                && self.entries[a.entry as usize].target == self.entries[b.entry as usize].target
         });
-        // Within a span, best entity first: names before aliases before short forms, then
-        // gazetteer order.
+        // Within a span, best target first: names before aliases before short forms, then
+        // target order.
         candidates.sort_by_key(|c| {
             let e = &self.entries[c.entry as usize];
-            (c.start, c.end, e.kind, e.entity)
+            (c.start, c.end, e.kind, e.target)
         });
 
         // (start, end, first candidate, count)
@@ -291,20 +325,20 @@ impl Matcher {
         };
         spans.sort_by_key(|span| (only_short(span), std::cmp::Reverse(span.1 - span.0), span.0));
 
-        // Top-level spans: start -> (end, entity).
-        let mut winners: BTreeMap<u32, (u32, EntityIndex)> = BTreeMap::new();
+        // Top-level spans: start -> (end, target).
+        let mut winners: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
         let first = out.len();
         for &(s, e, at, count) in spans.iter() {
             let group = &candidates[at as usize..(at + count) as usize];
             let short = only_short(&(s, e, at, count));
             let nested = match placement(&winners, s, e) {
                 Placement::Free => false,
-                // A shorter name of the same entity inside its longer name says nothing new.
+                // A shorter name of the same target inside its longer name says nothing new.
                 Placement::Inside(container)
                     if !short
                         && !group
                             .iter()
-                            .any(|c| self.entries[c.entry as usize].entity == container) =>
+                            .any(|c| self.entries[c.entry as usize].target == container) =>
                 {
                     true
                 }
@@ -315,15 +349,15 @@ impl Matcher {
             for c in group {
                 let entry = &self.entries[c.entry as usize];
                 let keep = if short {
-                    // A short form names an entity only after its full name, earlier.
+                    // A short form names a target only after its full name, earlier.
                     out[first..].iter().any(|m| {
-                        m.entity == entry.entity && m.span.start < s as usize && m.via != Via::Coref
+                        m.target == entry.target && m.span.start < s as usize && m.via != Via::Coref
                     })
                 } else {
                     entry.kind != AliasKind::Short
                 };
                 if keep {
-                    pool.push(entry.entity);
+                    pool.push(entry.target);
                     origin = origin.min(entry.origin);
                 }
             }
@@ -335,7 +369,7 @@ impl Matcher {
             }
             out.push(SkeletonMention {
                 span: s as usize..e as usize,
-                entity: pool[pool_start],
+                target: pool[pool_start],
                 candidates: pool_start as u32..pool.len() as u32,
                 via: match (short, origin) {
                     (true, _) => Via::Coref,
@@ -350,13 +384,13 @@ impl Matcher {
                 a.span.start,
                 std::cmp::Reverse(a.span.end),
                 a.nested,
-                a.entity,
+                a.target,
             )
                 .cmp(&(
                     b.span.start,
                     std::cmp::Reverse(b.span.end),
                     b.nested,
-                    b.entity,
+                    b.target,
                 ))
         });
     }
@@ -364,17 +398,17 @@ impl Matcher {
 
 enum Placement {
     Free,
-    /// Inside the winner that names this entity.
-    Inside(EntityIndex),
+    /// Inside the winner that names this target.
+    Inside(u32),
     Crossing,
 }
 
 /// Where the span `s..e` stands relative to the non-overlapping `winners`.
-fn placement(winners: &BTreeMap<u32, (u32, EntityIndex)>, s: u32, e: u32) -> Placement {
-    if let Some((_, &(we, entity))) = winners.range(..=s).next_back() {
+fn placement(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Placement {
+    if let Some((_, &(we, target))) = winners.range(..=s).next_back() {
         if we > s {
             return if e <= we {
-                Placement::Inside(entity)
+                Placement::Inside(target)
             } else {
                 Placement::Crossing
             };

@@ -85,8 +85,7 @@ pub fn write_mentions(
             sentence: m.sentence,
             candidates: if candidates.len() > 1 {
                 candidates
-                    .iter()
-                    .map(|&c| pipeline.gazetteer().entity(c).id.as_str())
+                    .map(|c| pipeline.gazetteer().entity(c).id.as_str())
                     .collect()
             } else {
                 Vec::new()
@@ -101,4 +100,64 @@ pub fn write_line(row: &impl Serialize, out: &mut Vec<u8>) {
     // Serializing plain structs of strings and numbers into memory cannot fail.
     serde_json::to_writer(&mut *out, row).expect("in-memory JSON serialization");
     out.push(b'\n');
+}
+
+/// A row of `relations.jsonl`.
+#[derive(Serialize)]
+pub struct RelationRow<'a> {
+    /// Document id.
+    pub doc: &'a str,
+    /// Subject node id.
+    pub subject: &'a str,
+    /// Predicate.
+    pub predicate: &'a str,
+    /// Object node id.
+    pub object: &'a str,
+    /// The office of a `holds_office` relation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'a str>,
+    /// Sentence index.
+    pub sentence: usize,
+    /// Code-point span of the evidence, end exclusive.
+    pub start: usize,
+    /// End of the evidence.
+    pub end: usize,
+    /// The evidence text.
+    pub evidence: &'a str,
+    /// Id of the rule that fired.
+    pub rule: &'a str,
+    /// Whether the text denies it.
+    pub negated: bool,
+    /// `asserted`, `planned` or `hypothetical`.
+    pub modality: &'static str,
+    /// Whether the predicate is symmetric.
+    pub symmetric: bool,
+}
+
+/// Appends one JSON line per relation of `extraction` to `out`.
+pub fn write_relations(
+    pipeline: &Pipeline,
+    doc: &Document,
+    extraction: &Extraction,
+    out: &mut Vec<u8>,
+) {
+    let g = pipeline.gazetteer();
+    for r in &extraction.relations {
+        let row = RelationRow {
+            doc: &doc.id,
+            subject: &g.entity(r.subject).id,
+            predicate: &r.predicate,
+            object: &g.entity(r.object).id,
+            role: r.role.as_deref(),
+            sentence: r.sentence,
+            start: r.start,
+            end: r.end,
+            evidence: &doc.text[r.byte_start..r.byte_end],
+            rule: &r.rule,
+            negated: r.negated,
+            modality: r.modality.as_str(),
+            symmetric: r.symmetric,
+        };
+        write_line(&row, out);
+    }
 }

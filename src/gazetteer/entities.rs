@@ -18,6 +18,22 @@ pub(crate) fn read_tsv(
     errors: &mut Vec<RowError>,
     mut row: impl FnMut(usize, &Columns, &csv::StringRecord) -> Result<(), String>,
 ) {
+    // csv's line numbers leave out comment and blank lines, so the lines before the header
+    // are cut (and counted here), and later ones become one-space rows (skipped below),
+    // which csv counts.
+    let is_skipped = |line: &str| line.starts_with('#') || line.trim().is_empty();
+    let lines_before_header = text
+        .split_inclusive('\n')
+        .take_while(|l| is_skipped(l))
+        .count();
+    let uncommented: String = text
+        .split_inclusive('\n')
+        .skip(lines_before_header)
+        .map(|line| if is_skipped(line) { " \n" } else { line })
+        .collect();
+    let line_of = |position: Option<&csv::Position>| {
+        position.map_or(0, |p| p.line() as usize + lines_before_header)
+    };
     let error = |line: usize, reason: String| RowError {
         file: file.to_string(),
         line,
@@ -26,10 +42,9 @@ pub(crate) fn read_tsv(
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .quoting(false)
-        .comment(Some(b'#'))
         .flexible(true)
         .has_headers(true)
-        .from_reader(text.as_bytes());
+        .from_reader(uncommented.as_bytes());
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -37,7 +52,7 @@ pub(crate) fn read_tsv(
             return;
         }
     };
-    let header_line = reader.position().line().saturating_sub(1).max(1) as usize;
+    let header_line = line_of(header.position());
     let columns = match Columns::new(&header, required, optional) {
         Ok(c) => c,
         Err(reason) => {
@@ -48,7 +63,7 @@ pub(crate) fn read_tsv(
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(record.position());
                 if record.len() == 1 && record[0].trim().is_empty() {
                     continue;
                 }
@@ -68,7 +83,7 @@ pub(crate) fn read_tsv(
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(e.position());
                 errors.push(error(line, format!("unreadable row: {e}")));
             }
         }

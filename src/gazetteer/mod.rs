@@ -322,7 +322,8 @@ impl GazetteerBuilder {
         GazetteerBuilder::default()
     }
 
-    /// Adds the entity files and morphology tables of `files`.
+    /// Adds the entity files and morphology tables (`affixes.tsv`, `suffixes.tsv`,
+    /// `common_words.txt`) of `files`.
     pub fn add_files(&mut self, files: &DataFiles) -> &mut Self {
         for (name, text) in files.matching("entities/", ".tsv") {
             self.add_entities_tsv(name, text);
@@ -330,6 +331,9 @@ impl GazetteerBuilder {
         if let Some(text) = files.get("affixes.tsv") {
             let affixes = morphology::parse_affixes("affixes.tsv", text, &mut self.errors);
             self.gazetteer.morphology.affixes = affixes;
+        }
+        if let Some(text) = files.get("common_words.txt") {
+            self.gazetteer.morphology.common_words = morphology::parse_word_list(text);
         }
         if let Some(text) = files.get("suffixes.tsv") {
             let suffixes = morphology::parse_suffixes("suffixes.tsv", text, &mut self.errors);

@@ -1,6 +1,8 @@
 //! Persian morphology tables: separable affixes (`affixes.tsv`) and attached suffixes after
 //! an alias (`suffixes.tsv`).
 
+use std::collections::HashSet;
+
 use super::entities::read_tsv;
 use super::RowError;
 use crate::text::{is_vowel_letter, Normalized};
@@ -65,16 +67,21 @@ pub struct Morphology {
     pub affixes: Vec<Affix>,
     /// Attached suffixes after aliases (`suffixes.tsv`).
     pub suffixes: Vec<SuffixRule>,
+    /// Frequent words (`common_words.txt`), normalized: an alias plus a suffix that forms one
+    /// of them («سیا» + «ست» = «سیاست») is a different word.
+    pub common_words: HashSet<String>,
 }
 
 impl Morphology {
     /// Whether the attached `tail` (skeleton text up to the next word boundary) after an
-    /// alias ending in `last` keeps the word a mention. Unlisted tails do not.
-    pub fn keeps_mention(&self, last: char, tail: &str) -> bool {
+    /// alias ending in `last` keeps the word a mention. Unlisted tails do not, and neither
+    /// does a tail that makes the whole `word` a common word.
+    pub fn keeps_mention(&self, last: char, tail: &str, word: &str) -> bool {
         self.suffixes
             .iter()
             .find(|s| s.text == tail && s.after.holds_after(last))
             .is_some_and(|s| s.mention)
+            && !self.common_words.contains(word)
     }
 }
 
@@ -148,4 +155,14 @@ pub(crate) fn parse_suffixes(
         },
     );
     out
+}
+
+/// Reads a word list: one word a line, `#` comments and blank lines ignored; words are stored
+/// normalized.
+pub(crate) fn parse_word_list(text: &str) -> HashSet<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(skeleton)
+        .collect()
 }

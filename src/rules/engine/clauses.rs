@@ -1,0 +1,472 @@
+//! Relation rules within a sentence: clause windows, marked and unmarked arguments, shared
+//! subjects and relative clauses.
+
+use std::ops::Range;
+
+use crate::gazetteer::EntityIndex;
+use crate::text::words;
+
+use super::super::format::{Argument, Inflection, Rule, Side, Window};
+use super::super::lexicon::Word;
+use super::super::Modality;
+use super::{Context, Evidence, Filler, Resolved, RuleRef};
+
+/// Where a trigger looks for its arguments.
+#[derive(Clone, Debug, Default)]
+struct ClauseWindow {
+    /// Ranges before the trigger (several when a relative clause is cut out).
+    before: Vec<Range<usize>>,
+    /// The range after the trigger, up to the next verbal trigger.
+    after: Range<usize>,
+    /// The part before «که» when the trigger stands in a relative clause.
+    antecedent: Option<Range<usize>>,
+    /// The clause opens with «و».
+    conjoined: bool,
+}
+
+/// One trigger occurrence: its span, and its rules with their forms.
+struct Occurrence {
+    span: Range<usize>,
+    verbal: bool,
+    forms: Vec<(usize, bool, Inflection)>,
+}
+
+impl Context<'_> {
+    fn occurrences(&self, sentence: &Range<usize>) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        for f in &self.found {
+            if f.span.start < sentence.start || f.span.end > sentence.end {
+                continue;
+            }
+            let forms: Vec<(usize, bool, Inflection)> = self
+                .word(f)
+                .filter_map(|w| match w {
+                    Word::Trigger {
+                        rule,
+                        negated,
+                        inflection,
+                    } => Some((*rule, *negated, *inflection)),
+                    _ => None,
+                })
+                .collect();
+            if forms.is_empty() {
+                continue;
+            }
+            let verbal = forms
+                .iter()
+                .any(|&(r, _, _)| !self.set.specs.rules[r].nominal);
+            out.push(Occurrence {
+                span: f.span.clone(),
+                verbal,
+                forms,
+            });
+        }
+        out
+    }
+
+    fn first_word_in(
+        &self,
+        range: &Range<usize>,
+        pred: impl Fn(&Word) -> bool,
+    ) -> Option<Range<usize>> {
+        self.found
+            .iter()
+            .find(|f| f.span.start >= range.start && f.span.end <= range.end && self.is(f, &pred))
+            .map(|f| f.span.clone())
+    }
+
+    /// The clause windows of every trigger of a sentence, in order. Verbal triggers close
+    /// clauses; a clause holding «که» is a relative clause, and the words before «که» belong to
+    /// the clause that follows it.
+    fn windows(&self, sentence: &Range<usize>, occurrences: &[Occurrence]) -> Vec<ClauseWindow> {
+        let verbal_ends: Vec<Range<usize>> = occurrences
+            .iter()
+            .filter(|o| o.verbal)
+            .map(|o| o.span.clone())
+            .collect();
+        let mut windows = Vec::with_capacity(occurrences.len());
+        let mut carried: Vec<Range<usize>> = Vec::new();
+        let mut clause_start = sentence.start;
+        for o in occurrences {
+            let own = clause_start..o.span.start.max(clause_start);
+            let next_verbal = verbal_ends
+                .iter()
+                .map(|r| r.start)
+                .find(|&s| s >= o.span.end)
+                .unwrap_or(sentence.end);
+            let relative = self.first_word_in(&own, |w| *w == Word::Relative);
+            // «... پایبند است و از ... پشتیبانی می‌کند»: the clause opens with «و».
+            let conjoined = self
+                .first_word_in(&own, |w| *w == Word::Conjunction)
+                .is_some_and(|c| words(&self.doc.text[own.start..c.start]).next().is_none());
+            let mut window = ClauseWindow {
+                after: o.span.end..next_verbal,
+                conjoined,
+                ..ClauseWindow::default()
+            };
+            match relative {
+                Some(k) => {
+                    let mut antecedent = carried.clone();
+                    antecedent.push(own.start..k.start);
+                    window.before = std::iter::once(k.end..own.end).collect();
+                    window.antecedent =
+                        Some(antecedent.first().map_or(own.start, |r| r.start)..k.start);
+                    if o.verbal {
+                        carried = antecedent;
+                    }
+                }
+                None => {
+                    window.before = carried.clone();
+                    window.before.push(own.clone());
+                    if o.verbal {
+                        carried.clear();
+                    }
+                }
+            }
+            if o.verbal {
+                clause_start = o.span.end;
+            }
+            windows.push(window);
+        }
+        windows
+    }
+
+    /// Marker occurrences of `markers` (normalized) inside `ranges`, in text order, with
+    /// whether each is a postposition.
+    fn markers_in(&self, ranges: &[Range<usize>], markers: &[String]) -> Vec<(Range<usize>, bool)> {
+        let mut out: Vec<(Range<usize>, bool)> = self
+            .found
+            .iter()
+            .filter(|f| {
+                ranges
+                    .iter()
+                    .any(|r| f.span.start >= r.start && f.span.end <= r.end)
+            })
+            .filter_map(|f| {
+                self.word(f).find_map(|w| match w {
+                    Word::Preposition(t) if markers.contains(t) => Some((f.span.clone(), false)),
+                    Word::Postposition(t) if markers.contains(t) => Some((f.span.clone(), true)),
+                    _ => None,
+                })
+            })
+            .collect();
+        out.sort_by_key(|(r, _)| r.start);
+        out
+    }
+
+    /// Every marker occurrence inside `ranges`, of any rule, in text order.
+    fn any_markers_in(&self, ranges: &[Range<usize>]) -> Vec<(Range<usize>, bool)> {
+        self.found
+            .iter()
+            .filter(|f| {
+                ranges
+                    .iter()
+                    .any(|r| f.span.start >= r.start && f.span.end <= r.end)
+            })
+            .filter_map(|f| {
+                self.word(f).find_map(|w| match w {
+                    Word::Preposition(_) => Some((f.span.clone(), false)),
+                    Word::Postposition(_) => Some((f.span.clone(), true)),
+                    _ => None,
+                })
+            })
+            .collect()
+    }
+
+    fn fillers_in(&self, ranges: &[Range<usize>]) -> Vec<Filler> {
+        ranges.iter().flat_map(|r| self.fillers(r)).collect()
+    }
+
+    /// The fillers of a marked argument: the first marked segment holding one (prepositions:
+    /// after the marker up to the next marker of the rule; postpositions: before the marker,
+    /// after the subject). With `adjacent_to`, only a marker standing right there counts
+    /// («همکاری با چین», «دعوت شی جین پینگ از وی»: right after the trigger or its genitive
+    /// subject), and its segment ends at the next marker of any kind.
+    fn marked(
+        &self,
+        arg: &Argument,
+        ranges: &[Range<usize>],
+        rule_markers: &[String],
+        subject_end: usize,
+        adjacent_to: Option<usize>,
+    ) -> Vec<Filler> {
+        let own = normalized(&arg.markers);
+        let all = match adjacent_to {
+            Some(_) => self.any_markers_in(ranges),
+            None => self.markers_in(ranges, rule_markers),
+        };
+        let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
+        for (i, (marker, post)) in all.iter().enumerate() {
+            if let Some(at) = adjacent_to {
+                let at = at.max(subject_end);
+                let words_between =
+                    words(self.doc.text.get(at..marker.start).unwrap_or("")).count();
+                if marker.start < at
+                    || words_between > 0
+                    || !own.contains(&self.normalized_text(marker))
+                {
+                    if marker.start >= at {
+                        return Vec::new();
+                    }
+                    continue;
+                }
+            } else if !own.contains(&self.normalized_text(marker)) {
+                continue;
+            }
+            let segment = if *post {
+                let previous = all[..i].iter().map(|(m, _)| m.end).max().unwrap_or(0);
+                std::iter::once(previous.max(subject_end)..marker.start).collect()
+            } else {
+                let next = all.get(i + 1).map_or(bound, |(m, _)| m.start);
+                clip(ranges, marker.end..next)
+            };
+            let fillers = self.fillers_in(&segment);
+            let chosen = self.choose(arg, &fillers, *post);
+            if !chosen.is_empty() {
+                return chosen;
+            }
+        }
+        Vec::new()
+    }
+
+    fn normalized_text(&self, span: &Range<usize>) -> String {
+        crate::text::Normalized::new(&self.doc.text[span.clone()])
+            .skeleton()
+            .to_string()
+    }
+
+    /// The unmarked argument: the first fitting filler outside every prepositional segment.
+    fn unmarked(
+        &self,
+        arg: &Argument,
+        ranges: &[Range<usize>],
+        rule_markers: &[String],
+    ) -> Vec<Filler> {
+        let markers = self.markers_in(ranges, rule_markers);
+        let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
+        let mut free: Vec<Range<usize>> = ranges.to_vec();
+        for (i, (marker, post)) in markers.iter().enumerate() {
+            if *post {
+                continue;
+            }
+            let next = markers.get(i + 1).map_or(bound, |(m, _)| m.start);
+            free = subtract(&free, marker.start..next);
+        }
+        self.choose(arg, &self.fillers_in(&free), false)
+    }
+
+    /// Relations of sentence `s`.
+    pub(super) fn rules(&mut self, s: usize, sentence: Range<usize>) {
+        let occurrences = self.occurrences(&sentence);
+        let windows = self.windows(&sentence, &occurrences);
+        let mut previous_subject: Option<Vec<Resolved>> = None;
+        for (o, window) in occurrences.iter().zip(&windows) {
+            let mut fired_subject = None;
+            for &(r, negated, inflection) in &o.forms {
+                let rule = self.set.specs.rules[r].clone();
+                let subjects = self.apply_rule(
+                    &rule,
+                    o,
+                    window,
+                    &sentence,
+                    s,
+                    negated,
+                    inflection,
+                    previous_subject.as_deref(),
+                );
+                if !subjects.is_empty() {
+                    fired_subject = Some(subjects);
+                }
+            }
+            if o.verbal {
+                if let Some(subject) = fired_subject {
+                    previous_subject = Some(subject);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_rule(
+        &mut self,
+        rule: &Rule,
+        o: &Occurrence,
+        window: &ClauseWindow,
+        sentence: &Range<usize>,
+        s: usize,
+        negated: bool,
+        inflection: Inflection,
+        previous_subject: Option<&[Resolved]>,
+    ) -> Vec<Resolved> {
+        let before: Vec<Range<usize>> = match rule.window {
+            Window::Clause => window.before.clone(),
+            Window::Sentence => std::iter::once(sentence.start..o.span.start).collect(),
+        };
+        let after = match rule.window {
+            Window::Clause => window.after.clone(),
+            Window::Sentence => o.span.end..sentence.end,
+        };
+        if !rule.requires.is_empty() {
+            let required = normalized(&rule.requires);
+            let present = self.found.iter().any(|f| {
+                f.span.start >= before.first().map_or(o.span.start, |r| r.start)
+                    && f.span.end <= o.span.end
+                    && self
+                        .word(f)
+                        .any(|w| matches!(w, Word::Required(t) if required.contains(t)))
+            });
+            if !present {
+                return Vec::new();
+            }
+        }
+        let rule_markers: Vec<String> = normalized(&rule.subject.markers)
+            .into_iter()
+            .chain(normalized(&rule.object.markers))
+            .collect();
+        let side_ranges = |side: Side| match side {
+            Side::Before => before.clone(),
+            Side::After => vec![after.clone()],
+        };
+        // Subject.
+        let subject_ranges = side_ranges(rule.subject.side);
+        let subject_fillers = if rule.subject.markers.is_empty() {
+            self.unmarked(&rule.subject, &subject_ranges, &rule_markers)
+        } else {
+            self.marked(&rule.subject, &subject_ranges, &rule_markers, 0, None)
+        };
+        let subject_end = subject_fillers
+            .first()
+            .map_or(0, |f| f.span(&self.mentions).end);
+        // Object.
+        let object_ranges = side_ranges(rule.object.side);
+        let adjacent = (rule.object.side == Side::After && !rule.object.markers.is_empty())
+            .then_some(o.span.end);
+        let object_fillers = if rule.object.markers.is_empty() {
+            let fillers = self.unmarked(&rule.object, &object_ranges, &rule_markers);
+            fillers
+                .into_iter()
+                .filter(|f| !subject_fillers.contains(f))
+                .collect()
+        } else {
+            self.marked(
+                &rule.object,
+                &object_ranges,
+                &rule_markers,
+                subject_end,
+                adjacent,
+            )
+        };
+
+        let modality = match inflection {
+            Inflection::Indicative => Modality::Asserted,
+            Inflection::Future => Modality::Planned,
+            Inflection::Subjunctive => {
+                let cue = |w: &Word| matches!(w, Word::HypotheticalCue);
+                let hypothetical = self.found.iter().any(|f| {
+                    f.span.start >= sentence.start && f.span.end <= o.span.start && self.is(f, cue)
+                });
+                if hypothetical {
+                    Modality::Hypothetical
+                } else {
+                    Modality::Planned
+                }
+            }
+        };
+
+        // Resolve objects first so a pronoun subject can avoid them, then subjects.
+        let mut objects: Vec<Resolved> = Vec::new();
+        for f in &object_fillers {
+            objects.extend(self.resolve(*f, &rule.object, &[], false));
+        }
+        let object_entities: Vec<EntityIndex> = objects.iter().map(|r| r.entity).collect();
+        let mut subjects: Vec<Resolved> = Vec::new();
+        for f in &subject_fillers {
+            subjects.extend(self.resolve(*f, &rule.subject, &object_entities, true));
+        }
+        if subjects.is_empty() {
+            if let Some(antecedent) = &window.antecedent {
+                let fillers = self.fillers(antecedent);
+                if let Some(f) = self.choose(&rule.subject, &fillers, true).first() {
+                    subjects = self.resolve(*f, &rule.subject, &object_entities, true);
+                }
+            } else if window.conjoined {
+                if let Some(previous) = previous_subject {
+                    subjects = previous.to_vec();
+                }
+            }
+        }
+        // A pronoun object must not be the subject («دعوت X از وی»: وی is not X).
+        if object_fillers
+            .iter()
+            .any(|f| matches!(f, Filler::Pronoun(..)))
+        {
+            let subject_entities: Vec<EntityIndex> = subjects.iter().map(|r| r.entity).collect();
+            objects.clear();
+            for f in &object_fillers {
+                objects.extend(self.resolve(*f, &rule.object, &subject_entities, false));
+            }
+        }
+
+        let trigger = o.span.clone();
+        let rule_ref = RuleRef::new(&rule.id, &rule.predicate, rule.symmetric);
+        let evidence = Evidence {
+            sentence: s,
+            trigger,
+            negated,
+            modality,
+        };
+        if objects.is_empty() && rule.symmetric && !rule.nominal && subjects.len() >= 2 {
+            // «X و Y ... امضا کردند», «دو طرف ... منتشر کردند»: every pair of subjects. (A
+            // nominal trigger has no subject of its own to pair.)
+            for i in 0..subjects.len() {
+                for j in i + 1..subjects.len() {
+                    self.push_relation(&rule_ref, subjects[i], subjects[j], None, &evidence);
+                }
+            }
+            return subjects;
+        }
+        if subjects.is_empty() || objects.is_empty() {
+            return Vec::new();
+        }
+        for &subject in &subjects {
+            for &object in &objects {
+                self.push_relation(&rule_ref, subject, object, None, &evidence);
+            }
+        }
+        subjects
+    }
+}
+
+fn normalized(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| crate::text::Normalized::new(w).skeleton().to_string())
+        .collect()
+}
+
+/// `range` intersected with the union of `ranges`.
+fn clip(ranges: &[Range<usize>], range: Range<usize>) -> Vec<Range<usize>> {
+    ranges
+        .iter()
+        .map(|r| r.start.max(range.start)..r.end.min(range.end))
+        .filter(|r| r.start < r.end)
+        .collect()
+}
+
+/// The union of `ranges` minus `cut`.
+fn subtract(ranges: &[Range<usize>], cut: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for r in ranges {
+        if cut.end <= r.start || cut.start >= r.end {
+            out.push(r.clone());
+            continue;
+        }
+        if r.start < cut.start {
+            out.push(r.start..cut.start);
+        }
+        if cut.end < r.end {
+            out.push(cut.end..r.end);
+        }
+    }
+    out
+}

@@ -1,0 +1,227 @@
+//! Titles and offices: appositions after a name («X، دبیر کل ... و رئیس جمهور کوبا»), titles
+//! before a name («رئیس جمهور کوبا X»), and titles without a name.
+
+use std::ops::Range;
+
+use crate::gazetteer::{EntityIndex, EntityType};
+use crate::text::words;
+
+use super::super::lexicon::Word;
+use super::super::Modality;
+use super::{Context, Evidence, Resolved, RuleRef};
+
+/// How many words may stand between a title and the body it belongs to
+/// («دبیر کل کمیته مرکزی حزب کمونیست»: two).
+const TITLE_REACH_WORDS: usize = 4;
+
+impl Context<'_> {
+    fn title_of(&self, f: usize) -> Option<usize> {
+        self.word(&self.found[f]).find_map(|w| match w {
+            Word::Title(t) => Some(*t),
+            _ => None,
+        })
+    }
+
+    /// Whether only white space, punctuation, title connectors and at most `words_allowed`
+    /// other words stand in `range`.
+    fn only_connectors(&self, range: Range<usize>, words_allowed: usize) -> bool {
+        if range.start >= range.end {
+            return true;
+        }
+        let connectors: Vec<Range<usize>> = self
+            .found
+            .iter()
+            .filter(|f| {
+                self.is(f, |w| *w == Word::TitleConnector)
+                    && f.span.start >= range.start
+                    && f.span.end <= range.end
+            })
+            .map(|f| f.span.clone())
+            .collect();
+        words(&self.doc.text[range.clone()])
+            .map(|w| w.start + range.start..w.end + range.start)
+            .filter(|w| {
+                !connectors
+                    .iter()
+                    .any(|c| c.start <= w.start && w.end <= c.end)
+            })
+            .count()
+            <= words_allowed
+    }
+
+    /// The body a title at `found[f]` belongs to: the first mention of a preferred type that
+    /// starts inside the title or within a few words after it, before anything that ends the
+    /// title (another title, a person, a marker or trigger).
+    fn title_body(&self, f: usize, sentence: &Range<usize>) -> Option<usize> {
+        let title = &self.found[f];
+        let t = self.title_of(f)?;
+        let types = &self.set.specs.titles[t].types;
+        let stop = self
+            .found
+            .iter()
+            .filter(|g| g.span.start >= title.span.end && g.span.start < sentence.end)
+            .filter(|g| {
+                self.is(g, |w| {
+                    matches!(
+                        w,
+                        Word::Title(_)
+                            | Word::Trigger { .. }
+                            | Word::Preposition(_)
+                            | Word::Postposition(_)
+                            | Word::Relative
+                    )
+                })
+            })
+            .map(|g| g.span.start)
+            .chain(
+                self.mentions
+                    .iter()
+                    .filter(|m| {
+                        m.byte_start >= title.span.end && self.entity_type(m) == EntityType::Person
+                    })
+                    .map(|m| m.byte_start),
+            )
+            .min()
+            .unwrap_or(sentence.end)
+            .min(sentence.end);
+        let reach = words(&self.doc.text[title.span.end..stop])
+            .nth(TITLE_REACH_WORDS)
+            .map_or(stop, |w| title.span.end + w.start);
+        for &ty in types {
+            let body = self.mentions.iter().position(|m| {
+                m.byte_start >= title.span.start
+                    && m.byte_start < reach
+                    && m.byte_end <= stop.max(m.byte_end)
+                    && self.entity_type(m) == ty
+            });
+            if body.is_some() {
+                return body;
+            }
+        }
+        None
+    }
+
+    /// `holds_office` from the titles of sentence `s`.
+    pub(super) fn titles(&mut self, s: usize, sentence: Range<usize>) {
+        let title_indexes: Vec<usize> = (0..self.found.len())
+            .filter(|&f| {
+                self.found[f].span.start >= sentence.start && self.found[f].span.end <= sentence.end
+            })
+            .filter(|&f| self.title_of(f).is_some())
+            .collect();
+        let mut used = vec![false; self.found.len()];
+        // After a name: follow the chain of titles.
+        let people: Vec<usize> = (0..self.mentions.len())
+            .filter(|&i| {
+                let m = &self.mentions[i];
+                !m.nested && m.sentence == s && self.entity_type(m) == EntityType::Person
+            })
+            .collect();
+        for p in people {
+            let mut at = self.mentions[p].byte_end;
+            // Words a title without a recognised body may leave before the next title.
+            let mut slack = 0;
+            for &f in &title_indexes {
+                if self.found[f].span.start < at || used[f] {
+                    continue;
+                }
+                if !self.only_connectors(at..self.found[f].span.start, slack) {
+                    break;
+                }
+                used[f] = true;
+                match self.title_body(f, &sentence) {
+                    Some(body) => {
+                        self.office(p, body, f, s);
+                        at = self.mentions[body].byte_end.max(self.found[f].span.end);
+                        slack = 0;
+                    }
+                    None => {
+                        at = self.found[f].span.end;
+                        slack = TITLE_REACH_WORDS;
+                    }
+                }
+            }
+        }
+        // Before a name, or with no name at all.
+        for &f in &title_indexes {
+            if used[f] {
+                continue;
+            }
+            let Some(body) = self.title_body(f, &sentence) else {
+                continue;
+            };
+            let after = self.mentions[body].byte_end.max(self.found[f].span.end);
+            let person = (0..self.mentions.len()).find(|&i| {
+                let m = &self.mentions[i];
+                !m.nested
+                    && m.byte_start >= after
+                    && self.entity_type(m) == EntityType::Person
+                    && self.only_connectors(after..m.byte_start, 0)
+            });
+            match person {
+                Some(p) => self.office(p, body, f, s),
+                None => self.title_without_name(f, body, s),
+            }
+        }
+    }
+
+    fn office(&mut self, person: usize, body: usize, f: usize, s: usize) {
+        let t = self.title_of(f).expect("a title");
+        let title = &self.set.specs.titles[t];
+        let role = title.role.clone();
+        let rule = RuleRef::new(&title.id, "holds_office", false);
+        let p = &self.mentions[person];
+        let b = &self.mentions[body];
+        let subject = Resolved {
+            entity: p.entity,
+            span: (p.byte_start, p.byte_end),
+            coref: false,
+        };
+        let object = Resolved {
+            entity: b.entity,
+            span: (b.byte_start, b.byte_end),
+            coref: false,
+        };
+        let trigger = self.found[f].span.clone();
+        let evidence = Evidence {
+            sentence: s,
+            trigger,
+            negated: false,
+            modality: Modality::Asserted,
+        };
+        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+    }
+
+    /// «رئیس جمهور کوبا» with no name: the person the gazetteer says held that office in the
+    /// document's year (or holds it now, for an undated document), when exactly one did.
+    fn title_without_name(&mut self, f: usize, body: usize, s: usize) {
+        let t = self.title_of(f).expect("a title");
+        let role = &self.set.specs.titles[t].role;
+        let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
+        let holders: Vec<EntityIndex> = self
+            .gazetteer
+            .entities()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.offices.iter().any(|o| {
+                    &o.role == role
+                        && &o.of == body_id
+                        && match self.year {
+                            Some(year) => o.held_in(year),
+                            None => o.to.is_none(),
+                        }
+                })
+            })
+            .map(|(i, _)| EntityIndex(i as u32))
+            .collect();
+        let [holder] = holders[..] else { return };
+        let start = self.found[f].span.start;
+        let end = self.mentions[body].byte_end.max(self.found[f].span.end);
+        // The title names the person; the body inside it becomes a nested mention. Added to
+        // the mentions themselves, the person can fill argument slots of later rules.
+        let mention = self.coref_mention(start..end, holder, s);
+        self.mentions[body].nested = true;
+        self.mentions.push(mention);
+    }
+}

@@ -1,0 +1,606 @@
+//! The rule file format (`gazetteers/rules/*.toml`, documented in `gazetteers/rules/README.md`)
+//! and its validation. Every problem is reported as `file:line: reason`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::gazetteer::{EntityType, RowError};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    lang: Option<String>,
+    #[serde(default)]
+    verbs: BTreeMap<String, Spanned<VerbSpec>>,
+    #[serde(default)]
+    markers: MarkersSpec,
+    #[serde(default)]
+    clauses: ClausesSpec,
+    #[serde(default)]
+    coref: CorefSpec,
+    #[serde(default)]
+    modality: ModalitySpec,
+    #[serde(default)]
+    title: Vec<Spanned<TitleSpec>>,
+    #[serde(default)]
+    rule: Vec<Spanned<RuleSpec>>,
+}
+
+/// A light or auxiliary verb, by its stems, or the copula.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VerbSpec {
+    /// Past stem (کرد).
+    pub past: Option<String>,
+    /// Present stem (کن).
+    pub present: Option<String>,
+    /// The copula (است، هستند، بود، ...), which has no regular stems.
+    #[serde(default)]
+    pub copula: bool,
+}
+
+/// Argument markers.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkersSpec {
+    /// Marker words that stand before their argument (با، از).
+    #[serde(default)]
+    pub prepositions: Vec<String>,
+    /// Marker words that stand after their argument (را).
+    #[serde(default)]
+    pub postpositions: Vec<String>,
+    /// Phrases in which a marker word is not a marker (پس از).
+    #[serde(default)]
+    pub not_markers: Vec<String>,
+}
+
+/// Clause structure words.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ClausesSpec {
+    /// Words that open a relative clause (که، who, which).
+    #[serde(default)]
+    pub relative: Vec<String>,
+    /// Conjunctions after which a clause shares the previous subject (و، and).
+    #[serde(default)]
+    pub conjunctions: Vec<String>,
+    /// Words that connect the titles of one person.
+    #[serde(default)]
+    pub title_connectors: Vec<String>,
+}
+
+/// Coreference words.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CorefSpec {
+    /// Third-person pronouns that refer to a person.
+    #[serde(default)]
+    pub pronouns: Vec<String>,
+    /// References to the two parties of the last meeting («دو طرف»).
+    #[serde(default)]
+    pub pairs: Vec<String>,
+}
+
+/// Cues that decide the modality of subjunctive triggers.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ModalitySpec {
+    /// Cues of a planned event.
+    #[serde(default)]
+    pub planned: Vec<String>,
+    /// Cues of a possible or wished event.
+    #[serde(default)]
+    pub hypothetical: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TitleSpec {
+    phrases: Vec<String>,
+    role: String,
+    types: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArgSpec {
+    types: Vec<String>,
+    #[serde(default)]
+    markers: Vec<String>,
+    side: Option<String>,
+    #[serde(default)]
+    list: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    predicate: String,
+    #[serde(default)]
+    symmetric: bool,
+    #[serde(default)]
+    nominal: bool,
+    #[serde(default)]
+    nouns: Vec<String>,
+    verb: Option<String>,
+    #[serde(default)]
+    triggers: Vec<String>,
+    #[serde(default)]
+    negated: Vec<String>,
+    #[serde(default)]
+    planned: Vec<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    window: Option<String>,
+    subject: ArgSpec,
+    object: ArgSpec,
+}
+
+/// Where an argument stands relative to its trigger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Before the trigger (Persian subjects and objects; English subjects).
+    Before,
+    /// After the trigger (English objects; the genitive after a Persian noun).
+    After,
+}
+
+/// How far a rule looks for its arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Window {
+    /// The clause of the trigger (the default).
+    Clause,
+    /// The whole sentence.
+    Sentence,
+}
+
+/// One argument slot of a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Argument {
+    /// Allowed entity types, in order of preference.
+    pub types: Vec<EntityType>,
+    /// Marker words; empty for the unmarked argument (the subject).
+    pub markers: Vec<String>,
+    /// Where it stands.
+    pub side: Side,
+    /// Whether it takes every coordinated mention («الف، ب و ج») rather than one.
+    pub list: bool,
+}
+
+/// How a trigger form was inflected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inflection {
+    /// Past, present or perfect: the event happened or holds.
+    Indicative,
+    /// Future: planned.
+    Future,
+    /// Subjunctive: planned or hypothetical, depending on cues.
+    Subjunctive,
+}
+
+/// One concrete trigger phrase of a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TriggerForm {
+    /// The phrase as matched.
+    pub text: String,
+    /// Whether it is negated (دیدار نکرد).
+    pub negated: bool,
+    /// Its inflection.
+    pub inflection: Inflection,
+}
+
+/// A validated rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Unique id, written to each relation it produces.
+    pub id: String,
+    /// The predicate it produces.
+    pub predicate: String,
+    /// Whether the predicate is symmetric.
+    pub symmetric: bool,
+    /// Nominal triggers (دعوت، همکاری) do not end a clause; verbal ones do.
+    pub nominal: bool,
+    /// Every trigger phrase, inflected.
+    pub triggers: Vec<TriggerForm>,
+    /// Phrases that must occur in the window for the rule to fire.
+    pub requires: Vec<String>,
+    /// How far it looks.
+    pub window: Window,
+    /// The subject slot.
+    pub subject: Argument,
+    /// The object slot.
+    pub object: Argument,
+    /// Where it was defined.
+    pub file: String,
+    /// The line of its `[[rule]]` header.
+    pub line: usize,
+}
+
+/// A title phrase and the office it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Title {
+    /// The rule id written to its relations: `<lang>.title.<role>` (`fa.title.president`).
+    pub id: String,
+    /// The phrases (رئیس جمهور).
+    pub phrases: Vec<String>,
+    /// The English role (President).
+    pub role: String,
+    /// The types of the body the office belongs to, in order of preference.
+    pub types: Vec<EntityType>,
+}
+
+/// Everything one or more rule files define.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleSpecs {
+    /// Relation rules, in file order.
+    pub rules: Vec<Rule>,
+    /// Title phrases.
+    pub titles: Vec<Title>,
+    /// Argument markers.
+    pub markers: MarkersSpec,
+    /// Clause words.
+    pub clauses: ClausesSpec,
+    /// Coreference words.
+    pub coref: CorefSpec,
+    /// Modality cues.
+    pub modality: ModalitySpec,
+}
+
+/// The predicates of the contract: (name, symmetric).
+pub const PREDICATES: &[(&str, bool)] = &[
+    ("met_with", true),
+    ("signed", true),
+    ("holds_office", false),
+    ("visited", false),
+    ("diplomatic_relations", true),
+    ("thanked", false),
+    ("invited", false),
+    ("congratulated", false),
+    ("supports", false),
+    ("adheres_to", false),
+    ("cooperates_with", true),
+    ("issued_joint_statement", true),
+    ("member_of", false),
+    ("part_of", false),
+];
+
+/// The line of the first non-blank character at or after `byte` (toml's spans of tables may
+/// start on the blank line before the header).
+fn line_of(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    let blank = text[byte..].len() - text[byte..].trim_start().len();
+    text[..byte + blank].matches('\n').count() + 1
+}
+
+fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
+    if types.is_empty() {
+        return Err("an argument needs at least one type".into());
+    }
+    types
+        .iter()
+        .map(|t| EntityType::parse(t).ok_or_else(|| format!("unknown entity type {t:?}")))
+        .collect()
+}
+
+impl RuleSpecs {
+    /// Parses one rule file and adds its content; problems go to `errors`.
+    pub fn add_file(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+        let error = |line: usize, reason: String| RowError {
+            file: file.to_string(),
+            line,
+            reason,
+        };
+        let spec: FileSpec = match toml::from_str(text) {
+            Ok(spec) => spec,
+            Err(e) => {
+                let line = e.span().map_or(1, |s| line_of(text, s.start));
+                let message = e.message().to_string();
+                errors.push(error(line, message));
+                return;
+            }
+        };
+        let lang_default_side = match spec.lang.as_deref() {
+            Some("en") => Side::After,
+            _ => Side::Before,
+        };
+        let mut verbs = BTreeMap::new();
+        for (name, verb) in &spec.verbs {
+            let line = line_of(text, verb.span().start);
+            let v = verb.get_ref();
+            if !v.copula && (v.past.is_none() || v.present.is_none()) {
+                errors.push(error(
+                    line,
+                    format!("verb {name:?} needs `past` and `present` stems, or `copula = true`"),
+                ));
+                continue;
+            }
+            verbs.insert(name.clone(), v.clone());
+        }
+        for title in &spec.title {
+            let line = line_of(text, title.span().start);
+            let t = title.get_ref();
+            match parse_types(&t.types) {
+                Ok(types) if !t.phrases.is_empty() && !t.role.trim().is_empty() => {
+                    self.titles.push(Title {
+                        id: format!(
+                            "{}.title.{}",
+                            spec.lang.as_deref().unwrap_or("xx"),
+                            t.role
+                                .to_lowercase()
+                                .replace(|c: char| !c.is_alphanumeric(), "-")
+                        ),
+                        phrases: t.phrases.clone(),
+                        role: t.role.clone(),
+                        types,
+                    })
+                }
+                Ok(_) => errors.push(error(line, "a title needs phrases and a role".into())),
+                Err(reason) => errors.push(error(line, format!("title: {reason}"))),
+            }
+        }
+        for rule in &spec.rule {
+            let line = line_of(text, rule.span().start);
+            match build_rule(rule.get_ref(), &verbs, lang_default_side, file, line) {
+                Ok(rule) => {
+                    if let Some(first) = self.rules.iter().find(|r| r.id == rule.id) {
+                        errors.push(error(
+                            line,
+                            format!(
+                                "duplicate rule id {:?} (first at {}:{})",
+                                rule.id, first.file, first.line
+                            ),
+                        ));
+                    } else {
+                        self.rules.push(rule);
+                    }
+                }
+                Err(reason) => errors.push(error(
+                    line,
+                    format!("rule {:?}: {reason}", rule.get_ref().id),
+                )),
+            }
+        }
+        let extend = |into: &mut Vec<String>, from: Vec<String>| into.extend(from);
+        extend(&mut self.markers.prepositions, spec.markers.prepositions);
+        extend(&mut self.markers.postpositions, spec.markers.postpositions);
+        extend(&mut self.markers.not_markers, spec.markers.not_markers);
+        extend(&mut self.clauses.relative, spec.clauses.relative);
+        extend(&mut self.clauses.conjunctions, spec.clauses.conjunctions);
+        extend(
+            &mut self.clauses.title_connectors,
+            spec.clauses.title_connectors,
+        );
+        extend(&mut self.coref.pronouns, spec.coref.pronouns);
+        extend(&mut self.coref.pairs, spec.coref.pairs);
+        extend(&mut self.modality.planned, spec.modality.planned);
+        extend(&mut self.modality.hypothetical, spec.modality.hypothetical);
+    }
+}
+
+fn build_rule(
+    spec: &RuleSpec,
+    verbs: &BTreeMap<String, VerbSpec>,
+    default_side: Side,
+    file: &str,
+    line: usize,
+) -> Result<Rule, String> {
+    if spec.id.trim().is_empty() {
+        return Err("empty id".into());
+    }
+    let Some(&(_, contract_symmetric)) = PREDICATES.iter().find(|(p, _)| *p == spec.predicate)
+    else {
+        let valid = spec
+            .predicate
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'_');
+        if !valid || spec.predicate.is_empty() {
+            return Err(format!(
+                "predicate {:?} must be lower_snake_case",
+                spec.predicate
+            ));
+        }
+        return build_rule_checked(spec, verbs, default_side, file, line);
+    };
+    if contract_symmetric != spec.symmetric {
+        return Err(format!(
+            "predicate {} is {}symmetric in the contract",
+            spec.predicate,
+            if contract_symmetric { "" } else { "not " }
+        ));
+    }
+    build_rule_checked(spec, verbs, default_side, file, line)
+}
+
+fn build_rule_checked(
+    spec: &RuleSpec,
+    verbs: &BTreeMap<String, VerbSpec>,
+    default_side: Side,
+    file: &str,
+    line: usize,
+) -> Result<Rule, String> {
+    let mut triggers = Vec::new();
+    match (&spec.verb, spec.nominal) {
+        (Some(_), true) => return Err("a nominal rule has no verb".into()),
+        (Some(name), false) => {
+            let verb = verbs
+                .get(name)
+                .ok_or_else(|| format!("unknown verb {name:?}"))?;
+            if spec.nouns.is_empty() {
+                return Err("a rule with a verb needs nouns".into());
+            }
+            for noun in &spec.nouns {
+                triggers.extend(super::conjugate::compound_forms(noun, verb));
+            }
+        }
+        (None, nominal) => {
+            if nominal {
+                for noun in &spec.nouns {
+                    triggers.push(TriggerForm {
+                        text: noun.clone(),
+                        negated: false,
+                        inflection: Inflection::Indicative,
+                    });
+                }
+            } else if !spec.nouns.is_empty() {
+                return Err("nouns need a verb, or `nominal = true`".into());
+            }
+            let explicit = [
+                (&spec.triggers, false, Inflection::Indicative),
+                (&spec.negated, true, Inflection::Indicative),
+                (&spec.planned, false, Inflection::Future),
+            ];
+            for (list, negated, inflection) in explicit {
+                triggers.extend(list.iter().map(|t| TriggerForm {
+                    text: t.clone(),
+                    negated,
+                    inflection,
+                }));
+            }
+        }
+    }
+    if triggers.is_empty() {
+        return Err("no trigger phrases".into());
+    }
+    if let Some(empty) = triggers
+        .iter()
+        .find(|t| !t.text.chars().any(char::is_alphanumeric))
+    {
+        return Err(format!("empty trigger phrase {:?}", empty.text));
+    }
+    let argument = |name: &str, arg: &ArgSpec| -> Result<Argument, String> {
+        let side = match arg.side.as_deref() {
+            None => default_side_for(name, default_side),
+            Some("before") => Side::Before,
+            Some("after") => Side::After,
+            Some(other) => return Err(format!("{name}: side {other:?} is not before or after")),
+        };
+        Ok(Argument {
+            types: parse_types(&arg.types).map_err(|e| format!("{name}: {e}"))?,
+            markers: arg.markers.clone(),
+            side,
+            list: arg.list,
+        })
+    };
+    let window = match spec.window.as_deref() {
+        None | Some("clause") => Window::Clause,
+        Some("sentence") => Window::Sentence,
+        Some(other) => return Err(format!("window {other:?} is not clause or sentence")),
+    };
+    Ok(Rule {
+        id: spec.id.clone(),
+        predicate: spec.predicate.clone(),
+        symmetric: spec.symmetric,
+        nominal: spec.nominal,
+        triggers,
+        requires: spec.requires.clone(),
+        window,
+        subject: argument("subject", &spec.subject)?,
+        object: argument("object", &spec.object)?,
+        file: file.to_string(),
+        line,
+    })
+}
+
+/// Subjects stand before the trigger in both languages; objects follow the language default.
+fn default_side_for(name: &str, default: Side) -> Side {
+    if name == "subject" {
+        Side::Before
+    } else {
+        default
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        let mut specs = RuleSpecs::default();
+        let mut errors = Vec::new();
+        specs.add_file("rules/t.toml", text, &mut errors);
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    const OK_RULE: &str = "[verbs.kardan]\npast = \"کرد\"\npresent = \"کن\"\n\n[[rule]]\nid = \"r\"\npredicate = \"met_with\"\nsymmetric = true\nnouns = [\"دیدار\"]\nverb = \"kardan\"\nsubject = { types = [\"PERSON\"] }\nobject = { types = [\"PERSON\"], markers = [\"با\"] }\n";
+
+    #[test]
+    fn valid_rule() {
+        assert_eq!(errors(OK_RULE), Vec::<String>::new());
+    }
+
+    /// (name, replacement applied to OK_RULE, expected error)
+    const BAD: &[(&str, (&str, &str), &str)] = &[
+        ("syntax", ("nouns = [", "nouns = "), "rules/t.toml:9: "),
+        (
+            "unknown field",
+            ("symmetric = true", "symmetric = true\nsymetric = true"),
+            "rules/t.toml:9: unknown field `symetric`",
+        ),
+        (
+            "unknown type",
+            (
+                "object = { types = [\"PERSON\"]",
+                "object = { types = [\"HUMAN\"]",
+            ),
+            "rules/t.toml:5: rule \"r\": object: unknown entity type \"HUMAN\"",
+        ),
+        (
+            "unknown verb",
+            ("verb = \"kardan\"", "verb = \"shodan\""),
+            "rules/t.toml:5: rule \"r\": unknown verb \"shodan\"",
+        ),
+        (
+            "symmetry disagrees with contract",
+            ("symmetric = true", "symmetric = false"),
+            "rules/t.toml:5: rule \"r\": predicate met_with is symmetric in the contract",
+        ),
+        (
+            "bad side",
+            (
+                "markers = [\"با\"] }",
+                "markers = [\"با\"], side = \"left\" }",
+            ),
+            "rules/t.toml:5: rule \"r\": object: side \"left\" is not before or after",
+        ),
+        (
+            "bad predicate",
+            ("predicate = \"met_with\"", "predicate = \"Met With\""),
+            "rules/t.toml:5: rule \"r\": predicate \"Met With\" must be lower_snake_case",
+        ),
+    ];
+
+    #[test]
+    fn bad_rules_name_file_and_line() {
+        for (name, (from, to), expected) in BAD {
+            let text = OK_RULE.replacen(from, to, 1);
+            let got = errors(&text);
+            assert_eq!(got.len(), 1, "{name}: {got:?}");
+            assert!(
+                got[0].starts_with(expected),
+                "{name}: {:?} does not start with {expected:?}",
+                got[0]
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_rule_id() {
+        let text = format!("{OK_RULE}\n[[rule]]\nid = \"r\"\npredicate = \"met_with\"\nsymmetric = true\ntriggers = [\"met\"]\nsubject = {{ types = [\"PERSON\"] }}\nobject = {{ types = [\"PERSON\"] }}\n");
+        assert_eq!(
+            errors(&text),
+            ["rules/t.toml:14: duplicate rule id \"r\" (first at rules/t.toml:5)"]
+        );
+    }
+
+    #[test]
+    fn new_predicates_are_allowed() {
+        let text = OK_RULE.replace(
+            "predicate = \"met_with\"\nsymmetric = true",
+            "predicate = \"criticized\"",
+        );
+        assert_eq!(errors(&text), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,323 @@
+//! The command line as users and scripts run it: exit codes, per-document failures, whole
+//! output files, determinism across thread counts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn newsgraph() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsgraph"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    newsgraph().args(args).output().expect("run newsgraph")
+}
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn bad_documents_fail_alone() {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    write(
+        input.path(),
+        "a-good.txt",
+        "شی جین پینگ به کوبا رفت.".as_bytes(),
+    );
+    write(input.path(), "b-empty.txt", b"");
+    write(input.path(), "c-blank.txt", b"  \n\t\n");
+    write(input.path(), "d-latin1.txt", b"Caf\xe9 in Cuba");
+    let long = "چین ".repeat(200);
+    write(
+        input.path(),
+        "e-batch.jsonl",
+        format!(
+            "{{\"id\": \"j1\", \"text\": \"کوبا و چین\", \"published\": \"2022-11-25\", \"lang\": \"fa\"}}\n\
+             {{\"id\": \"j2\", \"text\": \n\
+             \n\
+             {{\"id\": \"j3\", \"text\": \"{long}\"}}\n\
+             {{\"id\": \"j4\", \"text\": \"Cuba\"}}\n"
+        )
+        .as_bytes(),
+    );
+    let output = run(&[
+        "extract",
+        input.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--max-document-bytes",
+        "500",
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    for id in ["b-empty", "c-blank", "d-latin1", "e-batch:2", "e-batch:4"] {
+        assert!(
+            err.contains(&format!("document {id} failed")),
+            "{id} not named in: {err}"
+        );
+    }
+    let docs = jsonl(&out.path().join("documents.jsonl"));
+    let status: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|d| (d["doc"].as_str().unwrap(), d["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("a-good", "ok"),
+            ("b-empty", "error"),
+            ("c-blank", "error"),
+            ("d-latin1", "error"),
+            ("j1", "ok"),
+            ("e-batch:2", "error"),
+            ("e-batch:4", "error"),
+            ("j4", "ok"),
+        ]
+    );
+    assert_eq!(docs[1]["error"], "empty document");
+    assert_eq!(
+        docs[3]["error"],
+        "not valid UTF-8 (first invalid byte at offset 3)"
+    );
+    assert!(docs[5]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSONL line"));
+    assert_eq!(docs[6]["error"], "document larger than 500 bytes");
+    assert_eq!(docs[4]["published"], "2022-11-25");
+    assert_eq!(
+        docs[4]["source"].as_str().unwrap().rsplit('/').next(),
+        Some("e-batch.jsonl:1")
+    );
+    let mentions = jsonl(&out.path().join("mentions.jsonl"));
+    let docs_with_mentions: Vec<&str> = mentions
+        .iter()
+        .map(|m| m["doc"].as_str().unwrap())
+        .collect();
+    assert!(docs_with_mentions.contains(&"a-good") && docs_with_mentions.contains(&"j1"));
+    assert!(docs_with_mentions.contains(&"j4"));
+}
+
+#[test]
+fn same_bytes_whatever_the_thread_count() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        let output = run(&[
+            "extract",
+            "tests/corpus",
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    for name in ["documents.jsonl", "mentions.jsonl"] {
+        let a = std::fs::read(one.path().join(name)).unwrap();
+        let b = std::fs::read(two.path().join(name)).unwrap();
+        assert!(a == b, "{name} differs between 1 and 2 threads");
+        assert!(!a.is_empty());
+    }
+}
+
+#[test]
+fn duplicate_ids_fail_the_second() {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir(input.path().join("x")).unwrap();
+    write(input.path(), "doc.txt", "چین".as_bytes());
+    write(&input.path().join("x"), "doc.txt", "کوبا".as_bytes());
+    let output = run(&[
+        "extract",
+        input.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let docs = jsonl(&out.path().join("documents.jsonl"));
+    assert_eq!(docs[1]["status"], "error");
+    assert!(docs[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("duplicate document id"));
+}
+
+#[test]
+fn stdin_jsonl() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = newsgraph()
+        .args([
+            "extract",
+            "-",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--quiet",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("{\"id\":\"s1\",\"text\":\"دیدار رؤسای جمهور چین و کوبا\"}\n".as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mentions = jsonl(&out.path().join("mentions.jsonl"));
+    let entities: Vec<&str> = mentions
+        .iter()
+        .map(|m| m["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(entities, ["country:CN", "country:CU"]);
+    assert_eq!(mentions[0]["start"], 18);
+    assert_eq!(mentions[0]["byte_start"], 33);
+}
+
+#[test]
+fn bad_gazetteer_row_exits_2_naming_file_and_line() {
+    let gazetteers = tempfile::tempdir().unwrap();
+    std::fs::create_dir(gazetteers.path().join("entities")).unwrap();
+    write(
+        &gazetteers.path().join("entities"),
+        "people.tsv",
+        "id\ttype\tname_en\tname_fa\nperson:x\tHUMAN\tX\tایکس\n".as_bytes(),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "extract",
+        "tests/corpus",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--gazetteers",
+        gazetteers.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("entities/people.tsv:2: unknown type \"HUMAN\""),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.path().join("mentions.jsonl").exists());
+}
+
+#[test]
+fn missing_input_exits_2() {
+    let out = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "extract",
+        "no/such/file.txt",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no/such/file.txt"));
+}
+
+#[test]
+fn unwritable_output_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = write(dir.path(), "not-a-dir", b"x");
+    let output = run(&[
+        "extract",
+        "tests/corpus/seed",
+        "--out",
+        blocker.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+}
+
+#[test]
+fn earlier_output_is_replaced_whole() {
+    let out = tempfile::tempdir().unwrap();
+    write(out.path(), "mentions.jsonl", b"stale\n");
+    let output = run(&[
+        "extract",
+        "tests/corpus/seed",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(out.path().join("mentions.jsonl")).unwrap();
+    assert!(!text.contains("stale"));
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn spacy_patterns_add_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let patterns = write(
+        dir.path(),
+        "patterns.jsonl",
+        "{\"label\": \"ORG\", \"pattern\": \"خبرگزاری شین هوا\", \"id\": \"xinhua\"}\n".as_bytes(),
+    );
+    let input = write(
+        dir.path(),
+        "doc.txt",
+        "به گزارش خبرگزاری شین‌هوا از پکن".as_bytes(),
+    );
+    let out = dir.path().join("out");
+    let output = run(&[
+        "extract",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--patterns",
+        patterns.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mentions = jsonl(&out.join("mentions.jsonl"));
+    let m = mentions
+        .iter()
+        .find(|m| m["entity"] == "organization:xinhua")
+        .expect("pattern mention");
+    assert_eq!(m["via"], "pattern");
+    assert_eq!(m["text"], "خبرگزاری شین‌هوا");
+}
+
+#[test]
+fn lint_runs_on_the_bundled_gazetteers() {
+    let output = run(&["gazetteer", "lint"]);
+    // Ambiguous aliases are findings (exit 1), not failures to load (exit 2).
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !report.contains("invalid-row") && !report.contains("duplicate-id"),
+        "{report}"
+    );
+}
