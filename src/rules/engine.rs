@@ -290,6 +290,22 @@ impl Context<'_> {
         out
     }
 
+    /// Whether only punctuation and conjunctions stand in `range` («الف، ب و ج»).
+    fn coordinated(&self, range: Range<usize>) -> bool {
+        let conjunctions: Vec<&Range<usize>> = self
+            .found
+            .iter()
+            .filter(|f| f.span.start >= range.start && f.span.end <= range.end)
+            .filter(|f| self.is(f, |w| matches!(w, Word::Conjunction | Word::TitleConnector)))
+            .map(|f| &f.span)
+            .collect();
+        crate::text::words(self.doc.text.get(range.clone()).unwrap_or("")).all(|w| {
+            conjunctions
+                .iter()
+                .any(|c| c.start <= w.start + range.start && w.end + range.start <= c.end)
+        })
+    }
+
     fn fits(&self, filler: Filler, ty: EntityType) -> bool {
         match filler {
             Filler::Mention(i) => self.entity_type(&self.mentions[i]) == ty,
@@ -313,11 +329,25 @@ impl Context<'_> {
             if !arg.list || !matches!(pick, Filler::Mention(_)) {
                 return vec![pick];
             }
-            return fillers
+            // A list is the run of fillers of this type joined only by «و» and commas.
+            let of_type: Vec<Filler> = fillers
                 .iter()
                 .copied()
                 .filter(|&f| matches!(f, Filler::Mention(_)) && self.fits(f, ty))
                 .collect();
+            let at = of_type.iter().position(|&f| f == pick).unwrap_or(0);
+            let joined = |a: Filler, b: Filler| {
+                self.coordinated(a.span(&self.mentions).end..b.span(&self.mentions).start)
+            };
+            let mut first = at;
+            while first > 0 && joined(of_type[first - 1], of_type[first]) {
+                first -= 1;
+            }
+            let mut last = at;
+            while last + 1 < of_type.len() && joined(of_type[last], of_type[last + 1]) {
+                last += 1;
+            }
+            return of_type[first..=last].to_vec();
         }
         Vec::new()
     }

@@ -69,6 +69,9 @@ pub struct ClausesSpec {
     /// Words that connect the titles of one person.
     #[serde(default)]
     pub title_connectors: Vec<String>,
+    /// Punctuation that opens a new clause (the colon of reported speech).
+    #[serde(default)]
+    pub openers: Vec<String>,
 }
 
 /// Coreference words.
@@ -112,6 +115,7 @@ struct ArgSpec {
     side: Option<String>,
     #[serde(default)]
     list: bool,
+    reach: Option<usize>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -123,6 +127,8 @@ struct RuleSpec {
     symmetric: bool,
     #[serde(default)]
     nominal: bool,
+    #[serde(default)]
+    same_type: bool,
     #[serde(default)]
     nouns: Vec<String>,
     verb: Option<String>,
@@ -168,6 +174,9 @@ pub struct Argument {
     pub side: Side,
     /// Whether it takes every coordinated mention («الف، ب و ج») rather than one.
     pub list: bool,
+    /// At most this many words may stand between it and the trigger (then the nearest
+    /// filler is taken).
+    pub reach: Option<usize>,
 }
 
 /// How a trigger form was inflected.
@@ -203,6 +212,8 @@ pub struct Rule {
     pub symmetric: bool,
     /// Nominal triggers (دعوت، همکاری) do not end a clause; verbal ones do.
     pub nominal: bool,
+    /// The object must have the subject's type (people meet people, states meet states).
+    pub same_type: bool,
     /// Every trigger phrase, inflected.
     pub triggers: Vec<TriggerForm>,
     /// Phrases that must occur in the window for the rule to fire.
@@ -373,6 +384,7 @@ impl RuleSpecs {
             &mut self.clauses.title_connectors,
             spec.clauses.title_connectors,
         );
+        extend(&mut self.clauses.openers, spec.clauses.openers);
         extend(&mut self.coref.pronouns, spec.coref.pronouns);
         extend(&mut self.coref.pairs, spec.coref.pairs);
         extend(&mut self.modality.planned, spec.modality.planned);
@@ -482,6 +494,7 @@ fn build_rule_checked(
             markers: arg.markers.clone(),
             side,
             list: arg.list,
+            reach: arg.reach,
         })
     };
     let window = match spec.window.as_deref() {
@@ -494,6 +507,7 @@ fn build_rule_checked(
         predicate: spec.predicate.clone(),
         symmetric: spec.symmetric,
         nominal: spec.nominal,
+        same_type: spec.same_type,
         triggers,
         requires: spec.requires.clone(),
         window,

@@ -30,6 +30,8 @@ pub enum Word {
     NotMarker,
     /// Opens a relative clause.
     Relative,
+    /// Opens a new clause (the colon of reported speech).
+    Opener,
     /// A clause conjunction.
     Conjunction,
     /// Connects the titles of one person.
@@ -89,7 +91,8 @@ impl Lexicon {
             }
         }
         type Meaning = fn(&str) -> Word;
-        let lists: [(&Vec<String>, Meaning); 10] = [
+        let lists: [(&Vec<String>, Meaning); 11] = [
+            (&specs.clauses.openers, |_| Word::Opener),
             (&specs.markers.prepositions, |t| {
                 Word::Preposition(skeleton(t))
             }),

@@ -122,3 +122,5 @@ impl RuleSet {
         self.lexicon.find(norm, scratch)
     }
 }
+#[cfg(test)]
+mod tests;

@@ -88,6 +88,18 @@ impl Context<'_> {
         let mut carried: Vec<Range<usize>> = Vec::new();
         let mut clause_start = sentence.start;
         for o in occurrences {
+            // Reported speech: the clause starts after the last colon before the trigger.
+            let opener = self
+                .found
+                .iter()
+                .filter(|f| f.span.start >= clause_start && f.span.end <= o.span.start)
+                .filter(|f| self.is(f, |w| *w == Word::Opener))
+                .map(|f| f.span.end)
+                .next_back();
+            if let Some(opener) = opener {
+                clause_start = opener;
+                carried.clear();
+            }
             let own = clause_start..o.span.start.max(clause_start);
             let next_verbal = verbal_ends
                 .iter()
@@ -235,12 +247,14 @@ impl Context<'_> {
             .to_string()
     }
 
-    /// The unmarked argument: the first fitting filler outside every prepositional segment.
+    /// The unmarked argument: the first fitting filler outside every prepositional segment;
+    /// with a `reach`, the nearest one to the trigger at `trigger_start`, if close enough.
     fn unmarked(
         &self,
         arg: &Argument,
         ranges: &[Range<usize>],
         rule_markers: &[String],
+        trigger_start: usize,
     ) -> Vec<Filler> {
         let markers = self.markers_in(ranges, rule_markers);
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
@@ -252,7 +266,21 @@ impl Context<'_> {
             let next = markers.get(i + 1).map_or(bound, |(m, _)| m.start);
             free = subtract(&free, marker.start..next);
         }
-        self.choose(arg, &self.fillers_in(&free), false)
+        let fillers = self.fillers_in(&free);
+        let Some(reach) = arg.reach else {
+            return self.choose(arg, &fillers, false);
+        };
+        let chosen = self.choose(arg, &fillers, true);
+        let nearest_end = chosen
+            .iter()
+            .map(|f| f.span(&self.mentions).end)
+            .max()
+            .unwrap_or(0);
+        let between = self.doc.text.get(nearest_end..trigger_start).unwrap_or("");
+        if chosen.is_empty() || words(between).count() > reach {
+            return Vec::new();
+        }
+        chosen
     }
 
     /// Relations of sentence `s`.
@@ -330,7 +358,7 @@ impl Context<'_> {
         // Subject.
         let subject_ranges = side_ranges(rule.subject.side);
         let subject_fillers = if rule.subject.markers.is_empty() {
-            self.unmarked(&rule.subject, &subject_ranges, &rule_markers)
+            self.unmarked(&rule.subject, &subject_ranges, &rule_markers, o.span.start)
         } else {
             self.marked(&rule.subject, &subject_ranges, &rule_markers, 0, None)
         };
@@ -339,17 +367,28 @@ impl Context<'_> {
             .map_or(0, |f| f.span(&self.mentions).end);
         // Object.
         let object_ranges = side_ranges(rule.object.side);
+        let same_type_object;
+        let object_arg = match (rule.same_type, subject_fillers.first()) {
+            (true, Some(&Filler::Mention(i))) => {
+                same_type_object = Argument {
+                    types: vec![self.entity_type(&self.mentions[i])],
+                    ..rule.object.clone()
+                };
+                &same_type_object
+            }
+            _ => &rule.object,
+        };
         let adjacent = (rule.object.side == Side::After && !rule.object.markers.is_empty())
             .then_some(o.span.end);
         let object_fillers = if rule.object.markers.is_empty() {
-            let fillers = self.unmarked(&rule.object, &object_ranges, &rule_markers);
+            let fillers = self.unmarked(object_arg, &object_ranges, &rule_markers, o.span.start);
             fillers
                 .into_iter()
                 .filter(|f| !subject_fillers.contains(f))
                 .collect()
         } else {
             self.marked(
-                &rule.object,
+                object_arg,
                 &object_ranges,
                 &rule_markers,
                 subject_end,
@@ -383,7 +422,8 @@ impl Context<'_> {
         for f in &subject_fillers {
             subjects.extend(self.resolve(*f, &rule.subject, &object_entities, true));
         }
-        if subjects.is_empty() {
+        // A subject that must stand near its trigger (`reach`) is never taken from elsewhere.
+        if subjects.is_empty() && rule.subject.reach.is_none() {
             if let Some(antecedent) = &window.antecedent {
                 let fillers = self.fillers(antecedent);
                 if let Some(f) = self.choose(&rule.subject, &fillers, true).first() {

@@ -23,10 +23,30 @@ impl Context<'_> {
     }
 
     /// Whether only white space, punctuation, title connectors and at most `words_allowed`
-    /// other words stand in `range`.
+    /// other words stand in `range`, and no person, trigger, marker or clause word.
     fn only_connectors(&self, range: Range<usize>, words_allowed: usize) -> bool {
         if range.start >= range.end {
             return true;
+        }
+        let inside = |s: usize, e: usize| s >= range.start && e <= range.end;
+        let breaks_chain = self.found.iter().any(|f| {
+            inside(f.span.start, f.span.end)
+                && self.is(f, |w| {
+                    matches!(
+                        w,
+                        Word::Trigger { .. }
+                            | Word::Preposition(_)
+                            | Word::Postposition(_)
+                            | Word::Relative
+                    )
+                })
+        }) || self.mentions.iter().any(|m| {
+            inside(m.byte_start, m.byte_end)
+                && !m.nested
+                && self.entity_type(m) == EntityType::Person
+        });
+        if breaks_chain {
+            return false;
         }
         let connectors: Vec<Range<usize>> = self
             .found
@@ -192,8 +212,10 @@ impl Context<'_> {
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 
-    /// «رئیس جمهور کوبا» with no name: the person the gazetteer says held that office in the
-    /// document's year (or holds it now, for an undated document), when exactly one did.
+    /// «رئیس جمهور کوبا» with no name: the person the gazetteer says held that office. Among
+    /// the holders, those the document names win; a dated document keeps those in office that
+    /// year; an undated one that names no holder is not guessed at (today's holder may be
+    /// decades off). Resolved only when exactly one person remains.
     fn title_without_name(&mut self, f: usize, body: usize, s: usize) {
         let t = self.title_of(f).expect("a title");
         let role = &self.set.specs.titles[t].role;
@@ -207,15 +229,26 @@ impl Context<'_> {
                 e.offices.iter().any(|o| {
                     &o.role == role
                         && &o.of == body_id
-                        && match self.year {
-                            Some(year) => o.held_in(year),
-                            None => o.to.is_none(),
-                        }
+                        && self.year.is_none_or(|year| o.held_in(year))
                 })
             })
             .map(|(i, _)| EntityIndex(i as u32))
             .collect();
-        let [holder] = holders[..] else { return };
+        let named: Vec<EntityIndex> = holders
+            .iter()
+            .copied()
+            .filter(|&h| {
+                self.mentions
+                    .iter()
+                    .any(|m| m.entity == h && m.via != crate::matcher::Via::Coref)
+            })
+            .collect();
+        let chosen = match (named.as_slice(), holders.as_slice(), self.year) {
+            ([one], _, _) => *one,
+            ([], [one], Some(_)) => *one,
+            _ => return,
+        };
+        let holder = chosen;
         let start = self.found[f].span.start;
         let end = self.mentions[body].byte_end.max(self.found[f].span.end);
         // The title names the person; the body inside it becomes a nested mention. Added to

@@ -1,0 +1,297 @@
+//! Table-driven tests of the rule layer on real Persian and English sentences, with the
+//! bundled gazetteers and rules. Each case lists every relation expected, so a spurious
+//! relation fails as surely as a missing one.
+
+use crate::{Document, Pipeline};
+
+/// One case: `relations` as `(subject, predicate, object, extra)`, where `extra` is the
+/// role of a `holds_office` relation, or `negated`, `planned`, `hypothetical`, or empty.
+struct RuleTest {
+    name: &'static str,
+    text: &'static str,
+    published: Option<&'static str>,
+    relations: &'static [(&'static str, &'static str, &'static str, &'static str)],
+}
+
+const XI: &str = "person:xi-jinping";
+const DIAZ: &str = "person:miguel-diaz-canel";
+
+const RULE_TESTS: &[RuleTest] = &[
+    RuleTest {
+        name: "meeting, compound verb «دیدار و گفتگو کرد»",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار و گفتگو کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting of a coordinated subject «X و Y با یکدیگر دیدار کردند»",
+        text: "شی جین پینگ و میگل دیاز-کانل با یکدیگر دیدار کردند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting, present with ZWNJ «دیدار می‌کند»",
+        text: "شی جین پینگ امروز با میگل دیاز-کانل دیدار می‌کند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting, present with space «دیدار می کند»",
+        text: "شی جین پینگ امروز با میگل دیاز-کانل دیدار می کند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting, present joined «دیدار میکند»",
+        text: "شی جین پینگ امروز با میگل دیاز-کانل دیدار میکند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting, perfect «دیدار کرده است»",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار کرده است.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "meeting, arabic letters",
+        text: "شي جين پينگ با ميگل دياز-كانل ديدار كرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "negation «دیدار نکرد»",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار نکرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "negated")],
+    },
+    RuleTest {
+        name: "negated present «دیدار نمی‌کند»",
+        text: "پوتین با اردوغان دیدار نمی‌کند.",
+        published: None,
+        relations: &[("person:vladimir-putin", "met_with", "person:recep-tayyip-erdogan", "negated")],
+    },
+    RuleTest {
+        name: "future «دیدار خواهد کرد»",
+        text: "پوتین هفته آینده با اردوغان دیدار خواهد کرد.",
+        published: None,
+        relations: &[("person:vladimir-putin", "met_with", "person:recep-tayyip-erdogan", "planned")],
+    },
+    RuleTest {
+        name: "planned «قرار است ... دیدار کند»",
+        text: "قرار است پوتین در سوچی با اردوغان دیدار کند.",
+        published: None,
+        relations: &[("person:vladimir-putin", "met_with", "person:recep-tayyip-erdogan", "planned")],
+    },
+    RuleTest {
+        name: "hypothetical «می‌تواند ... همکاری کند»",
+        text: "کوبا می‌تواند با چین همکاری کند.",
+        published: None,
+        relations: &[("country:CU", "cooperates_with", "country:CN", "hypothetical")],
+    },
+    RuleTest {
+        name: "list of objects",
+        text: "کوبا از \"کمربند و جاده\"، ابتکار توسعه جهانی و ابتکار امنیت جهانی پشتیبانی می کند.",
+        published: None,
+        relations: &[
+            ("country:CU", "supports", "initiative:belt-and-road-initiative", ""),
+            ("country:CU", "supports", "initiative:global-development-initiative", ""),
+            ("country:CU", "supports", "initiative:global-security-initiative", ""),
+        ],
+    },
+    RuleTest {
+        name: "shared subject across «و»",
+        text: "کوبا قاطعانه بر اصل چین واحد پایبند است و از ابتکار امنیت جهانی پشتیبانی می کند.",
+        published: None,
+        relations: &[
+            ("country:CU", "adheres_to", "principle:one-china-principle", ""),
+            ("country:CU", "supports", "initiative:global-security-initiative", ""),
+        ],
+    },
+    RuleTest {
+        name: "title chain after the name, party resolved by the chain's country",
+        text: "میگل دیاز-کانل برمودز، دبیر اول کمیته مرکزی حزب کمونیست و رئیس جمهور کوبا وارد شد.",
+        published: None,
+        relations: &[
+            (DIAZ, "holds_office", "party:communist-party-of-cuba", "First Secretary"),
+            (DIAZ, "holds_office", "country:CU", "President"),
+        ],
+    },
+    RuleTest {
+        name: "title before the name",
+        text: "وزیر امور خارجه ایران محمد جواد ظریف با سرگئی لاوروف دیدار کرد.",
+        published: None,
+        relations: &[
+            ("person:mohammad-javad-zarif", "holds_office", "country:IR", "Foreign Minister"),
+            ("person:mohammad-javad-zarif", "met_with", "person:sergey-lavrov", ""),
+        ],
+    },
+    RuleTest {
+        name: "title without a name resolves to the office holder of the year",
+        text: "رئیس جمهور روسیه با اردوغان دیدار کرد.",
+        published: Some("2010-05-01"),
+        relations: &[("person:dmitry-medvedev", "met_with", "person:recep-tayyip-erdogan", "")],
+    },
+    RuleTest {
+        name: "relative clause takes the antecedent as subject",
+        text: "میگل دیاز-کانل که در چین به سر می برد، با شی جین پینگ دیدار کرد.",
+        published: None,
+        relations: &[(DIAZ, "visited", "country:CN", ""), (DIAZ, "met_with", XI, "")],
+    },
+    RuleTest {
+        name: "pronouns: genitive subject and «از وی» object",
+        text: "میگل دیاز-کانل از دعوت شی جین پینگ از وی تشکر کرد. وی بار دیگر انتخاب مجدد شی جین پینگ را تبریک گفت.",
+        published: None,
+        relations: &[
+            (DIAZ, "thanked", XI, ""),
+            (XI, "invited", DIAZ, ""),
+            (DIAZ, "congratulated", XI, ""),
+        ],
+    },
+    RuleTest {
+        name: "«دو طرف» are the two people of the last meeting",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار کرد. دو طرف اسنادی را امضا کردند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, ""), (XI, "signed", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«دو طرف» become their countries where only countries may stand",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار کرد. دو طرف «بیانیه مشترک» را منتشر کردند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, ""), ("country:CN", "issued_joint_statement", "country:CU", "")],
+    },
+    RuleTest {
+        name: "short form after the full name",
+        text: "شی جین پینگ به مسکو رفت. شی با پوتین دیدار کرد.",
+        published: None,
+        relations: &[(XI, "met_with", "person:vladimir-putin", "")],
+    },
+    RuleTest {
+        name: "«پس از» is not the marker «از»",
+        text: "سرگئی لاوروف پس از محمد جواد ظریف از شی جین پینگ تشکر کرد.",
+        published: None,
+        relations: &[("person:sergey-lavrov", "thanked", XI, "")],
+    },
+    RuleTest {
+        name: "trigger words inside an entity name are part of the name",
+        text: "ایران عضو سازمان همکاری شانگهای است.",
+        published: None,
+        relations: &[("country:IR", "member_of", "organization:sco", "")],
+    },
+    RuleTest {
+        name: "diplomatic relations in a relative clause",
+        text: "کوبا اولین کشور آمریکای لاتین است که با جمهوری خلق چین روابط دیپلماتیک برقرار کرده است.",
+        published: None,
+        relations: &[("country:CU", "diplomatic_relations", "country:CN", "")],
+    },
+    RuleTest {
+        name: "reported speech opens a clause at the colon",
+        text: "اولمرت گفت: «نتانیاهو با محمود عباس دیدار نکرد.",
+        published: None,
+        relations: &[("person:benjamin-netanyahu", "met_with", "person:mahmoud-abbas", "negated")],
+    },
+    RuleTest {
+        name: "an argument with a reach must stand next to its trigger",
+        text: "ایران از تلاش کشورهای عضو جنبش عدم تعهد حمایت کرد.",
+        published: None,
+        relations: &[("country:IR", "supports", "organization:non-aligned-movement", "")],
+    },
+    RuleTest {
+        name: "people meet people: a country inside a description is not the other side",
+        text: "بان کی مون با رهبر مخالفان اوکراین دیدار کرد.",
+        published: None,
+        relations: &[],
+    },
+    RuleTest {
+        name: "a list is only what «و» and commas join",
+        text: "لاوروف در حضور پوتین گفت روسیه و چین و ایران با هم همکاری کردند.",
+        published: None,
+        relations: &[
+            ("country:CN", "cooperates_with", "country:IR", ""),
+            ("country:CN", "cooperates_with", "country:RU", ""),
+            ("country:IR", "cooperates_with", "country:RU", ""),
+        ],
+    },
+    RuleTest {
+        name: "title chain stops at another person",
+        text: "سید محمد خاتمی رئیس جمهوری در دیدار خسوس پرز وزیر امور خارجه ونزوئلا گفت.",
+        published: None,
+        relations: &[("person:jesus-arnaldo-perez", "holds_office", "country:VE", "Foreign Minister")],
+    },
+    RuleTest {
+        name: "visit «سفر کرد»",
+        text: "محمود احمدی‌نژاد به ونزوئلا سفر کرد.",
+        published: None,
+        relations: &[("person:mahmoud-ahmadinejad", "visited", "country:VE", "")],
+    },
+];
+
+fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, String)> {
+    let mut doc = Document::new("t", test.text);
+    doc.published = test.published.map(str::to_string);
+    let extraction = pipeline.extract(&doc);
+    let g = pipeline.gazetteer();
+    let mut got: Vec<(String, String, String, String)> = extraction
+        .relations
+        .iter()
+        .map(|r| {
+            let extra = match (&r.role, r.negated, r.modality.as_str()) {
+                (Some(role), _, _) => role.clone(),
+                (None, true, _) => "negated".into(),
+                (None, false, "asserted") => String::new(),
+                (None, false, modality) => modality.into(),
+            };
+            let (mut s, mut o) = (
+                g.entity(r.subject).id.clone(),
+                g.entity(r.object).id.clone(),
+            );
+            if r.symmetric && o < s {
+                std::mem::swap(&mut s, &mut o);
+            }
+            (s, r.predicate.to_string(), o, extra)
+        })
+        .collect();
+    got.sort();
+    got.dedup();
+    for r in &extraction.relations {
+        assert_eq!(
+            r.end - r.start,
+            doc.text[r.byte_start..r.byte_end].chars().count()
+        );
+    }
+    got
+}
+
+#[test]
+fn rule_table() {
+    let pipeline = Pipeline::embedded().expect("bundled data");
+    let mut failures = Vec::new();
+    for test in RULE_TESTS {
+        let got = run(test, &pipeline);
+        let mut expected: Vec<(String, String, String, String)> = test
+            .relations
+            .iter()
+            .map(|&(s, p, o, x)| {
+                let symmetric = crate::rules::format::PREDICATES
+                    .iter()
+                    .any(|&(q, sym)| q == p && sym);
+                let (s, o) = if symmetric && o < s { (o, s) } else { (s, o) };
+                (s.to_string(), p.to_string(), o.to_string(), x.to_string())
+            })
+            .collect();
+        expected.sort();
+        if got != expected {
+            failures.push(format!(
+                "{}: {}\n    expected {expected:?}\n    got      {got:?}",
+                test.name, test.text
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        RULE_TESTS.len(),
+        failures.join("\n")
+    );
+}
