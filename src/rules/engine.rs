@@ -296,7 +296,7 @@ impl Context<'_> {
             .found
             .iter()
             .filter(|f| f.span.start >= range.start && f.span.end <= range.end)
-            .filter(|f| self.is(f, |w| matches!(w, Word::Conjunction | Word::TitleConnector)))
+            .filter(|f| self.is(f, |w| *w == Word::ListJoiner))
             .map(|f| &f.span)
             .collect();
         crate::text::words(self.doc.text.get(range.clone()).unwrap_or("")).all(|w| {

@@ -72,6 +72,9 @@ pub struct ClausesSpec {
     /// Punctuation that opens a new clause (the colon of reported speech).
     #[serde(default)]
     pub openers: Vec<String>,
+    /// Words that may stand between the items of a list (و، «،», and, the).
+    #[serde(default)]
+    pub list_joiners: Vec<String>,
 }
 
 /// Coreference words.
@@ -116,6 +119,8 @@ struct ArgSpec {
     #[serde(default)]
     list: bool,
     reach: Option<usize>,
+    #[serde(default)]
+    adjacent: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -177,6 +182,9 @@ pub struct Argument {
     /// At most this many words may stand between it and the trigger (then the nearest
     /// filler is taken).
     pub reach: Option<usize>,
+    /// Its marker must follow the trigger (or the trigger's genitive subject) directly:
+    /// «همکاری با چین», «دعوت شی جین پینگ از وی».
+    pub adjacent: bool,
 }
 
 /// How a trigger form was inflected.
@@ -385,6 +393,7 @@ impl RuleSpecs {
             spec.clauses.title_connectors,
         );
         extend(&mut self.clauses.openers, spec.clauses.openers);
+        extend(&mut self.clauses.list_joiners, spec.clauses.list_joiners);
         extend(&mut self.coref.pronouns, spec.coref.pronouns);
         extend(&mut self.coref.pairs, spec.coref.pairs);
         extend(&mut self.modality.planned, spec.modality.planned);
@@ -495,6 +504,7 @@ fn build_rule_checked(
             side,
             list: arg.list,
             reach: arg.reach,
+            adjacent: arg.adjacent,
         })
     };
     let window = match spec.window.as_deref() {

@@ -32,6 +32,8 @@ pub enum Word {
     Relative,
     /// Opens a new clause (the colon of reported speech).
     Opener,
+    /// May stand between the items of a list.
+    ListJoiner,
     /// A clause conjunction.
     Conjunction,
     /// Connects the titles of one person.
@@ -91,7 +93,8 @@ impl Lexicon {
             }
         }
         type Meaning = fn(&str) -> Word;
-        let lists: [(&Vec<String>, Meaning); 11] = [
+        let lists: [(&Vec<String>, Meaning); 12] = [
+            (&specs.clauses.list_joiners, |_| Word::ListJoiner),
             (&specs.clauses.openers, |_| Word::Opener),
             (&specs.markers.prepositions, |t| {
                 Word::Preposition(skeleton(t))

@@ -224,6 +224,57 @@ const RULE_TESTS: &[RuleTest] = &[
         published: None,
         relations: &[("person:mahmoud-ahmadinejad", "visited", "country:VE", "")],
     },
+    RuleTest {
+        name: "english: meeting, SVO",
+        text: "Xi Jinping held talks with Vladimir Putin in Moscow.",
+        published: None,
+        relations: &[(XI, "met_with", "person:vladimir-putin", "")],
+    },
+    RuleTest {
+        name: "english: negation",
+        text: "Xi Jinping did not meet with Joe Biden.",
+        published: None,
+        relations: &[(XI, "met_with", "person:joe-biden", "negated")],
+    },
+    RuleTest {
+        name: "english: planned",
+        text: "Xi Jinping will meet Vladimir Putin next week.",
+        published: None,
+        relations: &[(XI, "met_with", "person:vladimir-putin", "planned")],
+    },
+    RuleTest {
+        name: "english: title chain and relative clause",
+        text: "Miguel Díaz-Canel, First Secretary of the Central Committee of the Communist Party of Cuba and President of Cuba, who is on a state visit to China, met Xi Jinping.",
+        published: None,
+        relations: &[
+            (DIAZ, "holds_office", "party:communist-party-of-cuba", "First Secretary"),
+            (DIAZ, "holds_office", "country:CU", "President"),
+            (DIAZ, "visited", "country:CN", ""),
+            (DIAZ, "met_with", XI, ""),
+        ],
+    },
+    RuleTest {
+        name: "english: shared subject and list with articles",
+        text: "Cuba firmly adheres to the one-China principle and supports the Belt and Road Initiative, the Global Development Initiative and the Global Security Initiative.",
+        published: None,
+        relations: &[
+            ("country:CU", "adheres_to", "principle:one-china-principle", ""),
+            ("country:CU", "supports", "initiative:belt-and-road-initiative", ""),
+            ("country:CU", "supports", "initiative:global-development-initiative", ""),
+            ("country:CU", "supports", "initiative:global-security-initiative", ""),
+        ],
+    },
+    RuleTest {
+        name: "english: pronoun and the two sides",
+        text: "Xi Jinping met Miguel Díaz-Canel. Díaz-Canel thanked Xi for the invitation. He congratulated Xi. The two leaders signed documents.",
+        published: None,
+        relations: &[
+            (XI, "met_with", DIAZ, ""),
+            (DIAZ, "thanked", XI, ""),
+            (DIAZ, "congratulated", XI, ""),
+            (XI, "signed", DIAZ, ""),
+        ],
+    },
 ];
 
 fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, String)> {

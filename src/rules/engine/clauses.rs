@@ -107,10 +107,11 @@ impl Context<'_> {
                 .find(|&s| s >= o.span.end)
                 .unwrap_or(sentence.end);
             let relative = self.first_word_in(&own, |w| *w == Word::Relative);
-            // «... پایبند است و از ... پشتیبانی می‌کند»: the clause opens with «و».
+            // «... پایبند است و از ... پشتیبانی می‌کند», "adheres to X and supports Y": a clause
+            // joined by a conjunction may share the previous clause's subject.
             let conjoined = self
                 .first_word_in(&own, |w| *w == Word::Conjunction)
-                .is_some_and(|c| words(&self.doc.text[own.start..c.start]).next().is_none());
+                .is_some();
             let mut window = ClauseWindow {
                 after: o.span.end..next_verbal,
                 conjoined,
@@ -378,8 +379,7 @@ impl Context<'_> {
             }
             _ => &rule.object,
         };
-        let adjacent = (rule.object.side == Side::After && !rule.object.markers.is_empty())
-            .then_some(o.span.end);
+        let adjacent = rule.object.adjacent.then_some(o.span.end);
         let object_fillers = if rule.object.markers.is_empty() {
             let fillers = self.unmarked(object_arg, &object_ranges, &rule_markers, o.span.start);
             fillers

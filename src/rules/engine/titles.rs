@@ -11,8 +11,13 @@ use super::super::Modality;
 use super::{Context, Evidence, Resolved, RuleRef};
 
 /// How many words may stand between a title and the body it belongs to
-/// («دبیر کل کمیته مرکزی حزب کمونیست»: two).
-const TITLE_REACH_WORDS: usize = 4;
+/// («دبیر کل کمیته مرکزی حزب کمونیست»: two; "First Secretary of the Central Committee of
+/// the Communist Party of Cuba": five).
+const TITLE_REACH_WORDS: usize = 6;
+
+/// How many words may follow a title's body before the next title of the same chain
+/// ("General Secretary of the CPC Central Committee and President of China": two).
+const BODY_TRAILING_WORDS: usize = 2;
 
 impl Context<'_> {
     fn title_of(&self, f: usize) -> Option<usize> {
@@ -110,7 +115,7 @@ impl Context<'_> {
         for &ty in types {
             let body = self.mentions.iter().position(|m| {
                 m.byte_start >= title.span.start
-                    && m.byte_start < reach
+                    && m.byte_start <= reach
                     && m.byte_end <= stop.max(m.byte_end)
                     && self.entity_type(m) == ty
             });
@@ -153,7 +158,7 @@ impl Context<'_> {
                     Some(body) => {
                         self.office(p, body, f, s);
                         at = self.mentions[body].byte_end.max(self.found[f].span.end);
-                        slack = 0;
+                        slack = BODY_TRAILING_WORDS;
                     }
                     None => {
                         at = self.found[f].span.end;
