@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
 use crate::export::{ExportError, OutputSet};
+use crate::graph::{GraphPart, KnowledgeGraph};
 use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
@@ -32,6 +33,10 @@ pub struct Summary {
     pub mentions: usize,
     /// Bytes of text processed.
     pub bytes: usize,
+    /// Nodes of the knowledge graph.
+    pub nodes: usize,
+    /// Edges of the knowledge graph (background `part_of` edges included).
+    pub edges: usize,
 }
 
 struct DocumentOutput {
@@ -41,6 +46,7 @@ struct DocumentOutput {
     mentions: usize,
     failure: Option<(String, String)>,
     bytes: usize,
+    graph: GraphPart,
 }
 
 fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> DocumentOutput {
@@ -71,6 +77,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
                 mentions: extraction.mentions.len(),
                 failure: None,
                 bytes: doc.text.len(),
+                graph: GraphPart::from_document(pipeline, doc, &extraction),
             }
         }
         Err(error) => {
@@ -93,6 +100,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
                 mentions: 0,
                 failure: Some((loaded.id.clone(), format!("{}: {error}", loaded.origin))),
                 bytes: 0,
+                graph: GraphPart::default(),
             }
         }
     }
@@ -112,6 +120,7 @@ pub fn extract_to_dir(
 ) -> Result<Summary, ExportError> {
     let mut output = OutputSet::create(out_dir, &OUTPUT_FILES)?;
     let mut summary = Summary::default();
+    let mut graph = GraphPart::default();
     let mut documents = documents.peekable();
     let mut batch: Vec<Loaded> = Vec::with_capacity(BATCH_DOCUMENTS);
     while documents.peek().is_some() {
@@ -138,9 +147,13 @@ pub fn extract_to_dir(
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
+            graph.merge(out.graph);
         }
         progress(summary.documents);
     }
+    let graph = KnowledgeGraph::build(graph, pipeline.gazetteer());
+    summary.nodes = graph.graph.node_count();
+    summary.edges = graph.graph.edge_count();
     output.commit()?;
     Ok(summary)
 }
