@@ -202,16 +202,49 @@ impl Context<'_> {
         self.gazetteer.entity(m.entity).entity_type
     }
 
+    /// The lexicon phrases that lie inside `range`. Phrases are sorted by start, so this
+    /// costs a binary search and the phrases of the range, never the whole document: rules run
+    /// sentence by sentence, and a long document must not make each sentence slower.
+    fn found_in(&self, range: &Range<usize>) -> impl Iterator<Item = &Found> + '_ {
+        let lo = self.found.partition_point(|f| f.span.start < range.start);
+        let end = range.end;
+        self.found[lo..]
+            .iter()
+            .take_while(move |f| f.span.start < end)
+            .filter(move |f| f.span.end <= end)
+    }
+
+    /// The indexes of the mentions that start inside `range` (mentions are sorted by start).
+    fn mentions_from(&self, range: &Range<usize>) -> Range<usize> {
+        let lo = self
+            .mentions
+            .partition_point(|m| m.byte_start < range.start);
+        let hi = self.mentions.partition_point(|m| m.byte_start < range.end);
+        lo..hi.max(lo)
+    }
+
     /// Lexicon phrases inside an entity name («همکاری» in «سازمان همکاری شانگهای») are part of
     /// the name; titles may overlap names («رئیس جمهوری» and «جمهوری خلق چین»).
     fn drop_words_inside_mentions(&mut self) {
-        let mentions = &self.mentions;
+        // Top-level mentions do not overlap each other, so their spans, in order, can be swept
+        // together with the (also ordered) phrases in one pass.
+        let names: Vec<Range<usize>> = self
+            .mentions
+            .iter()
+            .filter(|m| !m.nested)
+            .map(|m| m.byte_start..m.byte_end)
+            .collect();
         let words = &self.set.lexicon.words;
+        let mut next = 0;
         self.found.retain(|f| {
-            f.words.iter().any(|&w| matches!(words[w], Word::Title(_)))
-                || !mentions
-                    .iter()
-                    .any(|m| !m.nested && m.byte_start < f.span.end && f.span.start < m.byte_end)
+            while next < names.len() && names[next].end <= f.span.start {
+                next += 1;
+            }
+            let inside_a_name = names[next..]
+                .iter()
+                .take_while(|n| n.start < f.span.end)
+                .any(|n| n.start < f.span.end && f.span.start < n.end);
+            !inside_a_name || f.words.iter().any(|&w| matches!(words[w], Word::Title(_)))
         });
     }
 
@@ -271,19 +304,15 @@ impl Context<'_> {
     /// Fillers (mentions, pronouns, pairs) whose span lies inside `range`, in text order.
     fn fillers(&self, range: &Range<usize>) -> Vec<Filler> {
         let mut out: Vec<Filler> = self
-            .mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| !m.nested && m.byte_start >= range.start && m.byte_end <= range.end)
-            .map(|(i, _)| Filler::Mention(i))
+            .mentions_from(range)
+            .filter(|&i| !self.mentions[i].nested && self.mentions[i].byte_end <= range.end)
+            .map(Filler::Mention)
             .collect();
-        for f in &self.found {
-            if f.span.start >= range.start && f.span.end <= range.end {
-                if self.is(f, |w| *w == Word::Pronoun) {
-                    out.push(Filler::Pronoun(f.span.start, f.span.end));
-                } else if self.is(f, |w| *w == Word::Pair) {
-                    out.push(Filler::Pair(f.span.start, f.span.end));
-                }
+        for f in self.found_in(range) {
+            if self.is(f, |w| *w == Word::Pronoun) {
+                out.push(Filler::Pronoun(f.span.start, f.span.end));
+            } else if self.is(f, |w| *w == Word::Pair) {
+                out.push(Filler::Pair(f.span.start, f.span.end));
             }
         }
         out.sort_by_key(|f| f.span(&self.mentions).start);
@@ -293,9 +322,7 @@ impl Context<'_> {
     /// Whether only punctuation and conjunctions stand in `range` («الف، ب و ج»).
     fn coordinated(&self, range: Range<usize>) -> bool {
         let conjunctions: Vec<&Range<usize>> = self
-            .found
-            .iter()
-            .filter(|f| f.span.start >= range.start && f.span.end <= range.end)
+            .found_in(&range)
             .filter(|f| self.is(f, |w| *w == Word::ListJoiner))
             .map(|f| &f.span)
             .collect();
@@ -426,20 +453,14 @@ impl Context<'_> {
         exclude: &[EntityIndex],
         subject_position: bool,
     ) -> Option<EntityIndex> {
-        let recent = self
-            .mentions
+        // People mentioned before `at`, nearest first.
+        let before = self.mentions[..self.mentions.partition_point(|m| m.byte_start < at)]
             .iter()
-            .chain(&self.new_mentions)
-            .filter(|m| m.byte_end <= at && !m.nested && self.entity_type(m) == EntityType::Person)
-            .max_by_key(|m| m.byte_start)
-            .map(|m| m.entity);
-        let recent_other = self
-            .mentions
-            .iter()
-            .filter(|m| m.byte_end <= at && !m.nested && self.entity_type(m) == EntityType::Person)
             .rev()
-            .map(|m| m.entity)
-            .find(|e| !exclude.contains(e));
+            .filter(|m| m.byte_end <= at && !m.nested && self.entity_type(m) == EntityType::Person)
+            .map(|m| m.entity);
+        let recent = before.clone().next();
+        let recent_other = before.clone().find(|e| !exclude.contains(e));
         let order = if subject_position {
             [self.salient, recent, recent_other]
         } else {
@@ -543,9 +564,7 @@ impl Context<'_> {
         salient_before: Option<EntityIndex>,
     ) {
         let pronouns: Vec<Range<usize>> = self
-            .found
-            .iter()
-            .filter(|f| f.span.start >= sentence.start && f.span.end <= sentence.end)
+            .found_in(&sentence)
             .filter(|f| self.is(f, |w| *w == Word::Pronoun))
             .map(|f| f.span.clone())
             .collect();

@@ -34,10 +34,7 @@ struct Occurrence {
 impl Context<'_> {
     fn occurrences(&self, sentence: &Range<usize>) -> Vec<Occurrence> {
         let mut out = Vec::new();
-        for f in &self.found {
-            if f.span.start < sentence.start || f.span.end > sentence.end {
-                continue;
-            }
+        for f in self.found_in(sentence) {
             let forms: Vec<(usize, bool, Inflection)> = self
                 .word(f)
                 .filter_map(|w| match w {
@@ -69,9 +66,8 @@ impl Context<'_> {
         range: &Range<usize>,
         pred: impl Fn(&Word) -> bool,
     ) -> Option<Range<usize>> {
-        self.found
-            .iter()
-            .find(|f| f.span.start >= range.start && f.span.end <= range.end && self.is(f, &pred))
+        self.found_in(range)
+            .find(|f| self.is(f, &pred))
             .map(|f| f.span.clone())
     }
 
@@ -90,12 +86,10 @@ impl Context<'_> {
         for o in occurrences {
             // Reported speech: the clause starts after the last colon before the trigger.
             let opener = self
-                .found
-                .iter()
-                .filter(|f| f.span.start >= clause_start && f.span.end <= o.span.start)
+                .found_in(&(clause_start..o.span.start))
                 .filter(|f| self.is(f, |w| *w == Word::Opener))
                 .map(|f| f.span.end)
-                .next_back();
+                .max();
             if let Some(opener) = opener {
                 clause_start = opener;
                 carried.clear();
@@ -144,46 +138,27 @@ impl Context<'_> {
         windows
     }
 
-    /// Marker occurrences of `markers` (normalized) inside `ranges`, in text order, with
-    /// whether each is a postposition.
-    fn markers_in(&self, ranges: &[Range<usize>], markers: &[String]) -> Vec<(Range<usize>, bool)> {
-        let mut out: Vec<(Range<usize>, bool)> = self
-            .found
+    /// Marker occurrences inside `ranges`, in text order, with whether each is a
+    /// postposition: only those of `markers` (normalized), or every marker for `None`.
+    fn markers_in(
+        &self,
+        ranges: &[Range<usize>],
+        markers: Option<&[String]>,
+    ) -> Vec<(Range<usize>, bool)> {
+        let wanted = |t: &String| markers.is_none_or(|m| m.contains(t));
+        let mut out: Vec<(Range<usize>, bool)> = ranges
             .iter()
-            .filter(|f| {
-                ranges
-                    .iter()
-                    .any(|r| f.span.start >= r.start && f.span.end <= r.end)
-            })
+            .flat_map(|r| self.found_in(r))
             .filter_map(|f| {
                 self.word(f).find_map(|w| match w {
-                    Word::Preposition(t) if markers.contains(t) => Some((f.span.clone(), false)),
-                    Word::Postposition(t) if markers.contains(t) => Some((f.span.clone(), true)),
+                    Word::Preposition(t) if wanted(t) => Some((f.span.clone(), false)),
+                    Word::Postposition(t) if wanted(t) => Some((f.span.clone(), true)),
                     _ => None,
                 })
             })
             .collect();
         out.sort_by_key(|(r, _)| r.start);
         out
-    }
-
-    /// Every marker occurrence inside `ranges`, of any rule, in text order.
-    fn any_markers_in(&self, ranges: &[Range<usize>]) -> Vec<(Range<usize>, bool)> {
-        self.found
-            .iter()
-            .filter(|f| {
-                ranges
-                    .iter()
-                    .any(|r| f.span.start >= r.start && f.span.end <= r.end)
-            })
-            .filter_map(|f| {
-                self.word(f).find_map(|w| match w {
-                    Word::Preposition(_) => Some((f.span.clone(), false)),
-                    Word::Postposition(_) => Some((f.span.clone(), true)),
-                    _ => None,
-                })
-            })
-            .collect()
     }
 
     fn fillers_in(&self, ranges: &[Range<usize>]) -> Vec<Filler> {
@@ -205,8 +180,8 @@ impl Context<'_> {
     ) -> Vec<Filler> {
         let own = normalized(&arg.markers);
         let all = match adjacent_to {
-            Some(_) => self.any_markers_in(ranges),
-            None => self.markers_in(ranges, rule_markers),
+            Some(_) => self.markers_in(ranges, None),
+            None => self.markers_in(ranges, Some(rule_markers)),
         };
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
         for (i, (marker, post)) in all.iter().enumerate() {
@@ -257,7 +232,7 @@ impl Context<'_> {
         rule_markers: &[String],
         trigger_start: usize,
     ) -> Vec<Filler> {
-        let markers = self.markers_in(ranges, rule_markers);
+        let markers = self.markers_in(ranges, Some(rule_markers));
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
         let mut free: Vec<Range<usize>> = ranges.to_vec();
         for (i, (marker, post)) in markers.iter().enumerate() {
@@ -337,12 +312,10 @@ impl Context<'_> {
         };
         if !rule.requires.is_empty() {
             let required = normalized(&rule.requires);
-            let present = self.found.iter().any(|f| {
-                f.span.start >= before.first().map_or(o.span.start, |r| r.start)
-                    && f.span.end <= o.span.end
-                    && self
-                        .word(f)
-                        .any(|w| matches!(w, Word::Required(t) if required.contains(t)))
+            let from = before.first().map_or(o.span.start, |r| r.start);
+            let present = self.found_in(&(from..o.span.end)).any(|f| {
+                self.word(f)
+                    .any(|w| matches!(w, Word::Required(t) if required.contains(t)))
             });
             if !present {
                 return Vec::new();
@@ -401,9 +374,9 @@ impl Context<'_> {
             Inflection::Future => Modality::Planned,
             Inflection::Subjunctive => {
                 let cue = |w: &Word| matches!(w, Word::HypotheticalCue);
-                let hypothetical = self.found.iter().any(|f| {
-                    f.span.start >= sentence.start && f.span.end <= o.span.start && self.is(f, cue)
-                });
+                let hypothetical = self
+                    .found_in(&(sentence.start..o.span.start))
+                    .any(|f| self.is(f, cue));
                 if hypothetical {
                     Modality::Hypothetical
                 } else {

@@ -33,34 +33,26 @@ impl Context<'_> {
         if range.start >= range.end {
             return true;
         }
-        let inside = |s: usize, e: usize| s >= range.start && e <= range.end;
-        let breaks_chain = self.found.iter().any(|f| {
-            inside(f.span.start, f.span.end)
-                && self.is(f, |w| {
-                    matches!(
-                        w,
-                        Word::Trigger { .. }
-                            | Word::Preposition(_)
-                            | Word::Postposition(_)
-                            | Word::Relative
-                    )
-                })
-        }) || self.mentions.iter().any(|m| {
-            inside(m.byte_start, m.byte_end)
-                && !m.nested
-                && self.entity_type(m) == EntityType::Person
+        let breaks_chain = self.found_in(&range).any(|f| {
+            self.is(f, |w| {
+                matches!(
+                    w,
+                    Word::Trigger { .. }
+                        | Word::Preposition(_)
+                        | Word::Postposition(_)
+                        | Word::Relative
+                )
+            })
+        }) || self.mentions_from(&range).any(|i| {
+            let m = &self.mentions[i];
+            m.byte_end <= range.end && !m.nested && self.entity_type(m) == EntityType::Person
         });
         if breaks_chain {
             return false;
         }
         let connectors: Vec<Range<usize>> = self
-            .found
-            .iter()
-            .filter(|f| {
-                self.is(f, |w| *w == Word::TitleConnector)
-                    && f.span.start >= range.start
-                    && f.span.end <= range.end
-            })
+            .found_in(&range)
+            .filter(|f| self.is(f, |w| *w == Word::TitleConnector))
             .map(|f| f.span.clone())
             .collect();
         words(&self.doc.text[range.clone()])
@@ -81,79 +73,72 @@ impl Context<'_> {
         let title = &self.found[f];
         let t = self.title_of(f)?;
         let types = &self.set.specs.titles[t].types;
-        let stop = self
-            .found
-            .iter()
-            .filter(|g| g.span.start >= title.span.end && g.span.start < sentence.end)
-            .filter(|g| {
-                self.is(g, |w| {
-                    matches!(
-                        w,
-                        Word::Title(_)
-                            | Word::Trigger { .. }
-                            | Word::Preposition(_)
-                            | Word::Postposition(_)
-                            | Word::Relative
-                    )
-                })
-            })
-            .map(|g| g.span.start)
-            .chain(
-                self.mentions
-                    .iter()
-                    .filter(|m| {
-                        m.byte_start >= title.span.end && self.entity_type(m) == EntityType::Person
-                    })
-                    .map(|m| m.byte_start),
+        let rest = title.span.end..sentence.end;
+        let ends_title = |w: &Word| {
+            matches!(
+                w,
+                Word::Title(_)
+                    | Word::Trigger { .. }
+                    | Word::Preposition(_)
+                    | Word::Postposition(_)
+                    | Word::Relative
             )
+        };
+        let next_word = self
+            .found_in(&rest)
+            .find(|g| self.is(g, ends_title))
+            .map(|g| g.span.start);
+        let next_person = self
+            .mentions_from(&rest)
+            .find(|&i| self.entity_type(&self.mentions[i]) == EntityType::Person)
+            .map(|i| self.mentions[i].byte_start);
+        let stop = next_word
+            .into_iter()
+            .chain(next_person)
             .min()
-            .unwrap_or(sentence.end)
-            .min(sentence.end);
+            .unwrap_or(sentence.end);
         let reach = words(&self.doc.text[title.span.end..stop])
             .nth(TITLE_REACH_WORDS)
             .map_or(stop, |w| title.span.end + w.start);
-        for &ty in types {
-            let body = self.mentions.iter().position(|m| {
-                m.byte_start >= title.span.start
-                    && m.byte_start <= reach
-                    && m.byte_end <= stop.max(m.byte_end)
-                    && self.entity_type(m) == ty
-            });
-            if body.is_some() {
-                return body;
-            }
-        }
-        None
+        let candidates = self.mentions_from(&(title.span.start..reach + 1));
+        types.iter().find_map(|&ty| {
+            candidates
+                .clone()
+                .find(|&i| self.entity_type(&self.mentions[i]) == ty)
+        })
     }
 
     /// `holds_office` from the titles of sentence `s`.
     pub(super) fn titles(&mut self, s: usize, sentence: Range<usize>) {
-        let title_indexes: Vec<usize> = (0..self.found.len())
-            .filter(|&f| {
-                self.found[f].span.start >= sentence.start && self.found[f].span.end <= sentence.end
-            })
-            .filter(|&f| self.title_of(f).is_some())
+        let lo = self
+            .found
+            .partition_point(|f| f.span.start < sentence.start);
+        let hi = self.found.partition_point(|f| f.span.start < sentence.end);
+        let title_indexes: Vec<usize> = (lo..hi.max(lo))
+            .filter(|&f| self.found[f].span.end <= sentence.end && self.title_of(f).is_some())
             .collect();
-        let mut used = vec![false; self.found.len()];
+        // Titles already given to a person, by position in `title_indexes`.
+        let mut used = vec![false; title_indexes.len()];
         // After a name: follow the chain of titles.
-        let people: Vec<usize> = (0..self.mentions.len())
+        let people: Vec<usize> = self
+            .mentions_from(&sentence)
             .filter(|&i| {
                 let m = &self.mentions[i];
-                !m.nested && m.sentence == s && self.entity_type(m) == EntityType::Person
+                !m.nested && self.entity_type(m) == EntityType::Person
             })
             .collect();
         for p in people {
             let mut at = self.mentions[p].byte_end;
             // Words a title without a recognised body may leave before the next title.
             let mut slack = 0;
-            for &f in &title_indexes {
-                if self.found[f].span.start < at || used[f] {
+            for (k, &f) in title_indexes.iter().enumerate() {
+                if self.found[f].span.start < at || used[k] {
                     continue;
                 }
                 if !self.only_connectors(at..self.found[f].span.start, slack) {
                     break;
                 }
-                used[f] = true;
+                used[k] = true;
                 match self.title_body(f, &sentence) {
                     Some(body) => {
                         self.office(p, body, f, s);
@@ -168,21 +153,23 @@ impl Context<'_> {
             }
         }
         // Before a name, or with no name at all.
-        for &f in &title_indexes {
-            if used[f] {
+        for (k, &f) in title_indexes.iter().enumerate() {
+            if used[k] {
                 continue;
             }
             let Some(body) = self.title_body(f, &sentence) else {
                 continue;
             };
             let after = self.mentions[body].byte_end.max(self.found[f].span.end);
-            let person = (0..self.mentions.len()).find(|&i| {
-                let m = &self.mentions[i];
-                !m.nested
-                    && m.byte_start >= after
-                    && self.entity_type(m) == EntityType::Person
-                    && self.only_connectors(after..m.byte_start, 0)
-            });
+            // Only the first person after the title can be its holder: anything past it has
+            // that person in between.
+            let person = self
+                .mentions_from(&(after..sentence.end))
+                .find(|&i| {
+                    let m = &self.mentions[i];
+                    !m.nested && self.entity_type(m) == EntityType::Person
+                })
+                .filter(|&i| self.only_connectors(after..self.mentions[i].byte_start, 0));
             match person {
                 Some(p) => self.office(p, body, f, s),
                 None => self.title_without_name(f, body, s),
@@ -260,6 +247,9 @@ impl Context<'_> {
         // the mentions themselves, the person can fill argument slots of later rules.
         let mention = self.coref_mention(start..end, holder, s);
         self.mentions[body].nested = true;
-        self.mentions.push(mention);
+        // Inserted in order: mentions stay sorted by start (the person first, before the
+        // nested body), which the range lookups rely on.
+        let at = self.mentions.partition_point(|m| m.byte_start < start);
+        self.mentions.insert(at, mention);
     }
 }
