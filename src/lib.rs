@@ -86,9 +86,6 @@ pub enum Error {
     /// The alias automaton could not be built.
     #[error(transparent)]
     Matcher(#[from] MatcherError),
-    /// The rule files are invalid.
-    #[error(transparent)]
-    Rules(#[from] rules::RuleError),
 }
 
 /// One input document.
@@ -179,9 +176,14 @@ pub struct Scratch {
     normalized: Normalized,
     matches: MatchScratch,
     skeleton_mentions: Vec<SkeletonMention>,
+    rule_matches: Vec<SkeletonMention>,
+    rule_pool: Vec<u32>,
 }
 
-/// The compiled gazetteers: what turns documents into extractions.
+/// The compiled gazetteers and rules: what turns documents into extractions.
+///
+/// Entity aliases and rule phrases are compiled into one automaton (entity targets first,
+/// rule phrases after them), so a document is scanned once.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     gazetteer: Gazetteer,
@@ -197,7 +199,9 @@ impl Pipeline {
 
     /// A pipeline for `gazetteer` and `rules`.
     pub fn new(gazetteer: Gazetteer, rules: RuleSet) -> Result<Pipeline, Error> {
-        let matcher = Matcher::new(&gazetteer)?;
+        let phrases =
+            Matcher::entity_phrases(&gazetteer).chain(rules.phrases(gazetteer.len() as u32));
+        let matcher = Matcher::from_phrases(phrases, gazetteer.morphology())?;
         Ok(Pipeline {
             gazetteer,
             matcher,
@@ -214,7 +218,7 @@ impl Pipeline {
             builder.add_spacy_patterns(name, text);
         }
         let gazetteer = builder.build()?;
-        let rules = RuleSet::from_files(files, gazetteer.morphology())?;
+        let rules = RuleSet::from_files(files)?;
         Pipeline::new(gazetteer, rules)
     }
 
@@ -247,9 +251,13 @@ impl Pipeline {
             sentences: text::sentences(text),
             ..Extraction::default()
         };
-        self.matcher.find(
-            &scratch.normalized,
+        // One pass of the automaton; entity names and rule phrases are then chosen apart, as
+        // a rule phrase may overlap a name («رئیس جمهوری» and «جمهوری خلق چین»).
+        let entities = self.gazetteer.len() as u32;
+        self.matcher.scan(&scratch.normalized, &mut scratch.matches);
+        self.matcher.select(
             &mut scratch.matches,
+            0..entities,
             &mut scratch.skeleton_mentions,
             &mut extraction.candidate_pool,
         );
@@ -280,9 +288,20 @@ impl Pipeline {
             });
         }
         extraction.chars = counted_chars + text[counted_bytes..].chars().count();
-        let words = self
-            .rules
-            .find_words(&scratch.normalized, &mut scratch.matches);
+        scratch.rule_matches.clear();
+        scratch.rule_pool.clear();
+        self.matcher.select(
+            &mut scratch.matches,
+            entities..u32::MAX,
+            &mut scratch.rule_matches,
+            &mut scratch.rule_pool,
+        );
+        let words = self.rules.words(
+            &scratch.normalized,
+            &scratch.rule_matches,
+            &scratch.rule_pool,
+            entities,
+        );
         self.rules
             .apply(&self.gazetteer, doc, words, &mut extraction);
         extraction

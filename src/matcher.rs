@@ -116,6 +116,9 @@ struct Candidate {
 /// Buffers reused across documents so matching allocates nothing per candidate.
 #[derive(Debug, Default)]
 pub struct MatchScratch {
+    /// Every valid candidate of the last [`Matcher::scan`].
+    scanned: Vec<Candidate>,
+    /// The candidates of the target group being selected.
     candidates: Vec<Candidate>,
     spans: Vec<(u32, u32, u32, u32)>,
 }
@@ -123,7 +126,12 @@ pub struct MatchScratch {
 impl Matcher {
     /// Compiles every alias of `gazetteer` into one automaton; targets are entity indexes.
     pub fn new(gazetteer: &Gazetteer) -> Result<Matcher, MatcherError> {
-        let phrases = gazetteer
+        Matcher::from_phrases(Matcher::entity_phrases(gazetteer), gazetteer.morphology())
+    }
+
+    /// Every alias of `gazetteer` as a phrase whose target is its entity index.
+    pub fn entity_phrases(gazetteer: &Gazetteer) -> impl Iterator<Item = Phrase<'_>> + '_ {
+        gazetteer
             .entities()
             .iter()
             .enumerate()
@@ -134,8 +142,7 @@ impl Matcher {
                     kind: alias.kind,
                     origin: alias.origin,
                 })
-            });
-        Matcher::from_phrases(phrases, gazetteer.morphology())
+            })
     }
 
     /// Compiles any phrases into one automaton, with the separable affixes and attached
@@ -230,12 +237,14 @@ impl Matcher {
         out: &mut Vec<SkeletonMention>,
         pool: &mut Vec<u32>,
     ) {
-        self.collect_candidates(norm, scratch);
-        self.select(scratch, out, pool);
+        self.scan(norm, scratch);
+        self.select(scratch, 0..u32::MAX, out, pool);
     }
 
-    fn collect_candidates(&self, norm: &Normalized, scratch: &mut MatchScratch) {
-        scratch.candidates.clear();
+    /// Runs the automaton over the document once, keeping every candidate that passes the
+    /// boundary, suffix and separator checks, for any number of [`Matcher::select`] calls.
+    pub fn scan(&self, norm: &Normalized, scratch: &mut MatchScratch) {
+        scratch.scanned.clear();
         let skeleton = norm.skeleton();
         for m in self.automaton.find_overlapping_iter(skeleton) {
             let (start, end) = (m.start(), m.end());
@@ -248,7 +257,7 @@ impl Matcher {
                 let allowed = &self.gap_offsets
                     [entry.allowed_gaps.start as usize..entry.allowed_gaps.end as usize];
                 if separators_allowed(norm, start, end, allowed) {
-                    scratch.candidates.push(Candidate {
+                    scratch.scanned.push(Candidate {
                         start: start as u32,
                         end: end as u32,
                         entry: entry_index,
@@ -282,13 +291,28 @@ impl Matcher {
             .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
     }
 
-    fn select(
+    /// Chooses the mentions among the scanned candidates whose targets lie in `targets`
+    /// (longest wins, nested kept, short forms after full names), in skeleton coordinates,
+    /// sorted by start, longer first. Appends to `out`, and their candidate targets to `pool`.
+    /// Groups of targets are selected independently: a rule phrase may overlap a name.
+    pub fn select(
         &self,
         scratch: &mut MatchScratch,
+        targets: Range<u32>,
         out: &mut Vec<SkeletonMention>,
         pool: &mut Vec<u32>,
     ) {
-        let MatchScratch { candidates, spans } = scratch;
+        let MatchScratch {
+            scanned,
+            candidates,
+            spans,
+        } = scratch;
+        candidates.clear();
+        candidates.extend(
+            scanned
+                .iter()
+                .filter(|c| targets.contains(&self.entries[c.entry as usize].target)),
+        );
         // One entry per (span, target), the best kind: sort then dedup.
         candidates.sort_by_key(|c| {
             let e = &self.entries[c.entry as usize];

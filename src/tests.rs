@@ -42,7 +42,7 @@ fn test_pipeline() -> Pipeline {
     builder.add_files(&files);
     builder.add_entities_tsv("test.tsv", TEST_ENTITIES);
     let gazetteer = builder.build().expect("valid test gazetteer");
-    let rules = RuleSet::new(RuleSpecs::default(), gazetteer.morphology()).expect("no rules");
+    let rules = RuleSet::new(RuleSpecs::default());
     Pipeline::new(gazetteer, rules).expect("automaton")
 }
 

@@ -1,11 +1,12 @@
 //! The rule lexicon: every phrase the rules react to (triggers, markers, titles, clause words,
-//! pronouns, cues), compiled into one [`Matcher`] so that it sees through spelling variation
-//! exactly as entity matching does.
+//! pronouns, cues). Its phrases are compiled into the pipeline's one automaton, after the
+//! entity aliases, so that one pass over a document finds both and rule phrases see through
+//! spelling variation exactly as entity names do.
 
 use std::ops::Range;
 
-use crate::gazetteer::{AliasKind, Morphology, Origin};
-use crate::matcher::{MatchScratch, Matcher, MatcherError, Phrase, SkeletonMention};
+use crate::gazetteer::{AliasKind, Origin};
+use crate::matcher::{Phrase, SkeletonMention};
 use crate::text::Normalized;
 
 use super::format::{Inflection, RuleSpecs};
@@ -61,11 +62,11 @@ pub struct Found {
     pub words: Vec<usize>,
 }
 
-/// The compiled lexicon.
-#[derive(Clone, Debug)]
+/// The lexicon: every phrase with its meaning.
+#[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    matcher: Matcher,
-    /// Every meaning, by target index.
+    texts: Vec<String>,
+    /// Every meaning, by phrase index.
     pub words: Vec<Word>,
 }
 
@@ -74,8 +75,8 @@ fn skeleton(text: &str) -> String {
 }
 
 impl Lexicon {
-    /// Compiles the phrases of `specs`.
-    pub fn new(specs: &RuleSpecs, morphology: &Morphology) -> Result<Lexicon, MatcherError> {
+    /// The phrases of `specs`.
+    pub fn new(specs: &RuleSpecs) -> Lexicon {
         let mut entries: Vec<(String, Word)> = Vec::new();
         for (i, rule) in specs.rules.iter().enumerate() {
             for form in &rule.triggers {
@@ -117,33 +118,38 @@ impl Lexicon {
         for (i, title) in specs.titles.iter().enumerate() {
             entries.extend(title.phrases.iter().map(|p| (p.clone(), Word::Title(i))));
         }
-        let phrases = entries.iter().enumerate().map(|(i, (text, _))| Phrase {
+        let (texts, words) = entries.into_iter().unzip();
+        Lexicon { texts, words }
+    }
+
+    /// The phrases to compile, their targets numbered from `first_target`.
+    pub fn phrases(&self, first_target: u32) -> impl Iterator<Item = Phrase<'_>> + '_ {
+        self.texts.iter().enumerate().map(move |(i, text)| Phrase {
             text,
-            target: i as u32,
+            target: first_target + i as u32,
             kind: AliasKind::Alias,
             origin: Origin::Gazetteer,
-        });
-        let matcher = Matcher::from_phrases(phrases, morphology)?;
-        Ok(Lexicon {
-            matcher,
-            words: entries.into_iter().map(|(_, w)| w).collect(),
         })
     }
 
-    /// Finds the lexicon phrases of a normalized document (longest match wins; phrases nested
-    /// in a longer one are ignored), in text order.
-    pub fn find(&self, norm: &Normalized, scratch: &mut MatchScratch) -> Vec<Found> {
-        let mut found = Vec::new();
-        let mut pool = Vec::new();
-        self.matcher.find(norm, scratch, &mut found, &mut pool);
-        found
-            .into_iter()
-            .filter(|m: &SkeletonMention| !m.nested)
+    /// The lexicon phrases of a document from the matches of its target group (targets
+    /// numbered from `first_target`); phrases nested in a longer one are ignored. In text
+    /// order.
+    pub fn found(
+        &self,
+        norm: &Normalized,
+        matches: &[SkeletonMention],
+        pool: &[u32],
+        first_target: u32,
+    ) -> Vec<Found> {
+        matches
+            .iter()
+            .filter(|m| !m.nested)
             .map(|m| Found {
                 span: norm.original_range(m.span.clone()),
                 words: pool[m.candidates.start as usize..m.candidates.end as usize]
                     .iter()
-                    .map(|&w| w as usize)
+                    .map(|&w| (w - first_target) as usize)
                     .collect(),
             })
             .collect()

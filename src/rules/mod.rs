@@ -64,48 +64,37 @@ mod engine;
 pub mod format;
 mod lexicon;
 
-use crate::gazetteer::{DataFiles, GazetteerError, Morphology, RowError};
-use crate::matcher::{MatchScratch, MatcherError};
+use crate::gazetteer::{DataFiles, GazetteerError, RowError};
+use crate::matcher::{Phrase, SkeletonMention};
 use crate::text::Normalized;
 
 pub use format::RuleSpecs;
 
-/// Why rules could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum RuleError {
-    /// Invalid rule files: every problem as `file:line: reason`.
-    #[error(transparent)]
-    Invalid(#[from] GazetteerError),
-    /// The lexicon automaton could not be built.
-    #[error(transparent)]
-    Matcher(#[from] MatcherError),
-}
-
-/// The compiled rules: specs plus one lexicon automaton.
-#[derive(Clone, Debug)]
+/// The loaded rules and the phrases they react to.
+#[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     specs: RuleSpecs,
     lexicon: lexicon::Lexicon,
 }
 
 impl RuleSet {
-    /// Loads every `rules/*.toml` of `files`.
-    pub fn from_files(files: &DataFiles, morphology: &Morphology) -> Result<RuleSet, RuleError> {
+    /// Loads every `rules/*.toml` of `files`; fails with every problem as `file:line: reason`.
+    pub fn from_files(files: &DataFiles) -> Result<RuleSet, GazetteerError> {
         let mut specs = RuleSpecs::default();
         let mut errors: Vec<RowError> = Vec::new();
         for (name, text) in files.matching("rules/", ".toml") {
             specs.add_file(name, text, &mut errors);
         }
         if !errors.is_empty() {
-            return Err(GazetteerError::Invalid(errors).into());
+            return Err(GazetteerError::Invalid(errors));
         }
-        RuleSet::new(specs, morphology)
+        Ok(RuleSet::new(specs))
     }
 
-    /// Compiles loaded specs.
-    pub fn new(specs: RuleSpecs, morphology: &Morphology) -> Result<RuleSet, RuleError> {
-        let lexicon = lexicon::Lexicon::new(&specs, morphology)?;
-        Ok(RuleSet { specs, lexicon })
+    /// The rule set of loaded specs.
+    pub fn new(specs: RuleSpecs) -> RuleSet {
+        let lexicon = lexicon::Lexicon::new(&specs);
+        RuleSet { specs, lexicon }
     }
 
     /// The loaded rules and word lists.
@@ -113,14 +102,23 @@ impl RuleSet {
         &self.specs
     }
 
-    /// Finds the lexicon phrases of a normalized document; the engine takes them.
-    pub(crate) fn find_words(
+    /// The phrases the pipeline's automaton must find for the rules, numbered from
+    /// `first_target`.
+    pub(crate) fn phrases(&self, first_target: u32) -> impl Iterator<Item = Phrase<'_>> + '_ {
+        self.lexicon.phrases(first_target)
+    }
+
+    /// The lexicon phrases of a document, from the matches of the rules' target group.
+    pub(crate) fn words(
         &self,
         norm: &Normalized,
-        scratch: &mut MatchScratch,
+        matches: &[SkeletonMention],
+        pool: &[u32],
+        first_target: u32,
     ) -> Vec<lexicon::Found> {
-        self.lexicon.find(norm, scratch)
+        self.lexicon.found(norm, matches, pool, first_target)
     }
 }
+
 #[cfg(test)]
 mod tests;
