@@ -156,3 +156,100 @@ fn arabic_letter_forms_match_like_persian_ones() {
     };
     assert_eq!(ids(&doc), ids(&arabic));
 }
+
+/// Gold keys of the seed and the node ids the gazetteer gives them.
+const SEED_IDS: &[(&str, &str)] = &[
+    ("xi-jinping", "person:xi-jinping"),
+    ("miguel-diaz-canel", "person:miguel-diaz-canel"),
+    ("CN", "country:CN"),
+    ("CU", "country:CU"),
+    ("communist-party-of-china", "party:communist-party-of-china"),
+    ("communist-party-of-cuba", "party:communist-party-of-cuba"),
+    ("one-china-principle", "principle:one-china-principle"),
+    (
+        "belt-and-road-initiative",
+        "initiative:belt-and-road-initiative",
+    ),
+    (
+        "global-development-initiative",
+        "initiative:global-development-initiative",
+    ),
+    (
+        "global-security-initiative",
+        "initiative:global-security-initiative",
+    ),
+];
+
+fn relation_key(
+    subject: &str,
+    predicate: &str,
+    object: &str,
+    symmetric: bool,
+) -> (String, String, String) {
+    let (s, o) = if symmetric && object < subject {
+        (object, subject)
+    } else {
+        (subject, object)
+    };
+    (s.to_string(), predicate.to_string(), o.to_string())
+}
+
+#[test]
+fn seed_relations_match_the_gold() {
+    let pipeline = Pipeline::embedded().unwrap();
+    let (doc, gold) = seed();
+    let g = pipeline.gazetteer();
+    let found: Vec<(String, String, String)> = pipeline
+        .extract(&doc)
+        .relations
+        .iter()
+        .filter(|r| !r.negated && r.modality.as_str() == "asserted")
+        .map(|r| {
+            relation_key(
+                &g.entity(r.subject).id,
+                &r.predicate,
+                &g.entity(r.object).id,
+                r.symmetric,
+            )
+        })
+        .collect();
+    let id = |key: &str| {
+        SEED_IDS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| panic!("no id for {key}"))
+    };
+    let mut missing_must = Vec::new();
+    let mut should_found = 0;
+    let mut gold_keys = Vec::new();
+    for r in gold["relations"].as_array().unwrap() {
+        let symmetric = r["symmetric"].as_bool().unwrap_or(false);
+        let key = relation_key(
+            id(r["subject"].as_str().unwrap()),
+            r["predicate"].as_str().unwrap(),
+            id(r["object"].as_str().unwrap()),
+            symmetric,
+        );
+        let hit = found.contains(&key);
+        match r["level"].as_str().unwrap() {
+            "must" if !hit => missing_must.push(key.clone()),
+            "should" if hit => should_found += 1,
+            _ => {}
+        }
+        gold_keys.push(key);
+    }
+    assert!(
+        missing_must.is_empty(),
+        "missing must relations: {missing_must:#?}"
+    );
+    assert!(
+        should_found >= 4,
+        "only {should_found} of 5 should relations"
+    );
+    let spurious: Vec<_> = found.iter().filter(|k| !gold_keys.contains(k)).collect();
+    assert!(
+        spurious.is_empty(),
+        "relations the gold does not list: {spurious:#?}"
+    );
+}
