@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::export::csv::CsvFlavor;
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{GraphPart, KnowledgeGraph};
@@ -16,7 +17,22 @@ use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 3] = ["documents.jsonl", "mentions.jsonl", "relations.jsonl"];
+pub const OUTPUT_FILES: [&str; 7] = [
+    "documents.jsonl",
+    "mentions.jsonl",
+    "relations.jsonl",
+    "nodes.csv",
+    "edges.csv",
+    "graph.graphml",
+    "graph.dot",
+];
+
+/// How `extract` writes its graph files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The header conventions of `nodes.csv` and `edges.csv`.
+    pub csv: CsvFlavor,
+}
 
 /// How many documents, or how many bytes of text, make one batch.
 const BATCH_DOCUMENTS: usize = 256;
@@ -106,8 +122,9 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
     }
 }
 
-/// Extracts every document of `documents` and writes the output files into `out_dir`, whole
-/// or not at all. `progress` is called with the number of documents done after each batch.
+/// Extracts every document of `documents` and writes the output files ([`OUTPUT_FILES`]) into
+/// `out_dir`, whole or not at all. `progress` is called with the number of documents done
+/// after each batch.
 ///
 /// Runs on the current rayon thread pool (use `ThreadPool::install` to choose its size).
 /// Fails only when output cannot be written; failed documents are reported in the summary
@@ -116,6 +133,7 @@ pub fn extract_to_dir(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
     out_dir: &Path,
+    options: Options,
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, ExportError> {
     let mut output = OutputSet::create(out_dir, &OUTPUT_FILES)?;
@@ -154,6 +172,24 @@ pub fn extract_to_dir(
     let graph = KnowledgeGraph::build(graph, pipeline.gazetteer());
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
+    let mut buffer = Vec::new();
+    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>)| {
+        buffer.clear();
+        write(&mut buffer);
+        output.write(name, &buffer)
+    };
+    emit("nodes.csv", &|out| {
+        crate::export::csv::write_nodes(&graph, options.csv, out)
+    })?;
+    emit("edges.csv", &|out| {
+        crate::export::csv::write_edges(&graph, options.csv, out)
+    })?;
+    emit("graph.graphml", &|out| {
+        crate::export::graphml::write_graphml(&graph, out)
+    })?;
+    emit("graph.dot", &|out| {
+        crate::export::dot::write_dot(&graph, out)
+    })?;
     output.commit()?;
     Ok(summary)
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use newsgraph::export::csv::CsvFlavor;
 use newsgraph::gazetteer::{lint, DataFiles};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::{corpus, Pipeline};
@@ -70,6 +71,14 @@ struct ExtractArgs {
     /// Documents larger than this many bytes fail instead of being read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
     max_document_bytes: usize,
+    /// Header conventions of nodes.csv and edges.csv: plain, neo4j (neo4j-admin database
+    /// import) or gephi (spreadsheet import).
+    #[arg(long, value_name = "FLAVOR", default_value = "plain", value_parser = parse_csv_flavor)]
+    csv: CsvFlavor,
+}
+
+fn parse_csv_flavor(name: &str) -> Result<CsvFlavor, String> {
+    CsvFlavor::parse(name).ok_or_else(|| format!("expected one of {}", CsvFlavor::NAMES.join(", ")))
 }
 
 #[derive(Subcommand)]
@@ -121,7 +130,8 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let summary = pool.install(|| {
-        corpus::extract_to_dir(&pipeline, reader, &args.out, |done| {
+        let options = corpus::Options { csv: args.csv };
+        corpus::extract_to_dir(&pipeline, reader, &args.out, options, |done| {
             progress.set_position(done as u64)
         })
     })?;
@@ -132,10 +142,12 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
         eprintln!(
-            "{} documents ({} failed), {} mentions, {:.1} MB in {:.2} s; output in {}",
+            "{} documents ({} failed), {} mentions, graph of {} nodes and {} edges, {:.1} MB in {:.2} s; output in {}",
             summary.documents,
             summary.failures.len(),
             summary.mentions,
+            summary.nodes,
+            summary.edges,
             summary.bytes as f64 / 1e6,
             seconds,
             display(&args.out)

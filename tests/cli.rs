@@ -134,7 +134,7 @@ fn same_bytes_whatever_the_thread_count() {
         ]);
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
-    for name in ["documents.jsonl", "mentions.jsonl"] {
+    for name in newsgraph::corpus::OUTPUT_FILES {
         let a = std::fs::read(one.path().join(name)).unwrap();
         let b = std::fs::read(two.path().join(name)).unwrap();
         assert!(a == b, "{name} differs between 1 and 2 threads");
@@ -320,4 +320,57 @@ fn lint_runs_on_the_bundled_gazetteers() {
         !report.contains("invalid-row") && !report.contains("duplicate-id"),
         "{report}"
     );
+}
+
+#[test]
+fn csv_flavors_for_neo4j_and_gephi() {
+    let first_line = |dir: &Path, name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    for (flavor, nodes, edges) in [
+        (
+            "neo4j",
+            "id:ID,label,:LABEL,",
+            ":START_ID,:END_ID,:TYPE,directed:boolean,weight:int,",
+        ),
+        (
+            "gephi",
+            "Id,Label,type,",
+            "Source,Target,Type,Label,Weight,",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let output = run(&[
+            "extract",
+            "tests/corpus/seed",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--csv",
+            flavor,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            first_line(out.path(), "nodes.csv").starts_with(nodes),
+            "{flavor}"
+        );
+        assert!(
+            first_line(out.path(), "edges.csv").starts_with(edges),
+            "{flavor}"
+        );
+    }
+    let output = run(&[
+        "extract",
+        "tests/corpus/seed",
+        "--out",
+        "/tmp/x",
+        "--csv",
+        "excel",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("plain, neo4j, gephi"));
 }

@@ -1,6 +1,9 @@
 //! Output files: written to a temporary name in the output folder and renamed into place only
 //! when everything succeeded, so a reader never sees a half-written file.
 
+pub mod csv;
+pub mod dot;
+pub mod graphml;
 pub mod jsonl;
 
 use std::fs::File;
