@@ -216,7 +216,22 @@ const RULE_TESTS: &[RuleTest] = &[
         name: "title chain stops at another person",
         text: "سید محمد خاتمی رئیس جمهوری در دیدار خسوس پرز وزیر امور خارجه ونزوئلا گفت.",
         published: None,
-        relations: &[("person:jesus-arnaldo-perez", "holds_office", "country:VE", "Foreign Minister")],
+        relations: &[
+            ("person:jesus-arnaldo-perez", "holds_office", "country:VE", "Foreign Minister"),
+            ("person:jesus-arnaldo-perez", "met_with", "person:mohammad-khatami", ""),
+        ],
+    },
+    RuleTest {
+        name: "nominal meeting with «با» right after it",
+        text: "پوتین در دیدار با اردوغان گفت روابط خوب است.",
+        published: None,
+        relations: &[("person:recep-tayyip-erdogan", "met_with", "person:vladimir-putin", "")],
+    },
+    RuleTest {
+        name: "instrumental «با» after the noun is no meeting",
+        text: "خسوس پرز در این دیدار با ابلاغ سلام گرم آقای چاوز سخن گفت.",
+        published: None,
+        relations: &[],
     },
     RuleTest {
         name: "visit «سفر کرد»",

@@ -208,7 +208,20 @@ impl Context<'_> {
                 let next = all.get(i + 1).map_or(bound, |(m, _)| m.start);
                 clip(ranges, marker.end..next)
             };
-            let fillers = self.fillers_in(&segment);
+            let mut fillers = self.fillers_in(&segment);
+            if adjacent_to.is_some() {
+                // «همکاری با چین», not «دیدار با ابلاغ سلام ... چاوز»: the argument (or the list
+                // it heads) follows the marker directly.
+                let first = fillers.first().map(|f| f.span(&self.mentions).start);
+                let direct = first.is_some_and(|start| {
+                    words(self.doc.text.get(marker.end..start).unwrap_or(""))
+                        .next()
+                        .is_none()
+                });
+                if !direct {
+                    fillers.clear();
+                }
+            }
             let chosen = self.choose(arg, &fillers, *post);
             if !chosen.is_empty() {
                 return chosen;
@@ -224,13 +237,13 @@ impl Context<'_> {
     }
 
     /// The unmarked argument: the first fitting filler outside every prepositional segment;
-    /// with a `reach`, the nearest one to the trigger at `trigger_start`, if close enough.
+    /// with a `reach`, the nearest one to the `trigger`, if close enough.
     fn unmarked(
         &self,
         arg: &Argument,
         ranges: &[Range<usize>],
         rule_markers: &[String],
-        trigger_start: usize,
+        trigger: &Range<usize>,
     ) -> Vec<Filler> {
         let markers = self.markers_in(ranges, Some(rule_markers));
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
@@ -246,13 +259,17 @@ impl Context<'_> {
         let Some(reach) = arg.reach else {
             return self.choose(arg, &fillers, false);
         };
-        let chosen = self.choose(arg, &fillers, true);
-        let nearest_end = chosen
-            .iter()
-            .map(|f| f.span(&self.mentions).end)
-            .max()
-            .unwrap_or(0);
-        let between = self.doc.text.get(nearest_end..trigger_start).unwrap_or("");
+        // The nearest filler to the trigger, on the argument's side.
+        let before = arg.side == Side::Before;
+        let chosen = self.choose(arg, &fillers, before);
+        let spans = chosen.iter().map(|f| f.span(&self.mentions));
+        let between = if before {
+            let nearest_end = spans.map(|s| s.end).max().unwrap_or(0);
+            self.doc.text.get(nearest_end..trigger.start).unwrap_or("")
+        } else {
+            let nearest_start = spans.map(|s| s.start).min().unwrap_or(0);
+            self.doc.text.get(trigger.end..nearest_start).unwrap_or("")
+        };
         if chosen.is_empty() || words(between).count() > reach {
             return Vec::new();
         }
@@ -332,7 +349,7 @@ impl Context<'_> {
         // Subject.
         let subject_ranges = side_ranges(rule.subject.side);
         let subject_fillers = if rule.subject.markers.is_empty() {
-            self.unmarked(&rule.subject, &subject_ranges, &rule_markers, o.span.start)
+            self.unmarked(&rule.subject, &subject_ranges, &rule_markers, &o.span)
         } else {
             self.marked(&rule.subject, &subject_ranges, &rule_markers, 0, None)
         };
@@ -354,7 +371,7 @@ impl Context<'_> {
         };
         let adjacent = rule.object.adjacent.then_some(o.span.end);
         let object_fillers = if rule.object.markers.is_empty() {
-            let fillers = self.unmarked(object_arg, &object_ranges, &rule_markers, o.span.start);
+            let fillers = self.unmarked(object_arg, &object_ranges, &rule_markers, &o.span);
             fillers
                 .into_iter()
                 .filter(|f| !subject_fillers.contains(f))
