@@ -66,60 +66,53 @@ struct DocumentOutput {
 }
 
 fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> DocumentOutput {
-    let mut documents_line = Vec::new();
-    let mut mentions_lines = Vec::new();
-    let mut relations_lines = Vec::new();
+    let mut out = DocumentOutput {
+        documents_line: Vec::new(),
+        mentions_lines: Vec::new(),
+        relations_lines: Vec::new(),
+        mentions: 0,
+        failure: None,
+        bytes: 0,
+        graph: GraphPart::default(),
+    };
+    // A failed document gets a row too, with its reason and zero counts.
+    let mut row = DocumentRow {
+        doc: &loaded.id,
+        status: "error",
+        error: None,
+        chars: 0,
+        mentions: 0,
+        relations: 0,
+        published: None,
+        lang: None,
+        source: &loaded.origin,
+    };
     match &loaded.result {
         Ok(doc) => {
             let extraction = pipeline.extract_with(doc, scratch);
-            write_mentions(pipeline, doc, &extraction, &mut mentions_lines);
-            write_relations(pipeline, doc, &extraction, &mut relations_lines);
-            let row = DocumentRow {
+            write_mentions(pipeline, doc, &extraction, &mut out.mentions_lines);
+            write_relations(pipeline, doc, &extraction, &mut out.relations_lines);
+            row = DocumentRow {
                 doc: &doc.id,
                 status: "ok",
-                error: None,
                 chars: extraction.chars,
                 mentions: extraction.mentions.len(),
                 relations: extraction.relations.len(),
                 published: doc.published.as_deref(),
                 lang: doc.lang.as_deref(),
-                source: &loaded.origin,
+                ..row
             };
-            write_line(&row, &mut documents_line);
-            DocumentOutput {
-                documents_line,
-                mentions_lines,
-                relations_lines,
-                mentions: extraction.mentions.len(),
-                failure: None,
-                bytes: doc.text.len(),
-                graph: GraphPart::from_document(pipeline, doc, &extraction),
-            }
+            out.mentions = extraction.mentions.len();
+            out.bytes = doc.text.len();
+            out.graph = GraphPart::from_document(pipeline, doc, &extraction);
         }
         Err(error) => {
-            let row = DocumentRow {
-                doc: &loaded.id,
-                status: "error",
-                error: Some(error.to_string()),
-                chars: 0,
-                mentions: 0,
-                relations: 0,
-                published: None,
-                lang: None,
-                source: &loaded.origin,
-            };
-            write_line(&row, &mut documents_line);
-            DocumentOutput {
-                documents_line,
-                mentions_lines,
-                relations_lines,
-                mentions: 0,
-                failure: Some((loaded.id.clone(), format!("{}: {error}", loaded.origin))),
-                bytes: 0,
-                graph: GraphPart::default(),
-            }
+            row.error = Some(error.to_string());
+            out.failure = Some((loaded.id.clone(), format!("{}: {error}", loaded.origin)));
         }
     }
+    write_line(&row, &mut out.documents_line);
+    out
 }
 
 /// Extracts every document of `documents` and writes the output files ([`OUTPUT_FILES`]) into
