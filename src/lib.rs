@@ -59,6 +59,7 @@ assert!(pipeline.extract(&doc).mentions.is_empty());
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod eval;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
@@ -170,6 +171,17 @@ impl Extraction {
     }
 }
 
+/// Whether a mention of type `inner` nested in a name of type `outer` is a mention in its own
+/// right. An institution's name refers to the place or person it belongs to («حزب کمونیست
+/// چین» names China), and an organization's name to the organization it is an organ of
+/// («شورای امنیت سازمان ملل»); a person's, country's or region's name is one name («آمریکا»
+/// in «آمریکای لاتین», «سودان» in «سودان جنوبی», "Israel" in "Israel Katz"), and so is a
+/// party's or an event's name that contains another of its kind.
+fn keeps_nested(outer: gazetteer::EntityType, inner: gazetteer::EntityType) -> bool {
+    use gazetteer::EntityType::*;
+    !matches!(outer, Person | Country | Region) && (outer != inner || outer == Organization)
+}
+
 /// Reusable per-thread buffers for [`Pipeline::extract_with`].
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -265,7 +277,15 @@ impl Pipeline {
         // Starts are increasing, so one forward walk counts code points up to each start.
         let mut counted_bytes = 0;
         let mut counted_chars = 0;
+        // The type of the top-level mention the following nested ones stand in.
+        let mut container = None;
         for m in &scratch.skeleton_mentions {
+            let entity_type = self.gazetteer.entity(EntityIndex(m.target)).entity_type;
+            if !m.nested {
+                container = Some(entity_type);
+            } else if !container.is_some_and(|c| keeps_nested(c, entity_type)) {
+                continue;
+            }
             let bytes = scratch.normalized.original_range(m.span.clone());
             counted_chars += text[counted_bytes..bytes.start].chars().count();
             counted_bytes = bytes.start;

@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
-use newsgraph::gazetteer::{lint, DataFiles};
+use newsgraph::gazetteer::{cases, lint, DataFiles};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
-use newsgraph::{corpus, Pipeline};
+use newsgraph::{corpus, eval, Pipeline};
 
 /// Finds people, parties, countries, organizations and initiatives in news text (Persian and
 /// English) with gazetteers, and writes every mention with exact offsets.
@@ -29,6 +29,37 @@ enum Command {
     /// Check and inspect gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Score extraction against hand annotations (gold JSON, BRAT standoff, CoNLL/IOB).
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// A gold file or folder; every folder under it is a gold set (`tests/gold/dev` → `dev`).
+    #[arg(long, value_name = "FILE|DIR")]
+    gold: PathBuf,
+    /// The documents the JSON gold annotates (.txt files or folders; matched by id). BRAT and
+    /// CoNLL gold carry their own text.
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    source: GazetteerSource,
+    /// spaCy phrase patterns to add, as for `extract`.
+    #[arg(long, value_name = "JSONL")]
+    patterns: Vec<PathBuf>,
+    /// Gold labels to newsgraph types, e.g. `PER=PERSON,LOC=COUNTRY|REGION,ORG=ORGANIZATION|PARTY`.
+    #[arg(long, value_name = "LABEL=TYPE[|TYPE],...")]
+    map: Option<String>,
+    /// Also write the evaluation as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// The committed figures to compare with: any drop is reported and exits 1. Not compared
+    /// when the file does not exist.
+    #[arg(long, value_name = "FILE", default_value = "tests/eval/baseline.json")]
+    baseline: PathBuf,
+    /// Rewrite the baseline with these figures (for the sets evaluated) instead of comparing.
+    #[arg(long)]
+    update_baseline: bool,
 }
 
 #[derive(Args)]
@@ -83,8 +114,13 @@ fn parse_csv_flavor(name: &str) -> Result<CsvFlavor, String> {
 
 #[derive(Subcommand)]
 enum GazetteerCommand {
-    /// Report invalid rows, duplicate ids and aliases shared by different entities.
+    /// Report invalid rows, duplicate ids, aliases shared by different entities, aliases that
+    /// are common words, spellings normalization folds anyway, missing names, and aliases
+    /// shadowed by another entity's longer alias.
     Lint(GazetteerSource),
+    /// Run the test cases of the gazetteer folder (`tests/*.tsv`): sentences where an alias
+    /// must, or must not, be found as a given entity.
+    Test(GazetteerSource),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +128,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract(args),
         Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
+        Command::Gazetteer(GazetteerCommand::Test(source)) => run_cases(&source),
+        Command::Eval(args) => run_eval(&args),
     };
     match result {
         Ok(code) => code,
@@ -192,6 +230,72 @@ fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
     }
     eprintln!("{} findings", findings.len());
     Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_eval(args: &EvalArgs) -> Result<ExitCode> {
+    let pipeline = load_pipeline(&args.source, &args.patterns)?;
+    let map = match &args.map {
+        Some(spec) => eval::TypeMap::parse(spec)?,
+        None => eval::TypeMap::new(),
+    };
+    let gold = eval::load_gold(&args.gold, &map)?;
+    let docs = eval::load_documents(&args.inputs, &gold)?;
+    let evaluation = eval::evaluate_gold(&pipeline, &gold, &docs);
+    print!("{evaluation}");
+    if let Some(path) = &args.json {
+        write_whole(path, evaluation.to_json().as_bytes())?;
+    }
+    let mut ok = true;
+    for (set, doc) in evaluation.missing_documents() {
+        eprintln!("newsgraph: gold document {doc} of set {set} has no input document");
+        ok = false;
+    }
+    if args.update_baseline {
+        eval::update_baseline(&args.baseline, &evaluation)?;
+        eprintln!("baseline written to {}", display(&args.baseline));
+    } else if args.baseline.exists() {
+        let drops = eval::check_baseline(&evaluation, &eval::Baseline::read(&args.baseline)?);
+        for drop in &drops {
+            eprintln!("newsgraph: below the baseline: {drop}");
+        }
+        if drops.is_empty() {
+            eprintln!("no figure below the baseline {}", display(&args.baseline));
+        }
+        ok &= drops.is_empty();
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Writes a whole file through a temporary name, so a reader never sees half of it.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{}: not a file name", display(path)))?;
+    let mut output = newsgraph::export::OutputSet::create(dir, &[name])?;
+    output.write(name, bytes)?;
+    output.commit()?;
+    Ok(())
+}
+
+fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
+    let files = source.files()?;
+    let pipeline = Pipeline::from_files(&files, &[])?;
+    let report = cases::run_cases(&pipeline, &files);
+    print!("{report}");
+    Ok(if report.is_success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

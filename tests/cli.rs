@@ -280,12 +280,13 @@ fn spacy_patterns_add_entities() {
     let patterns = write(
         dir.path(),
         "patterns.jsonl",
-        "{\"label\": \"ORG\", \"pattern\": \"خبرگزاری شین هوا\", \"id\": \"xinhua\"}\n".as_bytes(),
+        "{\"label\": \"ORG\", \"pattern\": \"خبرگزاری پرنسا لاتینا\", \"id\": \"prensa-latina\"}\n"
+            .as_bytes(),
     );
     let input = write(
         dir.path(),
         "doc.txt",
-        "به گزارش خبرگزاری شین‌هوا از پکن".as_bytes(),
+        "به گزارش خبرگزاری پرنسا‌لاتینا از هاوانا".as_bytes(),
     );
     let out = dir.path().join("out");
     let output = run(&[
@@ -300,10 +301,10 @@ fn spacy_patterns_add_entities() {
     let mentions = jsonl(&out.join("mentions.jsonl"));
     let m = mentions
         .iter()
-        .find(|m| m["entity"] == "organization:xinhua")
+        .find(|m| m["entity"] == "organization:prensa-latina")
         .expect("pattern mention");
     assert_eq!(m["via"], "pattern");
-    assert_eq!(m["text"], "خبرگزاری شین‌هوا");
+    assert_eq!(m["text"], "خبرگزاری پرنسا‌لاتینا");
 }
 
 #[test]
@@ -373,4 +374,80 @@ fn csv_flavors_for_neo4j_and_gephi() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("plain, neo4j, gephi"));
+}
+
+#[test]
+fn gazetteer_test_reports_failing_cases_with_file_and_line() {
+    let passing = run(&["gazetteer", "test"]);
+    assert_eq!(
+        passing.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&passing.stdout)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let gazetteers = dir.path().join("gazetteers");
+    std::fs::create_dir_all(gazetteers.join("entities")).unwrap();
+    std::fs::create_dir_all(gazetteers.join("tests")).unwrap();
+    write(
+        &gazetteers.join("entities"),
+        "countries.tsv",
+        "id\ttype\tname_en\tname_fa\ncountry:CN\tCOUNTRY\tChina\tچین\n".as_bytes(),
+    );
+    write(
+        &gazetteers.join("tests"),
+        "cases.tsv",
+        "expect\tentity\ttext\tsentence\nmatch\tcountry:CN\tچین\tسفر به چین\nmatch\tcountry:CN\tچینی\tکالای چینی\n".as_bytes(),
+    );
+    let failing = run(&[
+        "gazetteer",
+        "test",
+        "--gazetteers",
+        gazetteers.to_str().unwrap(),
+    ]);
+    assert_eq!(failing.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&failing.stdout);
+    assert!(
+        report.contains("tests/cases.tsv:3: match country:CN «چینی»"),
+        "{report}"
+    );
+    assert!(
+        report.contains("2 cases in 1 files: 1 passed, 1 failed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn eval_prints_tables_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("eval.json");
+    let output = run(&[
+        "eval",
+        "--gold",
+        "tests/gold/seed",
+        "tests/corpus/seed",
+        "--json",
+        json.to_str().unwrap(),
+        "--baseline",
+        "no/such/baseline.json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let tables = String::from_utf8_lossy(&output.stdout);
+    assert!(tables.contains("relations.must"), "{tables}");
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(value.is_object());
+    // A gold document without its input is reported and fails the run.
+    let output = run(&[
+        "eval",
+        "--gold",
+        "tests/gold/seed",
+        "--baseline",
+        "no/such/baseline.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("has no input document"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -167,7 +167,7 @@ EXTRAS = {
     "TM": dict(),
     "TN": dict(aliases=["Tunisian Republic"]),
     "TR": dict(aliases=["جمهوری ترکیه", "Turkey", "Republic of Türkiye"]),
-    "TW": dict(aliases=["Republic of China"],
+    "TW": dict(
                drop=["تایوان استانی از چین", "Taiwan, Province of China"],
                note="iso-codes names 'Taiwan, Province of China' are not used as aliases."),
     "UA": dict(),

@@ -7,6 +7,7 @@
 //! Every invalid row is reported as a [`RowError`] naming its file, line and reason; loading
 //! reports all of them at once, so a reviewer fixes a file in one pass.
 
+pub mod cases;
 mod entities;
 mod files;
 mod iso3166;

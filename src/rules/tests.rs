@@ -228,6 +228,18 @@ const RULE_TESTS: &[RuleTest] = &[
         relations: &[("person:recep-tayyip-erdogan", "met_with", "person:vladimir-putin", "")],
     },
     RuleTest {
+        name: "a nominal meeting in a future clause is planned",
+        text: "پوتین در جریان دیدار با اردوغان بحران اوکراین را بررسی خواهد کرد.",
+        published: None,
+        relations: &[("person:recep-tayyip-erdogan", "met_with", "person:vladimir-putin", "planned")],
+    },
+    RuleTest {
+        name: "only the mention right after an adjacent marker",
+        text: "ونزوئلا با اشاره به دیدار با عبدالله ذیفن، سفیر ایران گفت.",
+        published: None,
+        relations: &[("person:abdollah-zeifan", "holds_office", "country:IR", "Ambassador")],
+    },
+    RuleTest {
         name: "instrumental «با» after the noun is no meeting",
         text: "خسوس پرز در این دیدار با ابلاغ سلام گرم آقای چاوز سخن گفت.",
         published: None,

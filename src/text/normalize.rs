@@ -264,6 +264,8 @@ fn classify_simple(c: char) -> Class {
         '\u{06F0}'..='\u{06F9}' => Keep(Folded::One(digit(c as u32 - 0x06F0))),
         '\u{0660}'..='\u{0669}' => Keep(Folded::One(digit(c as u32 - 0x0660))),
         '٫' => Keep(Folded::One('.')),
+        // Typographic apostrophes: "People’s Republic" is "People's Republic".
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => Keep(Folded::One('\'')),
         '٬' => Keep(Folded::One(',')),
         // Dashes and hyphens of every kind to ASCII '-'.
         '\u{2010}'..='\u{2015}'
@@ -328,6 +330,7 @@ mod tests {
         ("direction marks vanish", "چین\u{200F}کوبا", "چینکوبا"),
         ("en dash", "دیاز–کانل", "دیاز-کانل"),
         ("minus sign", "a\u{2212}b", "a-b"),
+        ("typographic apostrophe", "People\u{2019}s", "people's"),
         ("latin case", "Xi JINPING", "xi jinping"),
         (
             "latin accents",

@@ -221,6 +221,17 @@ impl Context<'_> {
                 if !direct {
                     fillers.clear();
                 }
+                // Only the filler right after the marker, and what is coordinated with it.
+                let mut run = 1.min(fillers.len());
+                while run < fillers.len()
+                    && self.coordinated(
+                        fillers[run - 1].span(&self.mentions).end
+                            ..fillers[run].span(&self.mentions).start,
+                    )
+                {
+                    run += 1;
+                }
+                fillers.truncate(run);
             }
             let chosen = self.choose(arg, &fillers, *post);
             if !chosen.is_empty() {
@@ -387,6 +398,17 @@ impl Context<'_> {
         };
 
         let modality = match inflection {
+            // A nominal trigger has no tense of its own: its clause's cues give it one
+            // («در جریان دیدار با ... بررسی قرار خواهد داد» is a planned meeting).
+            Inflection::Indicative if rule.nominal => {
+                let clause = o.span.end..window.after.end.max(o.span.end);
+                let cue = |w: &Word| matches!(w, Word::PlannedCue);
+                if self.found_in(&clause).any(|f| self.is(f, cue)) {
+                    Modality::Planned
+                } else {
+                    Modality::Asserted
+                }
+            }
             Inflection::Indicative => Modality::Asserted,
             Inflection::Future => Modality::Planned,
             Inflection::Subjunctive => {

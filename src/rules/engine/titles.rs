@@ -20,8 +20,10 @@ const TITLE_REACH_WORDS: usize = 6;
 const BODY_TRAILING_WORDS: usize = 2;
 
 impl Context<'_> {
-    fn title_of(&self, f: usize) -> Option<usize> {
-        self.word(&self.found[f]).find_map(|w| match w {
+    /// The titles the phrase `found[f]` belongs to, in file order: one phrase may name
+    /// different offices in different bodies («دبیر کل» of a party, of an organization).
+    fn titles_of(&self, f: usize) -> impl Iterator<Item = usize> + '_ {
+        self.word(&self.found[f]).filter_map(|w| match w {
             Word::Title(t) => Some(*t),
             _ => None,
         })
@@ -69,10 +71,8 @@ impl Context<'_> {
     /// The body a title at `found[f]` belongs to: the first mention of a preferred type that
     /// starts inside the title or within a few words after it, before anything that ends the
     /// title (another title, a person, a marker or trigger).
-    fn title_body(&self, f: usize, sentence: &Range<usize>) -> Option<usize> {
+    fn title_body(&self, f: usize, sentence: &Range<usize>) -> Option<(usize, usize)> {
         let title = &self.found[f];
-        let t = self.title_of(f)?;
-        let types = &self.set.specs.titles[t].types;
         let rest = title.span.end..sentence.end;
         let ends_title = |w: &Word| {
             matches!(
@@ -101,10 +101,13 @@ impl Context<'_> {
             .nth(TITLE_REACH_WORDS)
             .map_or(stop, |w| title.span.end + w.start);
         let candidates = self.mentions_from(&(title.span.start..reach + 1));
-        types.iter().find_map(|&ty| {
-            candidates
-                .clone()
-                .find(|&i| self.entity_type(&self.mentions[i]) == ty)
+        self.titles_of(f).find_map(|t| {
+            self.set.specs.titles[t].types.iter().find_map(|&ty| {
+                candidates
+                    .clone()
+                    .find(|&i| self.entity_type(&self.mentions[i]) == ty)
+                    .map(|body| (body, t))
+            })
         })
     }
 
@@ -115,7 +118,9 @@ impl Context<'_> {
             .partition_point(|f| f.span.start < sentence.start);
         let hi = self.found.partition_point(|f| f.span.start < sentence.end);
         let title_indexes: Vec<usize> = (lo..hi.max(lo))
-            .filter(|&f| self.found[f].span.end <= sentence.end && self.title_of(f).is_some())
+            .filter(|&f| {
+                self.found[f].span.end <= sentence.end && self.titles_of(f).next().is_some()
+            })
             .collect();
         // Titles already given to a person, by position in `title_indexes`.
         let mut used = vec![false; title_indexes.len()];
@@ -140,8 +145,8 @@ impl Context<'_> {
                 }
                 used[k] = true;
                 match self.title_body(f, &sentence) {
-                    Some(body) => {
-                        self.office(p, body, f, s);
+                    Some((body, t)) => {
+                        self.office(p, body, f, t, s);
                         at = self.mentions[body].byte_end.max(self.found[f].span.end);
                         slack = BODY_TRAILING_WORDS;
                     }
@@ -157,7 +162,7 @@ impl Context<'_> {
             if used[k] {
                 continue;
             }
-            let Some(body) = self.title_body(f, &sentence) else {
+            let Some((body, t)) = self.title_body(f, &sentence) else {
                 continue;
             };
             let after = self.mentions[body].byte_end.max(self.found[f].span.end);
@@ -171,14 +176,13 @@ impl Context<'_> {
                 })
                 .filter(|&i| self.only_connectors(after..self.mentions[i].byte_start, 0));
             match person {
-                Some(p) => self.office(p, body, f, s),
-                None => self.title_without_name(f, body, s),
+                Some(p) => self.office(p, body, f, t, s),
+                None => self.title_without_name(f, t, body, s),
             }
         }
     }
 
-    fn office(&mut self, person: usize, body: usize, f: usize, s: usize) {
-        let t = self.title_of(f).expect("a title");
+    fn office(&mut self, person: usize, body: usize, f: usize, t: usize, s: usize) {
         let title = &self.set.specs.titles[t];
         let role = title.role.clone();
         let rule = RuleRef::new(&title.id, "holds_office", false);
@@ -208,8 +212,7 @@ impl Context<'_> {
     /// the holders, those the document names win; a dated document keeps those in office that
     /// year; an undated one that names no holder is not guessed at (today's holder may be
     /// decades off). Resolved only when exactly one person remains.
-    fn title_without_name(&mut self, f: usize, body: usize, s: usize) {
-        let t = self.title_of(f).expect("a title");
+    fn title_without_name(&mut self, f: usize, t: usize, body: usize, s: usize) {
         let role = &self.set.specs.titles[t].role;
         let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
         let holders: Vec<EntityIndex> = self
