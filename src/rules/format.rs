@@ -99,6 +99,9 @@ pub struct ModalitySpec {
     /// Cues of a possible or wished event.
     #[serde(default)]
     pub hypothetical: Vec<String>,
+    /// Time words that, right after a nominal trigger, date it in the past.
+    #[serde(default)]
+    pub past: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -397,6 +400,7 @@ impl RuleSpecs {
         extend(&mut self.coref.pronouns, spec.coref.pronouns);
         extend(&mut self.coref.pairs, spec.coref.pairs);
         extend(&mut self.modality.planned, spec.modality.planned);
+        extend(&mut self.modality.past, spec.modality.past);
         extend(&mut self.modality.hypothetical, spec.modality.hypothetical);
     }
 }

@@ -47,6 +47,8 @@ pub enum Word {
     PlannedCue,
     /// Makes a subjunctive trigger hypothetical.
     HypotheticalCue,
+    /// Right after a nominal trigger, dates it in the past.
+    PastCue,
     /// A title: index into the title list.
     Title(usize),
     /// A phrase some rule requires: its normalized text.
@@ -94,7 +96,8 @@ impl Lexicon {
             }
         }
         type Meaning = fn(&str) -> Word;
-        let lists: [(&Vec<String>, Meaning); 12] = [
+        let lists: [(&Vec<String>, Meaning); 13] = [
+            (&specs.modality.past, |_| Word::PastCue),
             (&specs.clauses.list_joiners, |_| Word::ListJoiner),
             (&specs.clauses.openers, |_| Word::Opener),
             (&specs.markers.prepositions, |t| {

@@ -240,6 +240,46 @@ const RULE_TESTS: &[RuleTest] = &[
         relations: &[("person:abdollah-zeifan", "holds_office", "country:IR", "Ambassador")],
     },
     RuleTest {
+        name: "genitive subject of a nominal meeting, title between",
+        text: "این درگیری پس از دیدار «مان موهان سینگ» نخست وزیر هند با «نواز شریف» همتای پاکستانی‌اش رخ داد.",
+        published: None,
+        relations: &[
+            ("person:manmohan-singh", "holds_office", "country:IN", "Prime Minister"),
+            ("person:manmohan-singh", "met_with", "person:nawaz-sharif", ""),
+        ],
+    },
+    RuleTest {
+        name: "reciprocal meeting of a list",
+        text: "حسن روحانی، حامد کرزی و امامعلی رحمان در کابل با هم دیدار و مسائل را بررسی کردند.",
+        published: None,
+        relations: &[
+            ("person:emomali-rahmon", "met_with", "person:hamid-karzai", ""),
+            ("person:emomali-rahmon", "met_with", "person:hassan-rouhani", ""),
+            ("person:hamid-karzai", "met_with", "person:hassan-rouhani", ""),
+        ],
+    },
+    RuleTest {
+        name: "genitive subject of a nominal visit; «اخیر» dates it past despite the future verb",
+        text: "سفر اخیر هو جین تائو رئیس جمهور چین به روسیه موجب ارتقای همکاری خواهد شد.",
+        published: None,
+        relations: &[
+            ("person:hu-jintao", "holds_office", "country:CN", "President"),
+            ("person:hu-jintao", "visited", "country:RU", ""),
+        ],
+    },
+    RuleTest {
+        name: "an imminent meeting is planned",
+        text: "نگرانی درباره دیدار قریب‌الوقوع دونالد ترامپ با کیم جونگ اون بالا گرفت.",
+        published: None,
+        relations: &[("person:donald-trump", "met_with", "person:kim-jong-un", "planned")],
+    },
+    RuleTest {
+        name: "a cue in reported speech does not date the meeting",
+        text: "محمد خاتمی در دیدار خسوس پرز گفت: روابط باید گسترش یابد.",
+        published: None,
+        relations: &[("person:jesus-arnaldo-perez", "met_with", "person:mohammad-khatami", "")],
+    },
+    RuleTest {
         name: "instrumental «با» after the noun is no meeting",
         text: "خسوس پرز در این دیدار با ابلاغ سلام گرم آقای چاوز سخن گفت.",
         published: None,

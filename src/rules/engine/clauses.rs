@@ -401,9 +401,25 @@ impl Context<'_> {
             // A nominal trigger has no tense of its own: its clause's cues give it one
             // («در جریان دیدار با ... بررسی قرار خواهد داد» is a planned meeting).
             Inflection::Indicative if rule.nominal => {
-                let clause = o.span.end..window.after.end.max(o.span.end);
-                let cue = |w: &Word| matches!(w, Word::PlannedCue);
-                if self.found_in(&clause).any(|f| self.is(f, cue)) {
+                // The words right after the noun date it («سفر اخیر», «دیدار قریب‌الوقوع»,
+                // «دیدار احتمالی»); otherwise a future verb of its own clause (reported speech
+                // after a colon is another clause) makes it planned.
+                let after = o.span.end..window.after.end.max(o.span.end);
+                let own_clause = self
+                    .found_in(&after)
+                    .find(|f| self.is(f, |w| *w == Word::Opener))
+                    .map_or(after.clone(), |f| after.start..f.span.start);
+                let near = words(self.doc.text.get(after.clone()).unwrap_or(""))
+                    .nth(2)
+                    .map_or(after.end, |w| after.start + w.end);
+                let cue_in = |range: Range<usize>, cue: Word| {
+                    self.found_in(&range).any(|f| self.is(f, |w| *w == cue))
+                };
+                if cue_in(after.start..near, Word::PastCue) {
+                    Modality::Asserted
+                } else if cue_in(after.start..near, Word::HypotheticalCue) {
+                    Modality::Hypothetical
+                } else if cue_in(own_clause, Word::PlannedCue) {
                     Modality::Planned
                 } else {
                     Modality::Asserted
