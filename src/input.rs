@@ -96,9 +96,8 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, InputError> {
             source,
         })?;
         if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(input, &mut files)?;
-            files.sort();
+            let files =
+                files_under(input).map_err(|(path, source)| InputError::Io { path, source })?;
             sources.extend(files.into_iter().filter_map(classify));
         } else {
             sources.push(
@@ -117,20 +116,25 @@ fn classify(path: PathBuf) -> Option<Source> {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    let io = |source| InputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
+/// Every file under `dir`, recursively, in sorted order. On failure, the path that could not
+/// be read and why.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), (PathBuf, std::io::Error)> {
+        let io = |e| (dir.to_path_buf(), e);
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else {
+                out.push(path);
+            }
         }
+        Ok(())
     }
-    Ok(())
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    files.sort();
+    Ok(files)
 }
 
 fn stem(path: &Path) -> String {

@@ -207,22 +207,6 @@ fn kind(path: &Path) -> Option<Kind> {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EvalError> {
-    let io = |source| EvalError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Reads the gold at `path`: a gold file, or a folder of them, each subfolder a set (see the
 /// [module documentation](self)). `map` resolves BRAT and CoNLL labels. Files of other
 /// kinds in a folder (`GUIDELINES.md`, BRAT's `.txt` and `.conf`) are skipped; sets come in
@@ -234,9 +218,8 @@ pub fn load_gold(path: &Path, map: &TypeMap) -> Result<Gold, EvalError> {
     })?;
     let mut groups: BTreeMap<String, Vec<(PathBuf, Kind)>> = BTreeMap::new();
     if meta.is_dir() {
-        let mut files = Vec::new();
-        walk(path, &mut files)?;
-        files.sort();
+        let files = crate::input::files_under(path)
+            .map_err(|(path, source)| EvalError::Io { path, source })?;
         let root_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

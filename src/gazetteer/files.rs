@@ -31,9 +31,16 @@ impl DataFiles {
     ///
     /// Fails when the folder cannot be read or a file is not valid UTF-8, naming the file.
     pub fn from_dir(dir: &Path) -> Result<DataFiles, GazetteerError> {
-        let mut paths = Vec::new();
-        walk(dir, &mut paths)?;
-        paths.sort();
+        let paths: Vec<PathBuf> = crate::input::files_under(dir)
+            .map_err(|(path, source)| GazetteerError::Io { path, source })?
+            .into_iter()
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("tsv" | "toml" | "jsonl" | "txt")
+                )
+            })
+            .collect();
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
@@ -84,27 +91,4 @@ impl DataFiles {
             .filter(move |(n, _)| n.starts_with(folder) && n.ends_with(extension))
             .map(|(n, t)| (n.as_str(), t.as_str()))
     }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), GazetteerError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| GazetteerError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| GazetteerError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("tsv" | "toml" | "jsonl" | "txt")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

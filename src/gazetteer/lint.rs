@@ -295,14 +295,7 @@ fn classify(c: char, pieces: &mut Vec<Piece>, reasons: &mut BTreeSet<&'static st
         '\u{0640}' => {
             reasons.insert("tatweel");
         }
-        '\u{200D}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{00AD}'
-        | '\u{061C}' => {
+        c if crate::text::is_invisible(c) => {
             reasons.insert("invisible formatting characters");
         }
         c if c.is_whitespace() => {

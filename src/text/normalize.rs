@@ -180,6 +180,25 @@ impl Normalized {
     }
 }
 
+/// Whether `c` is invisible in Persian text and dropped by normalization: tatweel, joiners,
+/// direction marks and controls, the byte-order mark, the soft hyphen. (ZWNJ is not: it
+/// separates the parts of a word, see [`Gap::Zwnj`].)
+#[inline]
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0640}'
+            | '\u{200D}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{061C}'
+    )
+}
+
 /// Whether a skeleton character is part of a word: letters and digits of any script.
 /// (ZWNJ also belongs to words, which is why it is a [`Gap::Zwnj`] and not a boundary.)
 #[inline]
@@ -242,16 +261,7 @@ fn classify_simple(c: char) -> Class {
             Separator(Gap::Line)
         }
         '\u{200C}' | '\u{200B}' => Separator(Gap::Zwnj),
-        // Tatweel, joiners, direction marks and controls, BOM, soft hyphen: invisible.
-        '\u{0640}'
-        | '\u{200D}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{00AD}'
-        | '\u{061C}' => Ignore,
+        c if is_invisible(c) => Ignore,
         c if c.is_whitespace() => Separator(Gap::Space),
         'A'..='Z' => Keep(Folded::One(c.to_ascii_lowercase())),
         c if c.is_ascii() => Keep(Folded::One(c)),
