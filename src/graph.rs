@@ -54,6 +54,19 @@ pub struct EdgeKey {
     pub role: String,
 }
 
+impl EdgeKey {
+    /// The key of an edge; `role` is empty except for `holds_office`. The caller orders the
+    /// ends of a symmetric edge (smaller id first).
+    pub fn new(source: &str, target: &str, relation: &str, role: &str) -> EdgeKey {
+        EdgeKey {
+            source: source.to_string(),
+            target: target.to_string(),
+            relation: relation.to_string(),
+            role: role.to_string(),
+        }
+    }
+}
+
 /// What is known of one edge in a part of the corpus.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EdgeData {
@@ -146,12 +159,12 @@ impl GraphPart {
             } else {
                 (&subject.id, &object.id)
             };
-            let key = EdgeKey {
-                source: source.clone(),
-                target: target.clone(),
-                relation: relation.predicate.to_string(),
-                role: relation.role.clone().unwrap_or_default(),
-            };
+            let key = EdgeKey::new(
+                source,
+                target,
+                &relation.predicate,
+                relation.role.as_deref().unwrap_or_default(),
+            );
             let edge = part.edges.entry(key).or_insert_with(|| EdgeData {
                 directed: !relation.symmetric,
                 ..EdgeData::default()
@@ -238,12 +251,7 @@ impl KnowledgeGraph {
                     .entry(parent.id.clone())
                     .or_insert_with(|| node_data(parent));
                 part.edges
-                    .entry(EdgeKey {
-                        source: entity.id.clone(),
-                        target: parent.id.clone(),
-                        relation: PART_OF.to_string(),
-                        role: String::new(),
-                    })
+                    .entry(EdgeKey::new(&entity.id, &parent.id, PART_OF, ""))
                     .or_insert_with(|| EdgeData {
                         directed: true,
                         background: true,

@@ -304,15 +304,6 @@ mod tests {
         ids.iter().map(|s| s.to_string()).collect()
     }
 
-    fn key(source: &str, target: &str, relation: &str, role: &str) -> EdgeKey {
-        EdgeKey {
-            source: source.to_string(),
-            target: target.to_string(),
-            relation: relation.to_string(),
-            role: role.to_string(),
-        }
-    }
-
     /// A small graph: a symmetric edge with dates, a directed edge with a role that needs
     /// quoting and no dates, a background edge, and a node with a comma, a quote and a line
     /// break in its names.
@@ -341,7 +332,7 @@ mod tests {
             node("شرق آسیا", "REGION", "East Asia", "شرق آسیا"),
         );
         part.edges.insert(
-            key("country:CN", "country:CU", "met_with", ""),
+            EdgeKey::new("country:CN", "country:CU", "met_with", ""),
             EdgeData {
                 directed: false,
                 background: false,
@@ -352,7 +343,7 @@ mod tests {
             },
         );
         part.edges.insert(
-            key("country:CN", "region:east-asia", "part_of", ""),
+            EdgeKey::new("country:CN", "region:east-asia", "part_of", ""),
             EdgeData {
                 directed: true,
                 background: true,
@@ -360,7 +351,7 @@ mod tests {
             },
         );
         part.edges.insert(
-            key(
+            EdgeKey::new(
                 "person:xi-jinping",
                 "country:CN",
                 "holds_office",

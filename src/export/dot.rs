@@ -136,15 +136,6 @@ mod tests {
         }
     }
 
-    fn key(source: &str, target: &str, relation: &str, role: &str) -> EdgeKey {
-        EdgeKey {
-            source: source.to_string(),
-            target: target.to_string(),
-            relation: relation.to_string(),
-            role: role.to_string(),
-        }
-    }
-
     fn render(part: GraphPart) -> String {
         let mut out = Vec::new();
         write_dot(
@@ -168,15 +159,15 @@ mod tests {
         part.nodes
             .insert("region:asia".to_string(), node("Asia", "Asia"));
         part.edges.insert(
-            key("country:CN", "country:CU", "met_with", ""),
+            EdgeKey::new("country:CN", "country:CU", "met_with", ""),
             edge(false, false),
         );
         part.edges.insert(
-            key("country:CN", "region:asia", "part_of", ""),
+            EdgeKey::new("country:CN", "region:asia", "part_of", ""),
             edge(true, true),
         );
         part.edges.insert(
-            key(
+            EdgeKey::new(
                 "person:xi-jinping",
                 "country:CN",
                 "holds_office",
