@@ -110,6 +110,8 @@ struct TitleSpec {
     phrases: Vec<String>,
     role: String,
     types: Vec<String>,
+    #[serde(default)]
+    bodies: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -252,6 +254,9 @@ pub struct Title {
     pub role: String,
     /// The types of the body the office belongs to, in order of preference.
     pub types: Vec<EntityType>,
+    /// When not empty, the only bodies (node ids) this title applies to: the office has
+    /// another name there («وزیر خارجه آمریکا» is the Secretary of State).
+    pub bodies: Vec<String>,
 }
 
 /// Everything one or more rule files define.
@@ -357,6 +362,7 @@ impl RuleSpecs {
                         phrases: t.phrases.clone(),
                         role: t.role.clone(),
                         types,
+                        bodies: t.bodies.clone(),
                     })
                 }
                 Ok(_) => errors.push(error(line, "a title needs phrases and a role".into())),

@@ -280,6 +280,16 @@ const RULE_TESTS: &[RuleTest] = &[
         relations: &[("person:jesus-arnaldo-perez", "met_with", "person:mohammad-khatami", "")],
     },
     RuleTest {
+        name: "an office named differently in some bodies",
+        text: "مایک پامپئو وزیر خارجه آمریکا و جان برکاو رئیس مجلس عوام انگلیس و محمدالبرادعی رئیس آژانس بین‌المللی انرژی اتمی سخن گفتند.",
+        published: None,
+        relations: &[
+            ("person:john-bercow", "holds_office", "organization:house-of-commons", "Speaker"),
+            ("person:mike-pompeo", "holds_office", "country:US", "Secretary of State"),
+            ("person:mohamed-elbaradei", "holds_office", "organization:iaea", "Director General"),
+        ],
+    },
+    RuleTest {
         name: "instrumental «با» after the noun is no meeting",
         text: "خسوس پرز در این دیدار با ابلاغ سلام گرم آقای چاوز سخن گفت.",
         published: None,

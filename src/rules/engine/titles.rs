@@ -101,14 +101,27 @@ impl Context<'_> {
             .nth(TITLE_REACH_WORDS)
             .map_or(stop, |w| title.span.end + w.start);
         let candidates = self.mentions_from(&(title.span.start..reach + 1));
-        self.titles_of(f).find_map(|t| {
+        // The body is found once, by the types of all the phrase's titles in order; then the
+        // first title that applies to that body names the office (a title restricted to some
+        // bodies comes before the general one in the rule file).
+        let titles: Vec<usize> = self.titles_of(f).collect();
+        let body = titles.iter().find_map(|&t| {
             self.set.specs.titles[t].types.iter().find_map(|&ty| {
                 candidates
                     .clone()
                     .find(|&i| self.entity_type(&self.mentions[i]) == ty)
-                    .map(|body| (body, t))
             })
-        })
+        })?;
+        let body_type = self.entity_type(&self.mentions[body]);
+        let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
+        titles
+            .into_iter()
+            .find(|&t| {
+                let title = &self.set.specs.titles[t];
+                title.types.contains(&body_type)
+                    && (title.bodies.is_empty() || title.bodies.contains(body_id))
+            })
+            .map(|t| (body, t))
     }
 
     /// `holds_office` from the titles of sentence `s`.
