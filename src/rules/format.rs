@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::gazetteer::{EntityType, RowError};
+use crate::text::Normalized;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,7 +179,8 @@ pub enum Window {
 pub struct Argument {
     /// Allowed entity types, in order of preference.
     pub types: Vec<EntityType>,
-    /// Marker words; empty for the unmarked argument (the subject).
+    /// Marker words, normalized (as the lexicon reports them); empty for the unmarked
+    /// argument (the subject).
     pub markers: Vec<String>,
     /// Where it stands.
     pub side: Side,
@@ -231,6 +233,8 @@ pub struct Rule {
     pub triggers: Vec<TriggerForm>,
     /// Phrases that must occur in the window for the rule to fire.
     pub requires: Vec<String>,
+    /// The markers of both arguments, normalized: they split the clause into segments.
+    pub markers: Vec<String>,
     /// How far it looks.
     pub window: Window,
     /// The subject slot.
@@ -510,7 +514,11 @@ fn build_rule_checked(
         };
         Ok(Argument {
             types: parse_types(&arg.types).map_err(|e| format!("{name}: {e}"))?,
-            markers: arg.markers.clone(),
+            markers: arg
+                .markers
+                .iter()
+                .map(|m| Normalized::new(m).skeleton().to_string())
+                .collect(),
             side,
             list: arg.list,
             reach: arg.reach,
@@ -522,6 +530,8 @@ fn build_rule_checked(
         Some("sentence") => Window::Sentence,
         Some(other) => return Err(format!("window {other:?} is not clause or sentence")),
     };
+    let subject = argument("subject", &spec.subject)?;
+    let object = argument("object", &spec.object)?;
     Ok(Rule {
         id: spec.id.clone(),
         predicate: spec.predicate.clone(),
@@ -530,9 +540,15 @@ fn build_rule_checked(
         same_type: spec.same_type,
         triggers,
         requires: spec.requires.clone(),
+        markers: subject
+            .markers
+            .iter()
+            .chain(&object.markers)
+            .cloned()
+            .collect(),
         window,
-        subject: argument("subject", &spec.subject)?,
-        object: argument("object", &spec.object)?,
+        subject,
+        object,
         file: file.to_string(),
         line,
     })

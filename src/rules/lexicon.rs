@@ -51,8 +51,8 @@ pub enum Word {
     PastCue,
     /// A title: index into the title list.
     Title(usize),
-    /// A phrase some rule requires: its normalized text.
-    Required(String),
+    /// A phrase rule `.0` requires.
+    Required(usize),
 }
 
 /// A lexicon phrase found in a document: original byte span and every meaning it has.
@@ -92,7 +92,7 @@ impl Lexicon {
                 ));
             }
             for required in &rule.requires {
-                entries.push((required.clone(), Word::Required(skeleton(required))));
+                entries.push((required.clone(), Word::Required(i)));
             }
         }
         type Meaning = fn(&str) -> Word;

@@ -138,26 +138,26 @@ impl Context<'_> {
         windows
     }
 
-    /// Marker occurrences inside `ranges`, in text order, with whether each is a
-    /// postposition: only those of `markers` (normalized), or every marker for `None`.
+    /// Marker occurrences inside `ranges`, in text order: span, whether a postposition, and
+    /// the normalized marker. Only those of `markers` (normalized), or every marker for `None`.
     fn markers_in(
         &self,
         ranges: &[Range<usize>],
         markers: Option<&[String]>,
-    ) -> Vec<(Range<usize>, bool)> {
+    ) -> Vec<(Range<usize>, bool, &str)> {
         let wanted = |t: &String| markers.is_none_or(|m| m.contains(t));
-        let mut out: Vec<(Range<usize>, bool)> = ranges
+        let mut out: Vec<(Range<usize>, bool, &str)> = ranges
             .iter()
             .flat_map(|r| self.found_in(r))
             .filter_map(|f| {
                 self.word(f).find_map(|w| match w {
-                    Word::Preposition(t) if wanted(t) => Some((f.span.clone(), false)),
-                    Word::Postposition(t) if wanted(t) => Some((f.span.clone(), true)),
+                    Word::Preposition(t) if wanted(t) => Some((f.span.clone(), false, t.as_str())),
+                    Word::Postposition(t) if wanted(t) => Some((f.span.clone(), true, t.as_str())),
                     _ => None,
                 })
             })
             .collect();
-        out.sort_by_key(|(r, _)| r.start);
+        out.sort_by_key(|(r, _, _)| r.start);
         out
     }
 
@@ -178,34 +178,31 @@ impl Context<'_> {
         subject_end: usize,
         adjacent_to: Option<usize>,
     ) -> Vec<Filler> {
-        let own = normalized(&arg.markers);
+        let own = |marker: &str| arg.markers.iter().any(|m| m == marker);
         let all = match adjacent_to {
             Some(_) => self.markers_in(ranges, None),
             None => self.markers_in(ranges, Some(rule_markers)),
         };
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
-        for (i, (marker, post)) in all.iter().enumerate() {
+        for (i, (marker, post, text)) in all.iter().enumerate() {
             if let Some(at) = adjacent_to {
                 let at = at.max(subject_end);
                 let words_between =
                     words(self.doc.text.get(at..marker.start).unwrap_or("")).count();
-                if marker.start < at
-                    || words_between > 0
-                    || !own.contains(&self.normalized_text(marker))
-                {
+                if marker.start < at || words_between > 0 || !own(text) {
                     if marker.start >= at {
                         return Vec::new();
                     }
                     continue;
                 }
-            } else if !own.contains(&self.normalized_text(marker)) {
+            } else if !own(text) {
                 continue;
             }
             let segment = if *post {
-                let previous = all[..i].iter().map(|(m, _)| m.end).max().unwrap_or(0);
+                let previous = all[..i].iter().map(|(m, _, _)| m.end).max().unwrap_or(0);
                 std::iter::once(previous.max(subject_end)..marker.start).collect()
             } else {
-                let next = all.get(i + 1).map_or(bound, |(m, _)| m.start);
+                let next = all.get(i + 1).map_or(bound, |(m, _, _)| m.start);
                 clip(ranges, marker.end..next)
             };
             let mut fillers = self.fillers_in(&segment);
@@ -241,12 +238,6 @@ impl Context<'_> {
         Vec::new()
     }
 
-    fn normalized_text(&self, span: &Range<usize>) -> String {
-        crate::text::Normalized::new(&self.doc.text[span.clone()])
-            .skeleton()
-            .to_string()
-    }
-
     /// The unmarked argument: the first fitting filler outside every prepositional segment;
     /// with a `reach`, the nearest one to the `trigger`, if close enough.
     fn unmarked(
@@ -259,11 +250,11 @@ impl Context<'_> {
         let markers = self.markers_in(ranges, Some(rule_markers));
         let bound = ranges.iter().map(|r| r.end).max().unwrap_or(0);
         let mut free: Vec<Range<usize>> = ranges.to_vec();
-        for (i, (marker, post)) in markers.iter().enumerate() {
+        for (i, (marker, post, _)) in markers.iter().enumerate() {
             if *post {
                 continue;
             }
-            let next = markers.get(i + 1).map_or(bound, |(m, _)| m.start);
+            let next = markers.get(i + 1).map_or(bound, |(m, _, _)| m.start);
             free = subtract(&free, marker.start..next);
         }
         let fillers = self.fillers_in(&free);
@@ -295,9 +286,11 @@ impl Context<'_> {
         for (o, window) in occurrences.iter().zip(&windows) {
             let mut fired_subject = None;
             for &(r, negated, inflection) in &o.forms {
-                let rule = self.set.specs.rules[r].clone();
+                // Borrowed through the shared rule set, not from `self`: no copy per trigger.
+                let set = self.set;
                 let subjects = self.apply_rule(
-                    &rule,
+                    r,
+                    &set.specs.rules[r],
                     o,
                     window,
                     &sentence,
@@ -321,6 +314,7 @@ impl Context<'_> {
     #[allow(clippy::too_many_arguments)]
     fn apply_rule(
         &mut self,
+        rule_index: usize,
         rule: &Rule,
         o: &Occurrence,
         window: &ClauseWindow,
@@ -339,20 +333,15 @@ impl Context<'_> {
             Window::Sentence => o.span.end..sentence.end,
         };
         if !rule.requires.is_empty() {
-            let required = normalized(&rule.requires);
             let from = before.first().map_or(o.span.start, |r| r.start);
-            let present = self.found_in(&(from..o.span.end)).any(|f| {
-                self.word(f)
-                    .any(|w| matches!(w, Word::Required(t) if required.contains(t)))
-            });
+            let present = self
+                .found_in(&(from..o.span.end))
+                .any(|f| self.is(f, |w| *w == Word::Required(rule_index)));
             if !present {
                 return Vec::new();
             }
         }
-        let rule_markers: Vec<String> = normalized(&rule.subject.markers)
-            .into_iter()
-            .chain(normalized(&rule.object.markers))
-            .collect();
+        let rule_markers = &rule.markers;
         let side_ranges = |side: Side| match side {
             Side::Before => before.clone(),
             Side::After => vec![after.clone()],
@@ -360,9 +349,9 @@ impl Context<'_> {
         // Subject.
         let subject_ranges = side_ranges(rule.subject.side);
         let subject_fillers = if rule.subject.markers.is_empty() {
-            self.unmarked(&rule.subject, &subject_ranges, &rule_markers, &o.span)
+            self.unmarked(&rule.subject, &subject_ranges, rule_markers, &o.span)
         } else {
-            self.marked(&rule.subject, &subject_ranges, &rule_markers, 0, None)
+            self.marked(&rule.subject, &subject_ranges, rule_markers, 0, None)
         };
         let subject_end = subject_fillers
             .first()
@@ -382,7 +371,7 @@ impl Context<'_> {
         };
         let adjacent = rule.object.adjacent.then_some(o.span.end);
         let object_fillers = if rule.object.markers.is_empty() {
-            let fillers = self.unmarked(object_arg, &object_ranges, &rule_markers, &o.span);
+            let fillers = self.unmarked(object_arg, &object_ranges, rule_markers, &o.span);
             fillers
                 .into_iter()
                 .filter(|f| !subject_fillers.contains(f))
@@ -391,7 +380,7 @@ impl Context<'_> {
             self.marked(
                 object_arg,
                 &object_ranges,
-                &rule_markers,
+                rule_markers,
                 subject_end,
                 adjacent,
             )
@@ -503,13 +492,6 @@ impl Context<'_> {
         }
         subjects
     }
-}
-
-fn normalized(words: &[String]) -> Vec<String> {
-    words
-        .iter()
-        .map(|w| crate::text::Normalized::new(w).skeleton().to_string())
-        .collect()
 }
 
 /// `range` intersected with the union of `ranges`.
