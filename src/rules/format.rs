@@ -415,6 +415,30 @@ impl RuleSpecs {
     }
 }
 
+/// A contract predicate must keep its symmetry; a new one must be lower_snake_case.
+fn check_predicate(spec: &RuleSpec) -> Result<(), String> {
+    match PREDICATES.iter().find(|(p, _)| *p == spec.predicate) {
+        Some(&(_, symmetric)) if symmetric != spec.symmetric => Err(format!(
+            "predicate {} is {}symmetric in the contract",
+            spec.predicate,
+            if symmetric { "" } else { "not " }
+        )),
+        Some(_) => Ok(()),
+        None if !spec.predicate.is_empty()
+            && spec
+                .predicate
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_') =>
+        {
+            Ok(())
+        }
+        None => Err(format!(
+            "predicate {:?} must be lower_snake_case",
+            spec.predicate
+        )),
+    }
+}
+
 fn build_rule(
     spec: &RuleSpec,
     verbs: &BTreeMap<String, VerbSpec>,
@@ -425,37 +449,7 @@ fn build_rule(
     if spec.id.trim().is_empty() {
         return Err("empty id".into());
     }
-    let Some(&(_, contract_symmetric)) = PREDICATES.iter().find(|(p, _)| *p == spec.predicate)
-    else {
-        let valid = spec
-            .predicate
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'_');
-        if !valid || spec.predicate.is_empty() {
-            return Err(format!(
-                "predicate {:?} must be lower_snake_case",
-                spec.predicate
-            ));
-        }
-        return build_rule_checked(spec, verbs, default_side, file, line);
-    };
-    if contract_symmetric != spec.symmetric {
-        return Err(format!(
-            "predicate {} is {}symmetric in the contract",
-            spec.predicate,
-            if contract_symmetric { "" } else { "not " }
-        ));
-    }
-    build_rule_checked(spec, verbs, default_side, file, line)
-}
-
-fn build_rule_checked(
-    spec: &RuleSpec,
-    verbs: &BTreeMap<String, VerbSpec>,
-    default_side: Side,
-    file: &str,
-    line: usize,
-) -> Result<Rule, String> {
+    check_predicate(spec)?;
     let mut triggers = Vec::new();
     match (&spec.verb, spec.nominal) {
         (Some(_), true) => return Err("a nominal rule has no verb".into()),
