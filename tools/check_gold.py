@@ -27,7 +27,7 @@ import re
 import sys
 
 # From the contract (CONTRACT.md, "Entity types" and "Predicates").
-ENTITY_TYPES = {"PERSON", "PARTY", "COUNTRY", "REGION", "ORGANIZATION", "INITIATIVE",
+ENTITY_TYPES = {"PERSON", "PARTY", "COUNTRY", "REGION", "CITY", "ORGANIZATION", "INITIATIVE",
                 "EVENT", "PRINCIPLE", "DOCUMENT"}
 SYMMETRIC = {"met_with", "signed", "diplomatic_relations", "cooperates_with",
              "issued_joint_statement"}
