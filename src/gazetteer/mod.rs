@@ -34,6 +34,8 @@ pub enum EntityType {
     Country,
     /// A world region (Latin America, the Middle East, ...).
     Region,
+    /// A city or province, `part_of` its country.
+    City,
     /// An international organization, forum, ministry or other body.
     Organization,
     /// A named initiative (Belt and Road, ...).
@@ -48,11 +50,12 @@ pub enum EntityType {
 
 impl EntityType {
     /// All types, in contract order.
-    pub const ALL: [EntityType; 9] = [
+    pub const ALL: [EntityType; 10] = [
         EntityType::Person,
         EntityType::Party,
         EntityType::Country,
         EntityType::Region,
+        EntityType::City,
         EntityType::Organization,
         EntityType::Initiative,
         EntityType::Event,
@@ -67,6 +70,7 @@ impl EntityType {
             EntityType::Party => "PARTY",
             EntityType::Country => "COUNTRY",
             EntityType::Region => "REGION",
+            EntityType::City => "CITY",
             EntityType::Organization => "ORGANIZATION",
             EntityType::Initiative => "INITIATIVE",
             EntityType::Event => "EVENT",
@@ -82,6 +86,7 @@ impl EntityType {
             EntityType::Party => "party",
             EntityType::Country => "country",
             EntityType::Region => "region",
+            EntityType::City => "city",
             EntityType::Organization => "organization",
             EntityType::Initiative => "initiative",
             EntityType::Event => "event",

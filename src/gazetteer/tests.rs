@@ -19,7 +19,7 @@ const BAD_ROWS: &[(&str, &str, &[&str])] = &[
     (
         "unknown type",
         "person:x\tHUMAN\tX\tایکس\t\t\t\t\t\t\n",
-        &["entities/t.tsv:2: unknown type \"HUMAN\" (known: PERSON, PARTY, COUNTRY, REGION, ORGANIZATION, INITIATIVE, EVENT, PRINCIPLE, DOCUMENT)"],
+        &["entities/t.tsv:2: unknown type \"HUMAN\" (known: PERSON, PARTY, COUNTRY, REGION, CITY, ORGANIZATION, INITIATIVE, EVENT, PRINCIPLE, DOCUMENT)"],
     ),
     (
         "duplicate id",
@@ -83,7 +83,7 @@ const BAD_ROWS: &[(&str, &str, &[&str])] = &[
         "every bad row is reported",
         "person:a\tHUMAN\tA\tالف\t\t\t\t\t\t\nperson:b\tPERSON\tB\tب\t\t\tZZ\t\t\t\n",
         &[
-            "entities/t.tsv:2: unknown type \"HUMAN\" (known: PERSON, PARTY, COUNTRY, REGION, ORGANIZATION, INITIATIVE, EVENT, PRINCIPLE, DOCUMENT)",
+            "entities/t.tsv:2: unknown type \"HUMAN\" (known: PERSON, PARTY, COUNTRY, REGION, CITY, ORGANIZATION, INITIATIVE, EVENT, PRINCIPLE, DOCUMENT)",
             "entities/t.tsv:3: country \"ZZ\" is not an ISO 3166-1 alpha-2 code",
         ],
     ),
