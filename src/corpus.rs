@@ -104,7 +104,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
             };
             out.mentions = extraction.mentions.len();
             out.bytes = doc.text.len();
-            out.graph = GraphPart::from_document(pipeline, doc, &extraction);
+            out.graph = GraphPart::from_document(pipeline.gazetteer(), doc, &extraction);
         }
         Err(error) => {
             row.error = Some(error.to_string());
@@ -162,7 +162,7 @@ pub fn extract_to_dir(
         }
         progress(summary.documents);
     }
-    let graph = KnowledgeGraph::build(graph, pipeline.gazetteer());
+    let graph = KnowledgeGraph::build(graph, pipeline.gazetteer(), pipeline.rules().predicates());
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
     let mut buffer = Vec::new();

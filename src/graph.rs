@@ -13,12 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
-use crate::gazetteer::{Entity, Gazetteer};
-use crate::rules::{Modality, Relation};
-use crate::{Document, Extraction, Pipeline};
-
-/// The predicate of background edges taken from the gazetteer.
-pub const PART_OF: &str = "part_of";
+use crate::doc::{Document, Extraction, Relation};
+use crate::gazetteer::{Entity, Gazetteer, Predicates};
 
 /// What is known of one entity in a part of the corpus.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,16 +120,15 @@ impl GraphPart {
     /// Whether a relation belongs in the graph: asserted and not negated. Planned and
     /// hypothetical relations stay in `relations.jsonl` only.
     pub fn admits(relation: &Relation) -> bool {
-        !relation.negated && relation.modality == Modality::Asserted
+        relation.is_fact()
     }
 
     /// The part of one document.
     pub fn from_document(
-        pipeline: &Pipeline,
+        gazetteer: &Gazetteer,
         doc: &Document,
         extraction: &Extraction,
     ) -> GraphPart {
-        let gazetteer = pipeline.gazetteer();
         let mut part = GraphPart::default();
         for m in &extraction.mentions {
             let entity = gazetteer.entity(m.entity);
@@ -235,12 +230,18 @@ pub struct KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// Builds the graph of `part`, adding a background `part_of` edge (and the target node)
-    /// for every node whose gazetteer entity is part of another entity.
-    pub fn build(mut part: GraphPart, gazetteer: &Gazetteer) -> KnowledgeGraph {
+    /// Builds the graph of `part`, adding a background edge (the background predicate of
+    /// `predicates`, `part_of`) and its target node for every node whose gazetteer entity is
+    /// part of another entity.
+    pub fn build(
+        mut part: GraphPart,
+        gazetteer: &Gazetteer,
+        predicates: &Predicates,
+    ) -> KnowledgeGraph {
+        let background = predicates.background().map(|p| p.name.as_str());
         let mentioned: Vec<String> = part.nodes.keys().cloned().collect();
         for id in mentioned {
-            let Some(entity) = gazetteer.get(&id) else {
+            let (Some(entity), Some(background)) = (gazetteer.get(&id), background) else {
                 continue;
             };
             for parent_id in &entity.part_of {
@@ -251,7 +252,7 @@ impl KnowledgeGraph {
                     .entry(parent.id.clone())
                     .or_insert_with(|| node_data(parent));
                 part.edges
-                    .entry(EdgeKey::new(&entity.id, &parent.id, PART_OF, ""))
+                    .entry(EdgeKey::new(&entity.id, &parent.id, background, ""))
                     .or_insert_with(|| EdgeData {
                         directed: true,
                         background: true,

@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
-use newsgraph::gazetteer::{cases, lint, DataFiles};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
+use newsgraph::DataFiles;
 use newsgraph::{corpus, eval, Pipeline};
 
 /// Finds people, parties, countries, organizations and initiatives in news text (Persian and
@@ -224,7 +224,7 @@ fn display(path: &Path) -> String {
 
 fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
     let files = source.files()?;
-    let findings = lint::lint(&files);
+    let findings = newsgraph::lint(&files);
     for finding in &findings {
         println!("{finding}");
     }
@@ -293,7 +293,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
 fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
     let files = source.files()?;
     let pipeline = Pipeline::from_files(&files, &[])?;
-    let report = cases::run_cases(&pipeline, &files);
+    let report = newsgraph::run_cases(&pipeline, &files);
     print!("{report}");
     Ok(if report.is_success() {
         ExitCode::SUCCESS

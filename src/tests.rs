@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use crate::gazetteer::{DataFiles, GazetteerBuilder};
-use crate::rules::{RuleSet, RuleSpecs};
+use crate::gazetteer::{Predicates, RuleSet, RuleSpecs};
 use crate::{Document, Pipeline};
 
 /// A small gazetteer exercising every matching feature. The morphology tables are the real
@@ -42,7 +42,7 @@ fn test_pipeline() -> Pipeline {
     builder.add_files(&files);
     builder.add_entities_tsv("test.tsv", TEST_ENTITIES);
     let gazetteer = builder.build().expect("valid test gazetteer");
-    let rules = RuleSet::new(RuleSpecs::default());
+    let rules = RuleSet::new(RuleSpecs::default(), Predicates::default());
     Pipeline::new(gazetteer, rules).expect("automaton")
 }
 

@@ -21,8 +21,8 @@ use std::process::{Command, Output};
 use newsgraph::export::csv::{write_edges, write_nodes, CsvFlavor};
 use newsgraph::export::dot::write_dot;
 use newsgraph::export::graphml::write_graphml;
-use newsgraph::gazetteer::Gazetteer;
-use newsgraph::graph::{EdgeData, EdgeKey, GraphPart, KnowledgeGraph, NodeData};
+use newsgraph::{EdgeData, EdgeKey, GraphPart, KnowledgeGraph, NodeData};
+use newsgraph::{Gazetteer, Predicates};
 
 const FILES: [&str; 4] = ["nodes.csv", "edges.csv", "graph.graphml", "graph.dot"];
 
@@ -322,7 +322,7 @@ fn tricky_graph() -> KnowledgeGraph {
             ..EdgeData::default()
         },
     );
-    KnowledgeGraph::build(part, &Gazetteer::default())
+    KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())
 }
 
 fn render(graph: &KnowledgeGraph) -> [Vec<u8>; 4] {

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use newsgraph::eval::{self, Baseline, Evaluation, TypeMap};
-use newsgraph::gazetteer::DataFiles;
+use newsgraph::DataFiles;
 use newsgraph::Pipeline;
 
 const BASELINE: &str = "tests/eval/baseline.json";

@@ -4,9 +4,9 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use newsgraph::graph::{GraphPart, KnowledgeGraph};
 use newsgraph::input::{expand, Reader, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::Pipeline;
+use newsgraph::{GraphPart, KnowledgeGraph};
 use proptest::prelude::*;
 
 fn parts() -> &'static (Pipeline, Vec<GraphPart>) {
@@ -19,7 +19,7 @@ fn parts() -> &'static (Pipeline, Vec<GraphPart>) {
             .map(|loaded| {
                 let doc = loaded.result.expect("bundled documents are valid");
                 let extraction = pipeline.extract(&doc);
-                GraphPart::from_document(&pipeline, &doc, &extraction)
+                GraphPart::from_document(pipeline.gazetteer(), &doc, &extraction)
             })
             .collect();
         (pipeline, parts)
@@ -65,8 +65,8 @@ proptest! {
         let regrouped = merge_all(groups);
         prop_assert!(regrouped == sequential);
         // And the finished graph is the same node for node, edge for edge.
-        let a = KnowledgeGraph::build(regrouped, pipeline.gazetteer());
-        let b = KnowledgeGraph::build(sequential, pipeline.gazetteer());
+        let a = KnowledgeGraph::build(regrouped, pipeline.gazetteer(), pipeline.rules().predicates());
+        let b = KnowledgeGraph::build(sequential, pipeline.gazetteer(), pipeline.rules().predicates());
         prop_assert!(a.nodes().eq(b.nodes()));
         prop_assert!(a.edges().eq(b.edges()));
     }
@@ -75,7 +75,11 @@ proptest! {
 #[test]
 fn seed_graph_has_the_meeting_once_and_background_facts() {
     let (pipeline, parts) = parts();
-    let graph = KnowledgeGraph::build(merge_all(parts.iter().cloned()), pipeline.gazetteer());
+    let graph = KnowledgeGraph::build(
+        merge_all(parts.iter().cloned()),
+        pipeline.gazetteer(),
+        pipeline.rules().predicates(),
+    );
     let met: Vec<_> = graph
         .edges()
         .filter(|e| e.key.relation == "met_with" && e.key.source == "person:miguel-diaz-canel")
@@ -113,7 +117,7 @@ fn negated_and_planned_relations_are_not_edges() {
             1,
             "{text}: the relation is found"
         );
-        let part = GraphPart::from_document(pipeline, &doc, &extraction);
+        let part = GraphPart::from_document(pipeline.gazetteer(), &doc, &extraction);
         assert!(part.edges.is_empty(), "{text}: but it is no edge");
     }
 }

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use newsgraph::gazetteer::Gazetteer;
 use newsgraph::text::{is_word_part, Normalized};
+use newsgraph::Gazetteer;
 use newsgraph::{Document, Pipeline};
 use serde_json::Value;
 

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::matcher::Via;
+use crate::doc::Via;
 use crate::{Document, Pipeline};
 
 use super::map::{label_rank, Label, TypeMap};

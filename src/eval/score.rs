@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::doc::Modality;
+use crate::doc::Via;
 use crate::gazetteer::EntityType;
-use crate::matcher::Via;
-use crate::rules::Modality;
 use crate::{Document, Extraction, Pipeline};
 
 use super::gold::{GoldDocument, GoldFormat, Level};

@@ -285,7 +285,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::gazetteer::Gazetteer;
+    use crate::gazetteer::{Gazetteer, Predicates};
     use crate::graph::{EdgeData, EdgeKey, GraphPart, NodeData};
 
     fn node(label: &str, entity_type: &str, name_en: &str, name_fa: &str) -> NodeData {
@@ -366,7 +366,7 @@ mod tests {
                 last_published: None,
             },
         );
-        KnowledgeGraph::build(part, &Gazetteer::default())
+        KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())
     }
 
     fn nodes(flavor: CsvFlavor) -> String {

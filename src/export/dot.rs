@@ -113,7 +113,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::gazetteer::Gazetteer;
+    use crate::gazetteer::{Gazetteer, Predicates};
     use crate::graph::{EdgeData, EdgeKey, GraphPart, NodeData};
 
     fn node(label: &str, name_en: &str) -> NodeData {
@@ -139,7 +139,7 @@ mod tests {
     fn render(part: GraphPart) -> String {
         let mut out = Vec::new();
         write_dot(
-            &KnowledgeGraph::build(part, &Gazetteer::default()),
+            &KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default()),
             &mut out,
         );
         String::from_utf8(out).unwrap()

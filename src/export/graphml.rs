@@ -246,7 +246,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::gazetteer::Gazetteer;
+    use crate::gazetteer::{Gazetteer, Predicates};
     use crate::graph::{EdgeData, EdgeKey, GraphPart, NodeData};
 
     fn node(label: &str, entity_type: &str, name_en: &str) -> NodeData {
@@ -306,7 +306,7 @@ mod tests {
                 last_published: None,
             },
         );
-        KnowledgeGraph::build(part, &Gazetteer::default())
+        KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())
     }
 
     fn render(graph: &KnowledgeGraph) -> String {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::GazetteerError;
+use super::DataError;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -30,9 +30,9 @@ impl DataFiles {
     /// Reads every `.tsv`, `.toml`, `.jsonl` and `.txt` file under `dir`.
     ///
     /// Fails when the folder cannot be read or a file is not valid UTF-8, naming the file.
-    pub fn from_dir(dir: &Path) -> Result<DataFiles, GazetteerError> {
+    pub fn from_dir(dir: &Path) -> Result<DataFiles, DataError> {
         let paths: Vec<PathBuf> = crate::input::files_under(dir)
-            .map_err(|(path, source)| GazetteerError::Io { path, source })?
+            .map_err(|(path, source)| DataError::Io { path, source })?
             .into_iter()
             .filter(|p| {
                 matches!(
@@ -43,11 +43,11 @@ impl DataFiles {
             .collect();
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
-            let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
+            let bytes = std::fs::read(&path).map_err(|source| DataError::Io {
                 path: path.clone(),
                 source,
             })?;
-            let text = String::from_utf8(bytes).map_err(|e| GazetteerError::Io {
+            let text = String::from_utf8(bytes).map_err(|e| DataError::Io {
                 path: path.clone(),
                 source: std::io::Error::new(
                     std::io::ErrorKind::InvalidData,

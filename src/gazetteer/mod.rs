@@ -7,21 +7,25 @@
 //! Every invalid row is reported as a [`RowError`] naming its file, line and reason; loading
 //! reports all of them at once, so a reviewer fixes a file in one pass.
 
-pub mod cases;
 mod entities;
 mod files;
 mod iso3166;
-pub mod lint;
 mod morphology;
+mod rules;
 mod spacy;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
+pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
-pub use morphology::{Affix, AffixPosition, Morphology, SuffixRule, VowelCondition};
+pub use morphology::{AffixPosition, Morphology};
+pub(crate) use rules::Word;
+pub use rules::{
+    Argument, Inflection, Predicate, Predicates, Rule, RuleSet, RuleSpecs, Side, Title, Window,
+};
 
 /// The entity types of the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -202,6 +206,16 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// The ISO 3166-1 alpha-2 code of a country (`CN` of `country:CN`).
+    pub fn country_code(&self) -> Option<&str> {
+        if self.entity_type != EntityType::Country {
+            return None;
+        }
+        self.id
+            .strip_prefix(EntityType::Country.id_prefix())
+            .and_then(|rest| rest.strip_prefix(':'))
+    }
+
     /// A display label: the Persian name, or the English one when there is none.
     pub fn label(&self) -> &str {
         if self.name_fa.is_empty() {
@@ -229,14 +243,16 @@ impl fmt::Display for RowError {
     }
 }
 
-/// Why gazetteer data could not be loaded.
+/// Why data files (gazetteers, morphology tables, rules, the predicate table, patterns)
+/// could not be loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum GazetteerError {
+pub enum DataError {
     /// One or more rows are invalid; every one is listed, one per line, as `file:line: reason`.
     #[error("{}", join_lines(.0))]
     Invalid(Vec<RowError>),
-    /// A file or folder could not be read.
-    #[error("{}: {source}", path.display())]
+    /// A file or folder could not be read. The cause is the error's source, so that a chain
+    /// printer shows it once.
+    #[error("cannot read {}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -263,13 +279,13 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// The gazetteers built into the binary.
-    pub fn embedded() -> Result<Gazetteer, GazetteerError> {
+    pub fn embedded() -> Result<Gazetteer, DataError> {
         Gazetteer::from_files(&DataFiles::embedded())
     }
 
     /// Loads `entities/*.tsv`, `affixes.tsv` and `suffixes.tsv` from `files`. Fails with every
     /// invalid row when any row is invalid.
-    pub fn from_files(files: &DataFiles) -> Result<Gazetteer, GazetteerError> {
+    pub fn from_files(files: &DataFiles) -> Result<Gazetteer, DataError> {
         let mut builder = GazetteerBuilder::new();
         builder.add_files(files);
         builder.build()
@@ -294,9 +310,30 @@ impl Gazetteer {
         self.by_id.get(id).copied()
     }
 
+    /// The country with ISO 3166-1 alpha-2 code `code`.
+    pub fn country(&self, code: &str) -> Option<EntityIndex> {
+        let prefix = EntityType::Country.id_prefix();
+        self.index_of(&format!("{prefix}:{code}"))
+    }
+
     /// The entity with node id `id`.
     pub fn get(&self, id: &str) -> Option<&Entity> {
         self.index_of(id).map(|i| self.entity(i))
+    }
+
+    /// The people who held office `role` of the body `of` (a node id), with each term, in
+    /// gazetteer order.
+    pub fn offices<'a>(
+        &'a self,
+        role: &'a str,
+        of: &'a str,
+    ) -> impl Iterator<Item = (EntityIndex, &'a Office)> + 'a {
+        self.entities.iter().enumerate().flat_map(move |(i, e)| {
+            e.offices
+                .iter()
+                .filter(move |o| o.role == role && o.of == of)
+                .map(move |o| (EntityIndex(i as u32), o))
+        })
     }
 
     /// The Persian morphology tables used by matching.
@@ -404,12 +441,12 @@ impl GazetteerBuilder {
 
     /// Checks references between rows (`part_of`, `offices`), then returns the gazetteer, or
     /// every error found.
-    pub fn build(self) -> Result<Gazetteer, GazetteerError> {
+    pub fn build(self) -> Result<Gazetteer, DataError> {
         let (gazetteer, errors) = self.build_lenient();
         if errors.is_empty() {
             Ok(gazetteer)
         } else {
-            Err(GazetteerError::Invalid(errors))
+            Err(DataError::Invalid(errors))
         }
     }
 

@@ -9,7 +9,7 @@ fn load(rows: &str) -> Result<Gazetteer, Vec<String>> {
     let mut builder = GazetteerBuilder::new();
     builder.add_entities_tsv("entities/t.tsv", &format!("{HEADER}{rows}"));
     builder.build().map_err(|e| match e {
-        GazetteerError::Invalid(errors) => errors.iter().map(ToString::to_string).collect(),
+        DataError::Invalid(errors) => errors.iter().map(ToString::to_string).collect(),
         other => vec![other.to_string()],
     })
 }
@@ -196,7 +196,7 @@ fn spacy_pattern_errors() {
         ),
     );
     let errors: Vec<String> = match builder.build().unwrap_err() {
-        GazetteerError::Invalid(e) => e.iter().map(ToString::to_string).collect(),
+        DataError::Invalid(e) => e.iter().map(ToString::to_string).collect(),
         other => panic!("{other}"),
     };
     assert_eq!(errors.len(), 4, "{errors:?}");
@@ -217,7 +217,10 @@ fn lint_reports_ambiguous_aliases_and_duplicates() {
              country:GE\tCOUNTRY\tGeorgia\tگرجستان\t\t\t\t\t\t\n"
         ),
     );
-    let findings: Vec<String> = lint::lint(&files).iter().map(ToString::to_string).collect();
+    let findings: Vec<String> = crate::lint(&files)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         findings,
         [

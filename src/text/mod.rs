@@ -1,10 +1,12 @@
-//! Text handling: normalization for matching (with a map back to the original), sentence
-//! segmentation and word segmentation.
+//! Text handling, the first two stages: normalization for matching (with a map back to the
+//! original) and segmentation into sentences and words.
 
+mod fold;
 mod normalize;
-mod sentence;
+mod segment;
 mod token;
 
-pub use normalize::{is_invisible, is_vowel_letter, is_word_char, Gap, Normalized};
-pub use sentence::sentences;
+pub(crate) use fold::letter_fold;
+pub use normalize::{is_invisible, is_vowel_letter, is_word_char, skeleton, Gap, Normalized};
+pub use segment::sentences;
 pub use token::{is_word_part, words};

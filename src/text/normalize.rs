@@ -20,6 +20,8 @@ use std::ops::Range;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::fold::{is_line_break, letter_fold};
+
 /// What separated a skeleton character from the character before it in the original text.
 ///
 /// Ordered by strength: when several separators stand between two characters the strongest
@@ -180,6 +182,12 @@ impl Normalized {
     }
 }
 
+/// The skeleton of `text` (see [`Normalized::skeleton`]): how an alias, a rule phrase or a
+/// marker looks to matching.
+pub fn skeleton(text: &str) -> String {
+    Normalized::new(text).skeleton().to_string()
+}
+
 /// Whether `c` is invisible in Persian text and dropped by normalization: tatweel, joiners,
 /// direction marks and controls, the byte-order mark, the soft hyphen. (ZWNJ is not: it
 /// separates the parts of a word, see [`Gap::Zwnj`].)
@@ -257,20 +265,14 @@ fn needs_decomposition(c: char) -> bool {
 fn classify_simple(c: char) -> Class {
     use Class::*;
     match c {
-        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
-            Separator(Gap::Line)
-        }
+        c if is_line_break(c) => Separator(Gap::Line),
         '\u{200C}' | '\u{200B}' => Separator(Gap::Zwnj),
         c if is_invisible(c) => Ignore,
         c if c.is_whitespace() => Separator(Gap::Space),
         'A'..='Z' => Keep(Folded::One(c.to_ascii_lowercase())),
         c if c.is_ascii() => Keep(Folded::One(c)),
         // Arabic letter forms to their Persian equivalents.
-        'ي' | 'ى' | 'ئ' | 'ۍ' | 'ې' => Keep(Folded::One('ی')),
-        'ك' | 'ڪ' | 'ػ' | 'ؼ' => Keep(Folded::One('ک')),
-        'ة' | 'ۀ' | 'ە' | 'ۂ' | 'ۃ' => Keep(Folded::One('ه')),
-        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => Keep(Folded::One('ا')),
-        'ؤ' => Keep(Folded::One('و')),
+        c if letter_fold(c).is_some() => Keep(Folded::One(letter_fold(c).map_or(c, |f| f.to))),
         '\u{06F0}'..='\u{06F9}' => Keep(Folded::One(digit(c as u32 - 0x06F0))),
         '\u{0660}'..='\u{0669}' => Keep(Folded::One(digit(c as u32 - 0x0660))),
         '٫' => Keep(Folded::One('.')),

@@ -5,82 +5,99 @@
 //! accepts a ZWNJ, a space or nothing there (see `gazetteers/affixes.tsv`), so «می‌کند»,
 //! «می کند» and «میکند» are one form.
 
+use serde::Deserialize;
+
 use super::format::{Inflection, TriggerForm, VerbSpec};
 
-const PAST_PERSONS: [&str; 6] = ["", "م", "ی", "یم", "ید", "ند"];
-const PRESENT_PERSONS: [&str; 6] = ["م", "ی", "د", "یم", "ید", "ند"];
-const PERFECT_AUXILIARIES: [&str; 8] = [
-    " است",
-    "\u{200C}اند",
-    "\u{200C}ام",
-    "\u{200C}ایم",
-    "\u{200C}اید",
-    " بود",
-    " بودند",
-    " باشد",
-];
-const FUTURE_AUXILIARIES: [&str; 6] = ["خواهم", "خواهی", "خواهد", "خواهیم", "خواهید", "خواهند"];
+/// How a language's light verbs inflect: the `[conjugation]` table of its rule file. Persian
+/// forms are built from the verb's past and present stems with these affixes and persons.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Conjugation {
+    /// Prefix of a negated form (ن).
+    pub negation: String,
+    /// Prefix of the progressive and the present (می‌).
+    pub progressive: String,
+    /// Prefix of the affirmative subjunctive (ب).
+    pub subjunctive: String,
+    /// Ending of the past participle before a perfect auxiliary (ه).
+    pub participle: String,
+    /// Person endings after the past stem.
+    pub past_persons: Vec<String>,
+    /// Person endings after the present stem.
+    pub present_persons: Vec<String>,
+    /// What follows the participle in the perfect (« است», «‌اند», ...).
+    pub perfect_auxiliaries: Vec<String>,
+    /// The auxiliaries of the future, one per person, before the past stem (خواهد کرد).
+    pub future_auxiliaries: Vec<String>,
+    /// The copula, which has no regular stems.
+    pub copula: CopulaForms,
+}
+
+/// The forms of the copula.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CopulaForms {
+    /// Affirmative indicative forms (است، هستند، بود، ...).
+    pub indicative: Vec<String>,
+    /// Negated indicative forms (نیست، نبود، ...).
+    pub negated: Vec<String>,
+    /// The word after a future auxiliary (خواهد بود).
+    pub future: String,
+    /// Affirmative subjunctive forms (باشد); the negated ones take the negation prefix.
+    pub subjunctive: Vec<String>,
+}
 
 /// Every form of the verb alone: (form, negated, inflection).
-fn verb_forms(verb: &VerbSpec) -> Vec<(String, bool, Inflection)> {
+fn verb_forms(verb: &VerbSpec, c: &Conjugation) -> Vec<(String, bool, Inflection)> {
     use Inflection::*;
     let mut forms = Vec::new();
     if verb.copula {
-        let indicative = [
-            "است",
-            "هست",
-            "هستند",
-            "هستیم",
-            "هستم",
-            "بود",
-            "بودند",
-            "بوده است",
-            "بوده‌اند",
-            "می‌باشد",
-            "می‌باشند",
-        ];
-        let negated = ["نیست", "نیستند", "نبود", "نبودند", "نبوده است", "نمی‌باشد"];
+        let copula = &c.copula;
         forms.extend(
-            indicative
+            copula
+                .indicative
                 .iter()
-                .map(|f| (f.to_string(), false, Indicative)),
+                .map(|f| (f.clone(), false, Indicative)),
         );
-        forms.extend(negated.iter().map(|f| (f.to_string(), true, Indicative)));
-        for (aux, negated) in FUTURE_AUXILIARIES
+        forms.extend(copula.negated.iter().map(|f| (f.clone(), true, Indicative)));
+        for (aux, negated) in c
+            .future_auxiliaries
             .iter()
-            .map(|a| (*a, false))
-            .chain(FUTURE_AUXILIARIES.iter().map(|a| (*a, true)))
+            .map(|a| (a, false))
+            .chain(c.future_auxiliaries.iter().map(|a| (a, true)))
         {
-            let prefix = if negated { "ن" } else { "" };
-            forms.push((format!("{prefix}{aux} بود"), negated, Future));
+            let prefix = if negated { c.negation.as_str() } else { "" };
+            forms.push((format!("{prefix}{aux} {}", copula.future), negated, Future));
         }
-        for subj in ["باشد", "باشند"] {
-            forms.push((subj.to_string(), false, Subjunctive));
-            forms.push((format!("ن{subj}"), true, Subjunctive));
+        for subj in &copula.subjunctive {
+            forms.push((subj.clone(), false, Subjunctive));
+            forms.push((format!("{}{subj}", c.negation), true, Subjunctive));
         }
         return forms;
     }
     let (Some(past), Some(present)) = (verb.past.as_deref(), verb.present.as_deref()) else {
         return forms;
     };
+    let (prog, part) = (&c.progressive, &c.participle);
     for negated in [false, true] {
-        let neg = if negated { "ن" } else { "" };
-        for p in PAST_PERSONS {
+        let neg = if negated { c.negation.as_str() } else { "" };
+        for p in &c.past_persons {
             forms.push((format!("{neg}{past}{p}"), negated, Indicative));
             // Past progressive: «می‌کرد».
-            forms.push((format!("{neg}می\u{200C}{past}{p}"), negated, Indicative));
+            forms.push((format!("{neg}{prog}{past}{p}"), negated, Indicative));
         }
-        for aux in PERFECT_AUXILIARIES {
-            forms.push((format!("{neg}{past}ه{aux}"), negated, Indicative));
+        for aux in &c.perfect_auxiliaries {
+            forms.push((format!("{neg}{past}{part}{aux}"), negated, Indicative));
         }
-        for p in PRESENT_PERSONS {
-            forms.push((format!("{neg}می\u{200C}{present}{p}"), negated, Indicative));
+        for p in &c.present_persons {
+            forms.push((format!("{neg}{prog}{present}{p}"), negated, Indicative));
             forms.push((format!("{neg}{present}{p}"), negated, Subjunctive));
             if !negated {
-                forms.push((format!("ب{present}{p}"), false, Subjunctive));
+                forms.push((format!("{}{present}{p}", c.subjunctive), false, Subjunctive));
             }
         }
-        for aux in FUTURE_AUXILIARIES {
+        for aux in &c.future_auxiliaries {
             forms.push((format!("{neg}{aux} {past}"), negated, Future));
         }
     }
@@ -89,8 +106,8 @@ fn verb_forms(verb: &VerbSpec) -> Vec<(String, bool, Inflection)> {
 
 /// Every trigger phrase of `noun` with `verb`: «دیدار کرد», «دیدار نکردند», «دیدار خواهد
 /// کرد», «دیدار کند», ...
-pub fn compound_forms(noun: &str, verb: &VerbSpec) -> Vec<TriggerForm> {
-    verb_forms(verb)
+pub fn compound_forms(noun: &str, verb: &VerbSpec, conjugation: &Conjugation) -> Vec<TriggerForm> {
+    verb_forms(verb, conjugation)
         .into_iter()
         .map(|(form, negated, inflection)| TriggerForm {
             text: format!("{noun} {form}"),
@@ -103,6 +120,19 @@ pub fn compound_forms(noun: &str, verb: &VerbSpec) -> Vec<TriggerForm> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `[conjugation]` table of the bundled Persian rules.
+    fn persian() -> Conjugation {
+        let files = crate::gazetteer::DataFiles::embedded();
+        let text = files.get("rules/fa.toml").unwrap_or_default();
+        // Other keys of the rule file are not this test's business.
+        #[derive(Deserialize)]
+        struct File {
+            conjugation: Conjugation,
+        }
+        let file: File = toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        file.conjugation
+    }
 
     fn kardan() -> VerbSpec {
         VerbSpec {
@@ -133,7 +163,7 @@ mod tests {
 
     #[test]
     fn light_verb_forms() {
-        let forms = compound_forms("دیدار", &kardan());
+        let forms = compound_forms("دیدار", &kardan(), &persian());
         for (text, negated, inflection) in FORMS {
             let found = forms.iter().find(|f| f.text == *text);
             let found = found.unwrap_or_else(|| panic!("{text} not generated"));
@@ -152,7 +182,7 @@ mod tests {
             present: None,
             copula: true,
         };
-        let forms = compound_forms("پایبند", &copula);
+        let forms = compound_forms("پایبند", &copula, &persian());
         let find = |t: &str| {
             forms
                 .iter()

@@ -3,17 +3,12 @@
 //! entity aliases, so that one pass over a document finds both and rule phrases see through
 //! spelling variation exactly as entity names do.
 
-use std::ops::Range;
-
-use crate::gazetteer::{AliasKind, Origin};
-use crate::matcher::{Phrase, SkeletonMention};
-use crate::text::Normalized;
-
 use super::format::{Inflection, RuleSpecs};
+use crate::text::skeleton;
 
 /// What a lexicon phrase is.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Word {
+pub(crate) enum Word {
     /// A trigger form of rule `rule`.
     Trigger {
         /// Index of the rule.
@@ -55,30 +50,17 @@ pub enum Word {
     Required(usize),
 }
 
-/// A lexicon phrase found in a document: original byte span and every meaning it has.
-#[derive(Clone, Debug)]
-pub struct Found {
-    /// Original byte span.
-    pub span: Range<usize>,
-    /// Indexes into [`Lexicon::words`].
-    pub words: Vec<usize>,
-}
-
 /// The lexicon: every phrase with its meaning.
 #[derive(Clone, Debug, Default)]
-pub struct Lexicon {
+pub(crate) struct Lexicon {
     texts: Vec<String>,
     /// Every meaning, by phrase index.
     pub words: Vec<Word>,
 }
 
-fn skeleton(text: &str) -> String {
-    Normalized::new(text).skeleton().to_string()
-}
-
 impl Lexicon {
     /// The phrases of `specs`.
-    pub fn new(specs: &RuleSpecs) -> Lexicon {
+    pub(crate) fn new(specs: &RuleSpecs) -> Lexicon {
         let mut entries: Vec<(String, Word)> = Vec::new();
         for (i, rule) in specs.rules.iter().enumerate() {
             for form in &rule.triggers {
@@ -125,36 +107,8 @@ impl Lexicon {
         Lexicon { texts, words }
     }
 
-    /// The phrases to compile, their targets numbered from `first_target`.
-    pub fn phrases(&self, first_target: u32) -> impl Iterator<Item = Phrase<'_>> + '_ {
-        self.texts.iter().enumerate().map(move |(i, text)| Phrase {
-            text,
-            target: first_target + i as u32,
-            kind: AliasKind::Alias,
-            origin: Origin::Gazetteer,
-        })
-    }
-
-    /// The lexicon phrases of a document from the matches of its target group (targets
-    /// numbered from `first_target`); phrases nested in a longer one are ignored. In text
-    /// order.
-    pub fn found(
-        &self,
-        norm: &Normalized,
-        matches: &[SkeletonMention],
-        pool: &[u32],
-        first_target: u32,
-    ) -> Vec<Found> {
-        matches
-            .iter()
-            .filter(|m| !m.nested)
-            .map(|m| Found {
-                span: norm.original_range(m.span.clone()),
-                words: pool[m.candidates.start as usize..m.candidates.end as usize]
-                    .iter()
-                    .map(|&w| (w - first_target) as usize)
-                    .collect(),
-            })
-            .collect()
+    /// The phrase texts, by phrase index (the index of [`Lexicon::words`]).
+    pub(crate) fn texts(&self) -> &[String] {
+        &self.texts
     }
 }

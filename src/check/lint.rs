@@ -18,11 +18,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{
+use crate::gazetteer::{
     AliasKind, DataFiles, Entity, EntityType, Gazetteer, GazetteerBuilder, Origin, RowError,
 };
-use crate::matcher::{MatchScratch, Matcher, SkeletonMention};
-use crate::text::{Gap, Normalized};
+use crate::scan::{self, Automaton, Hits};
+use crate::select::{self, SelectScratch, Selection};
+use crate::text::{letter_fold, skeleton, Gap, Normalized};
 
 /// The stopword list `common-word` reads, relative to the gazetteer folder.
 pub const STOPWORDS_FILE: &str = "stopwords.txt";
@@ -82,10 +83,6 @@ fn invalid_row(e: RowError) -> Finding {
         code,
         message: e.reason,
     }
-}
-
-fn skeleton(text: &str) -> String {
-    Normalized::new(text).skeleton().to_string()
 }
 
 /// Aliases whose normalized forms are equal but belong to different entities. Short forms are
@@ -302,12 +299,12 @@ fn classify(c: char, pieces: &mut Vec<Piece>, reasons: &mut BTreeSet<&'static st
             reasons.insert("a space other than U+0020");
             pieces.push(Piece::Separator(true));
         }
-        'ي' | 'ۍ' | 'ې' => letter('ی', "Arabic yeh ي"),
-        'ى' => letter('ی', "alef maksura ى"),
-        'ك' | 'ڪ' | 'ػ' | 'ؼ' => letter('ک', "Arabic kaf ك"),
-        'ة' => letter('ه', "teh marbuta ة"),
-        'ۀ' | 'ۂ' | 'ۃ' | 'ە' => letter('ه', "heh with yeh above ۀ"),
-        'أ' | 'إ' | 'ٱ' | 'ٲ' | 'ٳ' => letter('ا', "alef with hamza or wasla (أ إ ٱ)"),
+        // The folds normalization makes anyway, where the folded letter is not standard.
+        c if letter_fold(c).is_some_and(|f| f.respell.is_some()) => {
+            if let Some(f) = letter_fold(c) {
+                letter(f.to, f.respell.unwrap_or_default());
+            }
+        }
         '\u{0660}'..='\u{0669}' => {
             let persian = char::from_u32(c as u32 - 0x0660 + 0x06F0).unwrap_or(c);
             letter(persian, "Arabic-Indic digits");
@@ -470,7 +467,8 @@ pub fn missing_names(gazetteer: &Gazetteer) -> Vec<Finding> {
 ///
 /// One finding per pair of entities, at the line of X's alias.
 pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
-    let Ok(matcher) = Matcher::new(gazetteer) else {
+    let automaton = Automaton::new(scan::entity_phrases(gazetteer), gazetteer.morphology());
+    let Ok(automaton) = automaton else {
         // The loader has already reported whatever makes the automaton impossible.
         return Vec::new();
     };
@@ -478,8 +476,7 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
     let ancestors = part_of_closure(gazetteer);
     // Whether `owned` belongs to the country `owner` (its `country` column).
     let owns = |owner: &Entity, owned: &Entity| {
-        owner.entity_type == EntityType::Country
-            && owned.country.as_deref() == owner.id.strip_prefix("country:")
+        owner.entity_type == EntityType::Country && owned.country.as_deref() == owner.country_code()
     };
     let related = |x: usize, y: usize| {
         ancestors[x].contains(&y)
@@ -487,9 +484,9 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
             || owns(&entities[x], &entities[y])
             || owns(&entities[y], &entities[x])
     };
-    let mut scratch = MatchScratch::default();
-    let mut mentions: Vec<SkeletonMention> = Vec::new();
-    let mut pool = Vec::new();
+    let mut hits = Hits::default();
+    let mut scratch = SelectScratch::default();
+    let mut selection = Selection::default();
     // (X, Y) -> (X's alias, Y's alias) pairs
     let mut shadows: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for (y, container) in entities.iter().enumerate() {
@@ -498,15 +495,20 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
                 continue;
             }
             let normalized = Normalized::new(&alias.text);
-            mentions.clear();
-            pool.clear();
-            matcher.find(&normalized, &mut scratch, &mut mentions, &mut pool);
-            for m in mentions.iter().filter(|m| m.nested) {
+            automaton.scan(&normalized, &mut hits);
+            select::select(
+                &automaton,
+                &normalized,
+                &hits.entities,
+                &mut scratch,
+                &mut selection,
+            );
+            for m in selection.spans.iter().filter(|m| m.nested) {
                 if is_conjunct(&normalized, m.span.start, m.span.end) {
                     continue;
                 }
                 let found = &normalized.skeleton()[m.span.clone()];
-                for &x in &pool[m.candidates.start as usize..m.candidates.end as usize] {
+                for &x in selection.targets(m) {
                     let x = x as usize;
                     let inner = &entities[x];
                     // A person's name names nobody and nothing else, except the person's own

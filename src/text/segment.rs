@@ -12,6 +12,8 @@
 
 use std::ops::Range;
 
+use super::fold::is_line_break;
+
 /// English abbreviations whose dot does not end a sentence (compared case-insensitively).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "cmdr",
@@ -26,13 +28,6 @@ fn is_terminator(c: char) -> bool {
 
 fn is_closing(c: char) -> bool {
     matches!(c, '»' | '”' | '"' | '\'' | '’' | ')' | ']' | '}')
-}
-
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
 }
 
 /// Splits `text` into sentences and returns their byte ranges, in order, without leading or

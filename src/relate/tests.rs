@@ -400,9 +400,7 @@ fn rule_table() {
             .relations
             .iter()
             .map(|&(s, p, o, x)| {
-                let symmetric = crate::rules::format::PREDICATES
-                    .iter()
-                    .any(|&(q, sym)| q == p && sym);
+                let symmetric = pipeline.rules().predicates().is_symmetric(p);
                 let (s, o) = if symmetric && o < s { (o, s) } else { (s, o) };
                 (s.to_string(), p.to_string(), o.to_string(), x.to_string())
             })

@@ -6,13 +6,19 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::conjugate::Conjugation;
+use super::line_of;
+use super::predicates::Predicates;
 use crate::gazetteer::{EntityType, RowError};
-use crate::text::Normalized;
+use crate::text::skeleton;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSpec {
     lang: Option<String>,
+    /// Where objects stand by default: `before` the trigger (Persian) or `after` (English).
+    object_side: Option<String>,
+    conjugation: Option<Conjugation>,
     #[serde(default)]
     verbs: BTreeMap<String, Spanned<VerbSpec>>,
     #[serde(default)]
@@ -280,32 +286,6 @@ pub struct RuleSpecs {
     pub modality: ModalitySpec,
 }
 
-/// The predicates of the contract: (name, symmetric).
-pub const PREDICATES: &[(&str, bool)] = &[
-    ("met_with", true),
-    ("signed", true),
-    ("holds_office", false),
-    ("visited", false),
-    ("diplomatic_relations", true),
-    ("thanked", false),
-    ("invited", false),
-    ("congratulated", false),
-    ("supports", false),
-    ("adheres_to", false),
-    ("cooperates_with", true),
-    ("issued_joint_statement", true),
-    ("member_of", false),
-    ("part_of", false),
-];
-
-/// The line of the first non-blank character at or after `byte` (toml's spans of tables may
-/// start on the blank line before the header).
-fn line_of(text: &str, byte: usize) -> usize {
-    let byte = byte.min(text.len());
-    let blank = text[byte..].len() - text[byte..].trim_start().len();
-    text[..byte + blank].matches('\n').count() + 1
-}
-
 fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
     if types.is_empty() {
         return Err("an argument needs at least one type".into());
@@ -317,8 +297,15 @@ fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
 }
 
 impl RuleSpecs {
-    /// Parses one rule file and adds its content; problems go to `errors`.
-    pub fn add_file(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+    /// Parses one rule file and adds its content; problems go to `errors`. Rules may use
+    /// only the predicates of `predicates`.
+    pub(crate) fn add_file(
+        &mut self,
+        file: &str,
+        text: &str,
+        predicates: &Predicates,
+        errors: &mut Vec<RowError>,
+    ) {
         let error = |line: usize, reason: String| RowError {
             file: file.to_string(),
             line,
@@ -333,14 +320,29 @@ impl RuleSpecs {
                 return;
             }
         };
-        let lang_default_side = match spec.lang.as_deref() {
-            Some("en") => Side::After,
-            _ => Side::Before,
+        let default_object_side = match spec.object_side.as_deref() {
+            None | Some("before") => Side::Before,
+            Some("after") => Side::After,
+            Some(other) => {
+                errors.push(error(
+                    1,
+                    format!("object_side {other:?} is not before or after"),
+                ));
+                return;
+            }
         };
+        let conjugation = spec.conjugation.clone().unwrap_or_default();
         let mut verbs = BTreeMap::new();
         for (name, verb) in &spec.verbs {
             let line = line_of(text, verb.span().start);
             let v = verb.get_ref();
+            if spec.conjugation.is_none() {
+                errors.push(error(
+                    line,
+                    format!("verb {name:?} needs a [conjugation] table in the same file"),
+                ));
+                continue;
+            }
             if !v.copula && (v.past.is_none() || v.present.is_none()) {
                 errors.push(error(
                     line,
@@ -375,7 +377,13 @@ impl RuleSpecs {
         }
         for rule in &spec.rule {
             let line = line_of(text, rule.span().start);
-            match build_rule(rule.get_ref(), &verbs, lang_default_side, file, line) {
+            let context = RuleContext {
+                verbs: &verbs,
+                conjugation: &conjugation,
+                predicates,
+                default_object_side,
+            };
+            match build_rule(rule.get_ref(), &context, file, line) {
                 Ok(rule) => {
                     if let Some(first) = self.rules.iter().find(|r| r.id == rule.id) {
                         errors.push(error(
@@ -415,53 +423,63 @@ impl RuleSpecs {
     }
 }
 
-/// A contract predicate must keep its symmetry; a new one must be lower_snake_case.
-fn check_predicate(spec: &RuleSpec) -> Result<(), String> {
-    match PREDICATES.iter().find(|(p, _)| *p == spec.predicate) {
-        Some(&(_, symmetric)) if symmetric != spec.symmetric => Err(format!(
-            "predicate {} is {}symmetric in the contract",
+/// What a rule of one file is built with: the file's verbs and conjugation, the predicate
+/// table, and the language's object side.
+struct RuleContext<'a> {
+    verbs: &'a BTreeMap<String, VerbSpec>,
+    conjugation: &'a Conjugation,
+    predicates: &'a Predicates,
+    default_object_side: Side,
+}
+
+/// A rule's predicate must be in the table, with the table's symmetry.
+fn check_predicate(spec: &RuleSpec, predicates: &Predicates) -> Result<(), String> {
+    match predicates.get(&spec.predicate) {
+        Some(p) if p.background => Err(format!(
+            "predicate {} is a background fact of the gazetteer, not of the text",
+            spec.predicate
+        )),
+        Some(p) if p.symmetric != spec.symmetric => Err(format!(
+            "predicate {} is {}symmetric in the predicate table",
             spec.predicate,
-            if symmetric { "" } else { "not " }
+            if p.symmetric { "" } else { "not " }
         )),
         Some(_) => Ok(()),
-        None if !spec.predicate.is_empty()
-            && spec
-                .predicate
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'_') =>
-        {
-            Ok(())
-        }
         None => Err(format!(
-            "predicate {:?} must be lower_snake_case",
-            spec.predicate
+            "predicate {:?} is not in {}",
+            spec.predicate,
+            super::predicates::PREDICATES_FILE
         )),
     }
 }
 
 fn build_rule(
     spec: &RuleSpec,
-    verbs: &BTreeMap<String, VerbSpec>,
-    default_side: Side,
+    context: &RuleContext,
     file: &str,
     line: usize,
 ) -> Result<Rule, String> {
     if spec.id.trim().is_empty() {
         return Err("empty id".into());
     }
-    check_predicate(spec)?;
+    check_predicate(spec, context.predicates)?;
     let mut triggers = Vec::new();
     match (&spec.verb, spec.nominal) {
         (Some(_), true) => return Err("a nominal rule has no verb".into()),
         (Some(name), false) => {
-            let verb = verbs
+            let verb = context
+                .verbs
                 .get(name)
                 .ok_or_else(|| format!("unknown verb {name:?}"))?;
             if spec.nouns.is_empty() {
                 return Err("a rule with a verb needs nouns".into());
             }
             for noun in &spec.nouns {
-                triggers.extend(super::conjugate::compound_forms(noun, verb));
+                triggers.extend(super::conjugate::compound_forms(
+                    noun,
+                    verb,
+                    context.conjugation,
+                ));
             }
         }
         (None, nominal) => {
@@ -501,18 +519,14 @@ fn build_rule(
     }
     let argument = |name: &str, arg: &ArgSpec| -> Result<Argument, String> {
         let side = match arg.side.as_deref() {
-            None => default_side_for(name, default_side),
+            None => default_side_for(name, context.default_object_side),
             Some("before") => Side::Before,
             Some("after") => Side::After,
             Some(other) => return Err(format!("{name}: side {other:?} is not before or after")),
         };
         Ok(Argument {
             types: parse_types(&arg.types).map_err(|e| format!("{name}: {e}"))?,
-            markers: arg
-                .markers
-                .iter()
-                .map(|m| Normalized::new(m).skeleton().to_string())
-                .collect(),
+            markers: arg.markers.iter().map(|m| skeleton(m)).collect(),
             side,
             list: arg.list,
             reach: arg.reach,
@@ -564,11 +578,14 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         let mut specs = RuleSpecs::default();
         let mut errors = Vec::new();
-        specs.add_file("rules/t.toml", text, &mut errors);
+        let predicates = Predicates::parse("rules/predicates.toml", TABLE, &mut errors);
+        specs.add_file("rules/t.toml", text, &predicates, &mut errors);
         errors.iter().map(ToString::to_string).collect()
     }
 
-    const OK_RULE: &str = "[verbs.kardan]\npast = \"کرد\"\npresent = \"کن\"\n\n[[rule]]\nid = \"r\"\npredicate = \"met_with\"\nsymmetric = true\nnouns = [\"دیدار\"]\nverb = \"kardan\"\nsubject = { types = [\"PERSON\"] }\nobject = { types = [\"PERSON\"], markers = [\"با\"] }\n";
+    const TABLE: &str = "[[predicate]]\nname = \"met_with\"\nsymmetric = true\nsubject = [\"PERSON\"]\nobject = [\"PERSON\"]\n\n[[predicate]]\nname = \"criticized\"\nsubject = [\"PERSON\"]\nobject = [\"PERSON\"]\n";
+
+    const OK_RULE: &str = "[conjugation]\nnegation = \"ن\"\nprogressive = \"می\"\nsubjunctive = \"ب\"\nparticiple = \"ه\"\npast_persons = [\"\"]\npresent_persons = [\"د\"]\nperfect_auxiliaries = []\nfuture_auxiliaries = []\ncopula = { indicative = [], negated = [], future = \"\", subjunctive = [] }\n\n[verbs.kardan]\npast = \"کرد\"\npresent = \"کن\"\n\n[[rule]]\nid = \"r\"\npredicate = \"met_with\"\nsymmetric = true\nnouns = [\"دیدار\"]\nverb = \"kardan\"\nsubject = { types = [\"PERSON\"] }\nobject = { types = [\"PERSON\"], markers = [\"با\"] }\n";
 
     #[test]
     fn valid_rule() {
@@ -577,11 +594,11 @@ mod tests {
 
     /// (name, replacement applied to OK_RULE, expected error)
     const BAD: &[(&str, (&str, &str), &str)] = &[
-        ("syntax", ("nouns = [", "nouns = "), "rules/t.toml:9: "),
+        ("syntax", ("nouns = [", "nouns = "), "rules/t.toml:20: "),
         (
             "unknown field",
             ("symmetric = true", "symmetric = true\nsymetric = true"),
-            "rules/t.toml:9: unknown field `symetric`",
+            "rules/t.toml:20: unknown field `symetric`",
         ),
         (
             "unknown type",
@@ -589,17 +606,17 @@ mod tests {
                 "object = { types = [\"PERSON\"]",
                 "object = { types = [\"HUMAN\"]",
             ),
-            "rules/t.toml:5: rule \"r\": object: unknown entity type \"HUMAN\"",
+            "rules/t.toml:16: rule \"r\": object: unknown entity type \"HUMAN\"",
         ),
         (
             "unknown verb",
             ("verb = \"kardan\"", "verb = \"shodan\""),
-            "rules/t.toml:5: rule \"r\": unknown verb \"shodan\"",
+            "rules/t.toml:16: rule \"r\": unknown verb \"shodan\"",
         ),
         (
             "symmetry disagrees with contract",
             ("symmetric = true", "symmetric = false"),
-            "rules/t.toml:5: rule \"r\": predicate met_with is symmetric in the contract",
+            "rules/t.toml:16: rule \"r\": predicate met_with is symmetric in the predicate table",
         ),
         (
             "bad side",
@@ -607,12 +624,12 @@ mod tests {
                 "markers = [\"با\"] }",
                 "markers = [\"با\"], side = \"left\" }",
             ),
-            "rules/t.toml:5: rule \"r\": object: side \"left\" is not before or after",
+            "rules/t.toml:16: rule \"r\": object: side \"left\" is not before or after",
         ),
         (
             "bad predicate",
             ("predicate = \"met_with\"", "predicate = \"Met With\""),
-            "rules/t.toml:5: rule \"r\": predicate \"Met With\" must be lower_snake_case",
+            "rules/t.toml:16: rule \"r\": predicate \"Met With\" is not in rules/predicates.toml",
         ),
     ];
 
@@ -635,7 +652,7 @@ mod tests {
         let text = format!("{OK_RULE}\n[[rule]]\nid = \"r\"\npredicate = \"met_with\"\nsymmetric = true\ntriggers = [\"met\"]\nsubject = {{ types = [\"PERSON\"] }}\nobject = {{ types = [\"PERSON\"] }}\n");
         assert_eq!(
             errors(&text),
-            ["rules/t.toml:14: duplicate rule id \"r\" (first at rules/t.toml:5)"]
+            ["rules/t.toml:25: duplicate rule id \"r\" (first at rules/t.toml:16)"]
         );
     }
 

@@ -3,11 +3,10 @@
 
 use std::ops::Range;
 
-use crate::gazetteer::{EntityIndex, EntityType};
+use crate::doc::Modality;
+use crate::gazetteer::{EntityType, Word};
 use crate::text::words;
 
-use super::super::lexicon::Word;
-use super::super::Modality;
 use super::{Context, Evidence, Resolved, RuleRef};
 
 /// How many words may stand between a title and the body it belongs to
@@ -23,7 +22,7 @@ impl Context<'_> {
     /// The titles the phrase `found[f]` belongs to, in file order: one phrase may name
     /// different offices in different bodies («دبیر کل» of a party, of an organization).
     fn titles_of(&self, f: usize) -> impl Iterator<Item = usize> + '_ {
-        self.word(&self.found[f]).filter_map(|w| match w {
+        self.word(&self.phrases.hits[f]).filter_map(|w| match w {
             Word::Title(t) => Some(*t),
             _ => None,
         })
@@ -46,7 +45,7 @@ impl Context<'_> {
                 )
             })
         }) || self.mentions_from(&range).any(|i| {
-            let m = &self.mentions[i];
+            let m = &self.mentions()[i];
             m.byte_end <= range.end && !m.nested && self.entity_type(m) == EntityType::Person
         });
         if breaks_chain {
@@ -72,7 +71,7 @@ impl Context<'_> {
     /// starts inside the title or within a few words after it, before anything that ends the
     /// title (another title, a person, a marker or trigger).
     fn title_body(&self, f: usize, sentence: &Range<usize>) -> Option<(usize, usize)> {
-        let title = &self.found[f];
+        let title = &self.phrases.hits[f];
         let rest = title.span.end..sentence.end;
         let ends_title = |w: &Word| {
             matches!(
@@ -90,8 +89,8 @@ impl Context<'_> {
             .map(|g| g.span.start);
         let next_person = self
             .mentions_from(&rest)
-            .find(|&i| self.entity_type(&self.mentions[i]) == EntityType::Person)
-            .map(|i| self.mentions[i].byte_start);
+            .find(|&i| self.entity_type(&self.mentions()[i]) == EntityType::Person)
+            .map(|i| self.mentions()[i].byte_start);
         let stop = next_word
             .into_iter()
             .chain(next_person)
@@ -106,18 +105,18 @@ impl Context<'_> {
         // bodies comes before the general one in the rule file).
         let titles: Vec<usize> = self.titles_of(f).collect();
         let body = titles.iter().find_map(|&t| {
-            self.set.specs.titles[t].types.iter().find_map(|&ty| {
+            self.set.specs().titles[t].types.iter().find_map(|&ty| {
                 candidates
                     .clone()
-                    .find(|&i| self.entity_type(&self.mentions[i]) == ty)
+                    .find(|&i| self.entity_type(&self.mentions()[i]) == ty)
             })
         })?;
-        let body_type = self.entity_type(&self.mentions[body]);
-        let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
+        let body_type = self.entity_type(&self.mentions()[body]);
+        let body_id = &self.gazetteer.entity(self.mentions()[body].entity).id;
         titles
             .into_iter()
             .find(|&t| {
-                let title = &self.set.specs.titles[t];
+                let title = &self.set.specs().titles[t];
                 title.types.contains(&body_type)
                     && (title.bodies.is_empty() || title.bodies.contains(body_id))
             })
@@ -126,13 +125,12 @@ impl Context<'_> {
 
     /// `holds_office` from the titles of sentence `s`.
     pub(super) fn titles(&mut self, s: usize, sentence: Range<usize>) {
-        let lo = self
-            .found
-            .partition_point(|f| f.span.start < sentence.start);
-        let hi = self.found.partition_point(|f| f.span.start < sentence.end);
+        let hits = &self.phrases.hits;
+        let lo = hits.partition_point(|f| f.span.start < sentence.start);
+        let hi = hits.partition_point(|f| f.span.start < sentence.end);
         let title_indexes: Vec<usize> = (lo..hi.max(lo))
             .filter(|&f| {
-                self.found[f].span.end <= sentence.end && self.titles_of(f).next().is_some()
+                self.phrases.hits[f].span.end <= sentence.end && self.titles_of(f).next().is_some()
             })
             .collect();
         // Titles already given to a person, by position in `title_indexes`.
@@ -141,30 +139,32 @@ impl Context<'_> {
         let people: Vec<usize> = self
             .mentions_from(&sentence)
             .filter(|&i| {
-                let m = &self.mentions[i];
+                let m = &self.mentions()[i];
                 !m.nested && self.entity_type(m) == EntityType::Person
             })
             .collect();
         for p in people {
-            let mut at = self.mentions[p].byte_end;
+            let mut at = self.mentions()[p].byte_end;
             // Words a title without a recognised body may leave before the next title.
             let mut slack = 0;
             for (k, &f) in title_indexes.iter().enumerate() {
-                if self.found[f].span.start < at || used[k] {
+                if self.phrases.hits[f].span.start < at || used[k] {
                     continue;
                 }
-                if !self.only_connectors(at..self.found[f].span.start, slack) {
+                if !self.only_connectors(at..self.phrases.hits[f].span.start, slack) {
                     break;
                 }
                 used[k] = true;
                 match self.title_body(f, &sentence) {
                     Some((body, t)) => {
                         self.office(p, body, f, t, s);
-                        at = self.mentions[body].byte_end.max(self.found[f].span.end);
+                        at = self.mentions()[body]
+                            .byte_end
+                            .max(self.phrases.hits[f].span.end);
                         slack = BODY_TRAILING_WORDS;
                     }
                     None => {
-                        at = self.found[f].span.end;
+                        at = self.phrases.hits[f].span.end;
                         slack = TITLE_REACH_WORDS;
                     }
                 }
@@ -178,16 +178,18 @@ impl Context<'_> {
             let Some((body, t)) = self.title_body(f, &sentence) else {
                 continue;
             };
-            let after = self.mentions[body].byte_end.max(self.found[f].span.end);
+            let after = self.mentions()[body]
+                .byte_end
+                .max(self.phrases.hits[f].span.end);
             // Only the first person after the title can be its holder: anything past it has
             // that person in between.
             let person = self
                 .mentions_from(&(after..sentence.end))
                 .find(|&i| {
-                    let m = &self.mentions[i];
+                    let m = &self.mentions()[i];
                     !m.nested && self.entity_type(m) == EntityType::Person
                 })
-                .filter(|&i| self.only_connectors(after..self.mentions[i].byte_start, 0));
+                .filter(|&i| self.only_connectors(after..self.mentions()[i].byte_start, 0));
             match person {
                 Some(p) => self.office(p, body, f, t, s),
                 None => self.title_without_name(f, t, body, s),
@@ -196,11 +198,14 @@ impl Context<'_> {
     }
 
     fn office(&mut self, person: usize, body: usize, f: usize, t: usize, s: usize) {
-        let title = &self.set.specs.titles[t];
+        let title = &self.set.specs().titles[t];
         let role = title.role.clone();
-        let rule = RuleRef::new(&title.id, "holds_office", false);
-        let p = &self.mentions[person];
-        let b = &self.mentions[body];
+        let Some(office) = self.set.predicates().office() else {
+            return;
+        };
+        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let p = &self.mentions()[person];
+        let b = &self.mentions()[body];
         let subject = Resolved {
             entity: p.entity,
             span: (p.byte_start, p.byte_end),
@@ -211,7 +216,7 @@ impl Context<'_> {
             span: (b.byte_start, b.byte_end),
             coref: false,
         };
-        let trigger = self.found[f].span.clone();
+        let trigger = self.phrases.hits[f].span.clone();
         let evidence = Evidence {
             sentence: s,
             trigger,
@@ -221,51 +226,13 @@ impl Context<'_> {
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 
-    /// «رئیس جمهور کوبا» with no name: the person the gazetteer says held that office. Among
-    /// the holders, those the document names win; a dated document keeps those in office that
-    /// year; an undated one that names no holder is not guessed at (today's holder may be
-    /// decades off). Resolved only when exactly one person remains.
+    /// «رئیس جمهور کوبا» with no name: the resolver decides who holds it.
     fn title_without_name(&mut self, f: usize, t: usize, body: usize, s: usize) {
-        let role = &self.set.specs.titles[t].role;
-        let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
-        let holders: Vec<EntityIndex> = self
-            .gazetteer
-            .entities()
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                e.offices.iter().any(|o| {
-                    &o.role == role
-                        && &o.of == body_id
-                        && self.year.is_none_or(|year| o.held_in(year))
-                })
-            })
-            .map(|(i, _)| EntityIndex(i as u32))
-            .collect();
-        let named: Vec<EntityIndex> = holders
-            .iter()
-            .copied()
-            .filter(|&h| {
-                self.mentions
-                    .iter()
-                    .any(|m| m.entity == h && m.via != crate::matcher::Via::Coref)
-            })
-            .collect();
-        let chosen = match (named.as_slice(), holders.as_slice(), self.year) {
-            ([one], _, _) => *one,
-            ([], [one], Some(_)) => *one,
-            _ => return,
-        };
-        let holder = chosen;
-        let start = self.found[f].span.start;
-        let end = self.mentions[body].byte_end.max(self.found[f].span.end);
-        // The title names the person; the body inside it becomes a nested mention. Added to
-        // the mentions themselves, the person can fill argument slots of later rules.
-        let mention = self.coref_mention(start..end, holder, s);
-        self.mentions[body].nested = true;
-        // Inserted in order: mentions stay sorted by start (the person first, before the
-        // nested body), which the range lookups rely on.
-        let at = self.mentions.partition_point(|m| m.byte_start < start);
-        self.mentions.insert(at, mention);
+        let role = &self.set.specs().titles[t].role;
+        let start = self.phrases.hits[f].span.start;
+        let end = self.mentions()[body]
+            .byte_end
+            .max(self.phrases.hits[f].span.end);
+        self.resolver.title_holder(start..end, role, body, s);
     }
 }

@@ -31,8 +31,7 @@
 
 use std::fmt;
 
-use super::entities::read_tsv;
-use super::{DataFiles, RowError};
+use crate::gazetteer::{read_tsv, DataFiles, RowError};
 use crate::{Document, Extraction, Mention, Pipeline};
 
 /// The folder of test-case files, relative to the gazetteer folder.

@@ -1,0 +1,86 @@
+//! The rule files (`rules/*.toml`, format in `gazetteers/rules/README.md`): relation rules,
+//! titles, clause and coreference words, modality cues, the light-verb conjugation, and the
+//! predicate table (`rules/predicates.toml`). Loading validates everything and reports every
+//! problem as `file:line: reason`; the relate stage reads the result.
+
+mod conjugate;
+mod format;
+mod lexicon;
+mod predicates;
+
+pub use format::{Argument, Inflection, Rule, RuleSpecs, Side, Title, Window};
+pub(crate) use lexicon::{Lexicon, Word};
+pub use predicates::{Predicate, Predicates};
+
+use super::{DataError, DataFiles, RowError};
+
+/// The loaded rules, the phrases they react to, and the predicate table.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    specs: RuleSpecs,
+    lexicon: Lexicon,
+    predicates: Predicates,
+}
+
+impl RuleSet {
+    /// Loads `rules/predicates.toml` and every other `rules/*.toml` of `files`; fails with
+    /// every problem as `file:line: reason`. A folder without a predicate table uses the
+    /// built-in one (the contract's predicates).
+    pub fn from_files(files: &DataFiles) -> Result<RuleSet, DataError> {
+        let mut errors: Vec<RowError> = Vec::new();
+        let embedded;
+        let table = match files.get(predicates::PREDICATES_FILE) {
+            Some(text) => text,
+            None => {
+                embedded = DataFiles::embedded();
+                embedded
+                    .get(predicates::PREDICATES_FILE)
+                    .unwrap_or_default()
+            }
+        };
+        let predicates = Predicates::parse(predicates::PREDICATES_FILE, table, &mut errors);
+        let mut specs = RuleSpecs::default();
+        for (name, text) in files.matching("rules/", ".toml") {
+            if name != predicates::PREDICATES_FILE {
+                specs.add_file(name, text, &predicates, &mut errors);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(DataError::Invalid(errors));
+        }
+        Ok(RuleSet::new(specs, predicates))
+    }
+
+    /// The rule set of loaded specs and a predicate table.
+    pub fn new(specs: RuleSpecs, predicates: Predicates) -> RuleSet {
+        let lexicon = Lexicon::new(&specs);
+        RuleSet {
+            specs,
+            lexicon,
+            predicates,
+        }
+    }
+
+    /// The loaded rules and word lists.
+    pub fn specs(&self) -> &RuleSpecs {
+        &self.specs
+    }
+
+    /// The predicate table.
+    pub fn predicates(&self) -> &Predicates {
+        &self.predicates
+    }
+
+    /// Every phrase the rules react to, with its meanings.
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+}
+
+/// The line of the first non-blank character at or after `byte` (toml's spans of tables may
+/// start on the blank line before the header).
+fn line_of(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    let blank = text[byte..].len() - text[byte..].trim_start().len();
+    text[..byte + blank].matches('\n').count() + 1
+}

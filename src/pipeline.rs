@@ -1,0 +1,169 @@
+//! The pipeline: the compiled gazetteer and rules, and the stages a document flows through.
+
+use crate::doc::{CharIndex, Document, Extraction};
+use crate::gazetteer::{DataError, DataFiles, Entity, Gazetteer, GazetteerBuilder, RuleSet};
+use crate::scan::{self, Automaton, AutomatonError, Group, Hits, Phrase};
+use crate::select::{self, PhraseHits, SelectScratch, Selection};
+use crate::text::{self, Normalized};
+use crate::{relate, resolve, Mention};
+
+/// Why a pipeline could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The data files are invalid (every bad row is listed as `file:line: reason`) or
+    /// unreadable.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The automaton could not be built.
+    #[error(transparent)]
+    Automaton(#[from] AutomatonError),
+}
+
+/// Reusable per-thread buffers for [`Pipeline::extract_with`]: a worker that keeps one
+/// allocates nothing per document once its buffers are large enough.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    normalized: Normalized,
+    hits: Hits,
+    select: SelectScratch,
+    entities: Selection,
+    phrases: PhraseHits,
+}
+
+/// The compiled gazetteers and rules: what turns documents into extractions.
+///
+/// Entity aliases and rule phrases are compiled into one automaton (in two groups), so a
+/// document is scanned once.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    gazetteer: Gazetteer,
+    rules: RuleSet,
+    automaton: Automaton,
+}
+
+impl Pipeline {
+    /// The pipeline of the gazetteers and rules built into the binary.
+    pub fn embedded() -> Result<Pipeline, Error> {
+        Pipeline::from_files(&DataFiles::embedded(), &[])
+    }
+
+    /// A pipeline for `gazetteer` and `rules`.
+    pub fn new(gazetteer: Gazetteer, rules: RuleSet) -> Result<Pipeline, Error> {
+        let phrases = rules
+            .lexicon()
+            .texts()
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Phrase {
+                text,
+                group: Group::Phrase,
+                target: i as u32,
+                kind: crate::gazetteer::AliasKind::Alias,
+                origin: crate::gazetteer::Origin::Gazetteer,
+            });
+        let automaton = Automaton::new(
+            scan::entity_phrases(&gazetteer).chain(phrases),
+            gazetteer.morphology(),
+        )?;
+        Ok(Pipeline {
+            gazetteer,
+            rules,
+            automaton,
+        })
+    }
+
+    /// A pipeline for the gazetteer and rule files `files`, plus spaCy phrase patterns given
+    /// as `(file name, contents)` pairs.
+    pub fn from_files(files: &DataFiles, patterns: &[(String, String)]) -> Result<Pipeline, Error> {
+        let mut builder = GazetteerBuilder::new();
+        builder.add_files(files);
+        for (name, text) in patterns {
+            builder.add_spacy_patterns(name, text);
+        }
+        let gazetteer = builder.build()?;
+        let rules = RuleSet::from_files(files)?;
+        Pipeline::new(gazetteer, rules)
+    }
+
+    /// The rules the pipeline applies.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The gazetteer the pipeline matches.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The entity a mention names.
+    pub fn entity(&self, mention: &Mention) -> &Entity {
+        self.gazetteer.entity(mention.entity)
+    }
+
+    /// The number of distinct normalized phrases (aliases and rule phrases) in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.automaton.pattern_count()
+    }
+
+    /// Finds the mentions and relations of `doc`.
+    pub fn extract(&self, doc: &Document) -> Extraction {
+        self.extract_with(doc, &mut Scratch::default())
+    }
+
+    /// Like [`Pipeline::extract`], reusing `scratch`'s buffers (one per thread).
+    pub fn extract_with(&self, doc: &Document, scratch: &mut Scratch) -> Extraction {
+        let text = doc.text.as_str();
+        // normalize → segment
+        scratch.normalized.reset(text);
+        let chars = CharIndex::new(text);
+        let sentences = text::sentences(text);
+        let mut extraction = Extraction {
+            chars: chars.len(),
+            ..Extraction::default()
+        };
+        // scan: one pass of the automaton, entity hits and rule-phrase hits apart.
+        let norm = &scratch.normalized;
+        self.automaton.scan(norm, &mut scratch.hits);
+        // select: each group on its own, as a rule phrase may overlap a name («رئیس
+        // جمهوری» and «جمهوری خلق چین»).
+        select::select(
+            &self.automaton,
+            norm,
+            &scratch.hits.entities,
+            &mut scratch.select,
+            &mut scratch.entities,
+        );
+        select::select_phrases(
+            &self.automaton,
+            norm,
+            &scratch.hits.phrases,
+            &mut scratch.select,
+            &mut scratch.phrases,
+        );
+        // resolve: mentions, the nesting policy, short forms, ambiguity.
+        let input = resolve::Input {
+            gazetteer: &self.gazetteer,
+            doc,
+            norm,
+            chars: &chars,
+            sentences: &sentences,
+        };
+        resolve::mentions(&input, &scratch.entities, &mut extraction);
+        extraction.sentences = sentences;
+        resolve::drop_phrases_inside_names(
+            &extraction.mentions,
+            &self.rules.lexicon().words,
+            &mut scratch.phrases,
+        );
+        // relate, with the resolver answering references sentence by sentence.
+        relate::relate(
+            &self.rules,
+            &self.gazetteer,
+            doc,
+            &chars,
+            &scratch.phrases,
+            &mut extraction,
+        );
+        extraction
+    }
+}

@@ -1,0 +1,396 @@
+//! The relate stage: relation rules (`gazetteers/rules/*.toml`) turn the resolved mentions of
+//! each sentence into relations. It reads mentions and writes relations only; who a pronoun,
+//! «دو طرف» or a nameless title refers to it asks the resolve stage's [`Resolver`].
+//!
+//! Sentence by sentence, in order:
+//!
+//! 1. **Titles** ([`titles`]): «X، دبیر کل ... و رئیس جمهور کوبا» and «رئیس جمهور کوبا X»
+//!    give the office predicate with a role; a title with a body but no name
+//!    («رئیس جمهور کوبا») is resolved to its holder.
+//! 2. **Relation rules**, trigger by trigger: [`clauses`] cuts the clause windows (a verbal
+//!    trigger closes its clause; «که» opens a relative clause; a colon opens reported speech),
+//!    [`arguments`] finds the arguments by marker (the object after «با», before «را») and by
+//!    position (the unmarked subject first), and [`modality`] dates the trigger (asserted,
+//!    planned, hypothetical).
+//! 3. Pronouns no rule resolved are handed to the resolver, with the discourse state from
+//!    before the sentence.
+
+mod arguments;
+mod clauses;
+mod modality;
+mod titles;
+mod triggers;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::doc::{CharIndex, Document, Extraction, Mention, Modality, Relation};
+use crate::gazetteer::{Argument, EntityIndex, EntityType, Gazetteer, RuleSet, Word};
+use crate::resolve::Resolver;
+use crate::select::{PhraseHit, PhraseHits};
+
+/// Something that can fill an argument slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Filler {
+    /// A mention (index into the resolver's mentions).
+    Mention(usize),
+    /// A pronoun at this byte span.
+    Pronoun(usize, usize),
+    /// «دو طرف» at this byte span.
+    Pair(usize, usize),
+}
+
+impl Filler {
+    fn span(self, mentions: &[Mention]) -> Range<usize> {
+        match self {
+            Filler::Mention(i) => mentions[i].bytes(),
+            Filler::Pronoun(s, e) | Filler::Pair(s, e) => s..e,
+        }
+    }
+}
+
+/// A resolved argument: the entity and the text span that names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Resolved {
+    entity: EntityIndex,
+    span: (usize, usize),
+    /// A pronoun or pair resolved here: the resolver writes its mention.
+    coref: bool,
+}
+
+/// Where a relation was found and how it is asserted.
+struct Evidence {
+    sentence: usize,
+    /// The trigger (or title) span; the evidence runs from the first argument to its end.
+    trigger: Range<usize>,
+    negated: bool,
+    modality: Modality,
+}
+
+/// What a relation records of the rule that produced it.
+struct RuleRef {
+    id: Arc<str>,
+    predicate: Arc<str>,
+    symmetric: bool,
+}
+
+impl RuleRef {
+    fn new(id: &str, predicate: &str, symmetric: bool) -> RuleRef {
+        RuleRef {
+            id: Arc::from(id),
+            predicate: Arc::from(predicate),
+            symmetric,
+        }
+    }
+}
+
+/// The state of the relate stage over one document.
+struct Context<'a> {
+    set: &'a RuleSet,
+    gazetteer: &'a Gazetteer,
+    doc: &'a Document,
+    chars: &'a CharIndex,
+    phrases: &'a PhraseHits,
+    resolver: Resolver<'a>,
+    relations: Vec<Relation>,
+}
+
+/// Adds the relations of `doc` to `extraction`, whose mentions the resolve stage wrote;
+/// the resolver adds the references it resolves on the way.
+pub(crate) fn relate(
+    set: &RuleSet,
+    gazetteer: &Gazetteer,
+    doc: &Document,
+    chars: &CharIndex,
+    phrases: &PhraseHits,
+    extraction: &mut Extraction,
+) {
+    let resolver = Resolver::new(gazetteer, doc, chars, extraction);
+    let mut cx = Context {
+        set,
+        gazetteer,
+        doc,
+        chars,
+        phrases,
+        resolver,
+        relations: Vec::new(),
+    };
+    for (s, sentence) in extraction.sentences.iter().enumerate() {
+        let before = cx.resolver.discourse();
+        cx.titles(s, sentence.clone());
+        cx.rules(s, sentence.clone());
+        let words = &set.lexicon().words;
+        cx.resolver
+            .remaining_pronouns(s, sentence.clone(), phrases, words, before);
+    }
+    let Context {
+        resolver,
+        mut relations,
+        ..
+    } = cx;
+    resolver.finish(extraction);
+    relations.sort_by(|a, b| {
+        (
+            a.sentence,
+            a.byte_start,
+            a.byte_end,
+            &a.rule,
+            a.subject,
+            a.object,
+        )
+            .cmp(&(
+                b.sentence,
+                b.byte_start,
+                b.byte_end,
+                &b.rule,
+                b.subject,
+                b.object,
+            ))
+    });
+    relations.dedup();
+    extraction.relations = relations;
+}
+
+impl Context<'_> {
+    fn mentions(&self) -> &[Mention] {
+        self.resolver.mentions()
+    }
+
+    fn word<'w>(&'w self, f: &'w PhraseHit) -> impl Iterator<Item = &'w Word> + 'w {
+        let words = &self.set.lexicon().words;
+        self.phrases.meanings(f).map(move |w| &words[w])
+    }
+
+    fn is(&self, f: &PhraseHit, pred: impl Fn(&Word) -> bool) -> bool {
+        self.word(f).any(pred)
+    }
+
+    fn entity_type(&self, m: &Mention) -> EntityType {
+        self.gazetteer.entity(m.entity).entity_type
+    }
+
+    /// The rule phrases that lie inside `range`. Phrases are sorted by start, so this costs a
+    /// binary search and the phrases of the range, never the whole document: rules run
+    /// sentence by sentence, and a long document must not make each sentence slower.
+    fn found_in(&self, range: &Range<usize>) -> impl Iterator<Item = &PhraseHit> + '_ {
+        let hits = &self.phrases.hits;
+        let lo = hits.partition_point(|f| f.span.start < range.start);
+        let end = range.end;
+        hits[lo..]
+            .iter()
+            .take_while(move |f| f.span.start < end)
+            .filter(move |f| f.span.end <= end)
+    }
+
+    /// The indexes of the mentions that start inside `range` (mentions are sorted by start).
+    fn mentions_from(&self, range: &Range<usize>) -> Range<usize> {
+        let mentions = self.mentions();
+        let lo = mentions.partition_point(|m| m.byte_start < range.start);
+        let hi = mentions.partition_point(|m| m.byte_start < range.end);
+        lo..hi.max(lo)
+    }
+
+    /// Fillers (mentions, pronouns, pairs) whose span lies inside `range`, in text order.
+    fn fillers(&self, range: &Range<usize>) -> Vec<Filler> {
+        let mentions = self.mentions();
+        let mut out: Vec<Filler> = self
+            .mentions_from(range)
+            .filter(|&i| !mentions[i].nested && mentions[i].byte_end <= range.end)
+            .map(Filler::Mention)
+            .collect();
+        for f in self.found_in(range) {
+            if self.is(f, |w| *w == Word::Pronoun) {
+                out.push(Filler::Pronoun(f.span.start, f.span.end));
+            } else if self.is(f, |w| *w == Word::Pair) {
+                out.push(Filler::Pair(f.span.start, f.span.end));
+            }
+        }
+        out.sort_by_key(|f| f.span(mentions).start);
+        out
+    }
+
+    /// Whether only punctuation and conjunctions stand in `range` («الف، ب و ج»).
+    fn coordinated(&self, range: Range<usize>) -> bool {
+        let conjunctions: Vec<&Range<usize>> = self
+            .found_in(&range)
+            .filter(|f| self.is(f, |w| *w == Word::ListJoiner))
+            .map(|f| &f.span)
+            .collect();
+        crate::text::words(self.doc.text.get(range.clone()).unwrap_or("")).all(|w| {
+            conjunctions
+                .iter()
+                .any(|c| c.start <= w.start + range.start && w.end + range.start <= c.end)
+        })
+    }
+
+    fn fits(&self, filler: Filler, ty: EntityType) -> bool {
+        match filler {
+            Filler::Mention(i) => self.entity_type(&self.mentions()[i]) == ty,
+            Filler::Pronoun(..) => ty == EntityType::Person,
+            // A pair fills any slot: its people, or their countries.
+            Filler::Pair(..) => true,
+        }
+    }
+
+    /// The preferred filler of `arg` among `fillers` (first or last in text order), with every
+    /// filler of the same type when the argument takes a list.
+    fn choose(&self, arg: &Argument, fillers: &[Filler], last: bool) -> Vec<Filler> {
+        for &ty in &arg.types {
+            let mut of_type = fillers.iter().copied().filter(|&f| self.fits(f, ty));
+            let pick = if last {
+                of_type.next_back()
+            } else {
+                of_type.next()
+            };
+            let Some(pick) = pick else { continue };
+            if !arg.list || !matches!(pick, Filler::Mention(_)) {
+                return vec![pick];
+            }
+            // A list is the run of fillers of this type joined only by «و» and commas.
+            let of_type: Vec<Filler> = fillers
+                .iter()
+                .copied()
+                .filter(|&f| matches!(f, Filler::Mention(_)) && self.fits(f, ty))
+                .collect();
+            let at = of_type.iter().position(|&f| f == pick).unwrap_or(0);
+            let mentions = self.mentions();
+            let joined = |a: Filler, b: Filler| {
+                self.coordinated(a.span(mentions).end..b.span(mentions).start)
+            };
+            let mut first = at;
+            while first > 0 && joined(of_type[first - 1], of_type[first]) {
+                first -= 1;
+            }
+            let mut last = at;
+            while last + 1 < of_type.len() && joined(of_type[last], of_type[last + 1]) {
+                last += 1;
+            }
+            return of_type[first..=last].to_vec();
+        }
+        Vec::new()
+    }
+
+    /// Resolves a filler to entities. `exclude` is the other argument (a pronoun does not
+    /// refer to its own clause's subject); `subject_position` prefers the salient subject.
+    fn resolve(
+        &self,
+        filler: Filler,
+        arg: &Argument,
+        exclude: &[EntityIndex],
+        subject_position: bool,
+    ) -> Vec<Resolved> {
+        match filler {
+            Filler::Mention(i) => {
+                let m = &self.mentions()[i];
+                vec![Resolved {
+                    entity: m.entity,
+                    span: (m.byte_start, m.byte_end),
+                    coref: false,
+                }]
+            }
+            Filler::Pronoun(s, e) => self
+                .resolver
+                .antecedent(s, exclude, subject_position)
+                .map(|entity| Resolved {
+                    entity,
+                    span: (s, e),
+                    coref: true,
+                })
+                .into_iter()
+                .collect(),
+            Filler::Pair(s, e) => {
+                let Some((a, b)) = self.resolver.pair() else {
+                    return Vec::new();
+                };
+                [a, b]
+                    .into_iter()
+                    .filter_map(|p| self.coerce(p, arg))
+                    .map(|entity| Resolved {
+                        entity,
+                        span: (s, e),
+                        coref: true,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// A person as the argument wants it: the person, or where only countries are allowed,
+    /// the country the person holds office in (from this document's relations, else the
+    /// gazetteer).
+    fn coerce(&self, person: EntityIndex, arg: &Argument) -> Option<EntityIndex> {
+        if arg.types.contains(&EntityType::Person) {
+            return Some(person);
+        }
+        if !arg.types.contains(&EntityType::Country) {
+            return None;
+        }
+        let predicates = self.set.predicates();
+        let from_text = self.relations.iter().find(|r| {
+            r.subject == person
+                && predicates.is_office(&r.predicate)
+                && self.gazetteer.entity(r.object).entity_type == EntityType::Country
+        });
+        if let Some(r) = from_text {
+            return Some(r.object);
+        }
+        let code = self.gazetteer.entity(person).country.as_deref()?;
+        self.gazetteer.country(code)
+    }
+
+    /// Records a relation, has the resolver write the mentions of the pronouns and pairs in
+    /// it, and tells the resolver what later references may refer to.
+    fn push_relation(
+        &mut self,
+        rule: &RuleRef,
+        subject: Resolved,
+        object: Resolved,
+        role: Option<&str>,
+        evidence: &Evidence,
+    ) {
+        let Evidence {
+            sentence,
+            ref trigger,
+            negated,
+            modality,
+        } = *evidence;
+        if subject.entity == object.entity {
+            return;
+        }
+        let start = subject.span.0.min(object.span.0).min(trigger.start);
+        let end = subject.span.1.max(object.span.1).max(trigger.end);
+        for r in [subject, object] {
+            if r.coref {
+                self.resolver.refer(r.span.0..r.span.1, r.entity, sentence);
+            }
+        }
+        if !negated && modality == Modality::Asserted {
+            let predicates = self.set.predicates();
+            self.resolver.observe(
+                subject.entity,
+                object.entity,
+                predicates.is_office(&rule.predicate),
+                predicates.is_meeting(&rule.predicate),
+            );
+        }
+        let chars = self.chars.span(&self.doc.text, &(start..end));
+        self.relations.push(Relation {
+            subject: subject.entity,
+            predicate: rule.predicate.clone(),
+            object: object.entity,
+            role: role.map(str::to_string),
+            symmetric: rule.symmetric,
+            sentence,
+            start: chars.start,
+            end: chars.end,
+            byte_start: start,
+            byte_end: end,
+            rule: rule.id.clone(),
+            negated,
+            modality,
+        });
+    }
+}

@@ -1,0 +1,196 @@
+//! Relation rules, trigger by trigger: a trigger occurrence, its clause window, one rule form
+//! of it, and the arguments found for that rule.
+
+use std::ops::Range;
+
+use crate::gazetteer::{Argument, EntityIndex, Rule, Side, Window, Word};
+
+use super::clauses::{ClauseWindow, Occurrence, TriggerForm};
+use super::{Context, Evidence, Filler, Resolved, RuleRef};
+
+/// One rule form of one trigger occurrence, where it stands.
+#[derive(Clone, Copy)]
+pub(super) struct Trigger<'a> {
+    pub(super) rule: &'a Rule,
+    pub(super) occurrence: &'a Occurrence,
+    pub(super) window: &'a ClauseWindow,
+    pub(super) sentence: &'a Range<usize>,
+    /// The sentence's index.
+    pub(super) index: usize,
+    pub(super) form: TriggerForm,
+}
+
+impl Context<'_> {
+    /// Relations of sentence `s`.
+    pub(super) fn rules(&mut self, s: usize, sentence: Range<usize>) {
+        let occurrences = self.occurrences(&sentence);
+        let windows = self.windows(&sentence, &occurrences);
+        let mut previous_subject: Option<Vec<Resolved>> = None;
+        // Borrowed through the shared rule set, not from `self`: no copy per trigger.
+        let set = self.set;
+        for (o, window) in occurrences.iter().zip(&windows) {
+            let mut fired_subject = None;
+            for &form in &o.forms {
+                let trigger = Trigger {
+                    rule: &set.specs().rules[form.rule],
+                    occurrence: o,
+                    window,
+                    sentence: &sentence,
+                    index: s,
+                    form,
+                };
+                let subjects = self.apply_rule(&trigger, previous_subject.as_deref());
+                if !subjects.is_empty() {
+                    fired_subject = Some(subjects);
+                }
+            }
+            if o.verbal {
+                if let Some(subject) = fired_subject {
+                    previous_subject = Some(subject);
+                }
+            }
+        }
+    }
+
+    /// Applies one rule form of a trigger; returns the subjects it fired with (none when it
+    /// did not fire).
+    fn apply_rule(
+        &mut self,
+        trigger: &Trigger,
+        previous_subject: Option<&[Resolved]>,
+    ) -> Vec<Resolved> {
+        let Trigger {
+            rule,
+            occurrence: o,
+            window,
+            sentence,
+            index: s,
+            form,
+        } = *trigger;
+        let before: Vec<Range<usize>> = match rule.window {
+            Window::Clause => window.before.clone(),
+            Window::Sentence => std::iter::once(sentence.start..o.span.start).collect(),
+        };
+        let after = match rule.window {
+            Window::Clause => window.after.clone(),
+            Window::Sentence => o.span.end..sentence.end,
+        };
+        if !rule.requires.is_empty() {
+            let from = before.first().map_or(o.span.start, |r| r.start);
+            let present = self
+                .found_in(&(from..o.span.end))
+                .any(|f| self.is(f, |w| *w == Word::Required(form.rule)));
+            if !present {
+                return Vec::new();
+            }
+        }
+        let rule_markers = &rule.markers;
+        let side_ranges = |side: Side| match side {
+            Side::Before => before.clone(),
+            Side::After => vec![after.clone()],
+        };
+        // Subject.
+        let subject_ranges = side_ranges(rule.subject.side);
+        let subject_fillers = if rule.subject.markers.is_empty() {
+            self.unmarked(&rule.subject, &subject_ranges, rule_markers, &o.span)
+        } else {
+            self.marked(&rule.subject, &subject_ranges, rule_markers, 0, None)
+        };
+        let subject_end = subject_fillers
+            .first()
+            .map_or(0, |f| f.span(self.mentions()).end);
+        // Object.
+        let object_ranges = side_ranges(rule.object.side);
+        let same_type_object;
+        let object_arg = match (rule.same_type, subject_fillers.first()) {
+            (true, Some(&Filler::Mention(i))) => {
+                same_type_object = Argument {
+                    types: vec![self.entity_type(&self.mentions()[i])],
+                    ..rule.object.clone()
+                };
+                &same_type_object
+            }
+            _ => &rule.object,
+        };
+        let adjacent = rule.object.adjacent.then_some(o.span.end);
+        let object_fillers = if rule.object.markers.is_empty() {
+            let fillers = self.unmarked(object_arg, &object_ranges, rule_markers, &o.span);
+            fillers
+                .into_iter()
+                .filter(|f| !subject_fillers.contains(f))
+                .collect()
+        } else {
+            self.marked(
+                object_arg,
+                &object_ranges,
+                rule_markers,
+                subject_end,
+                adjacent,
+            )
+        };
+
+        let modality = self.modality(trigger);
+
+        // Resolve objects first so a pronoun subject can avoid them, then subjects.
+        let mut objects: Vec<Resolved> = Vec::new();
+        for f in &object_fillers {
+            objects.extend(self.resolve(*f, &rule.object, &[], false));
+        }
+        let object_entities: Vec<EntityIndex> = objects.iter().map(|r| r.entity).collect();
+        let mut subjects: Vec<Resolved> = Vec::new();
+        for f in &subject_fillers {
+            subjects.extend(self.resolve(*f, &rule.subject, &object_entities, true));
+        }
+        // A subject that must stand near its trigger (`reach`) is never taken from elsewhere.
+        if subjects.is_empty() && rule.subject.reach.is_none() {
+            if let Some(antecedent) = &window.antecedent {
+                let fillers = self.fillers(antecedent);
+                if let Some(f) = self.choose(&rule.subject, &fillers, true).first() {
+                    subjects = self.resolve(*f, &rule.subject, &object_entities, true);
+                }
+            } else if window.conjoined {
+                if let Some(previous) = previous_subject {
+                    subjects = previous.to_vec();
+                }
+            }
+        }
+        // A pronoun object must not be the subject («دعوت X از وی»: وی is not X).
+        if object_fillers
+            .iter()
+            .any(|f| matches!(f, Filler::Pronoun(..)))
+        {
+            let subject_entities: Vec<EntityIndex> = subjects.iter().map(|r| r.entity).collect();
+            objects.clear();
+            for f in &object_fillers {
+                objects.extend(self.resolve(*f, &rule.object, &subject_entities, false));
+            }
+        }
+
+        let rule_ref = RuleRef::new(&rule.id, &rule.predicate, rule.symmetric);
+        let evidence = Evidence {
+            sentence: s,
+            trigger: o.span.clone(),
+            negated: form.negated,
+            modality,
+        };
+        if objects.is_empty() && rule.symmetric && !rule.nominal && subjects.len() >= 2 {
+            // «X و Y ... امضا کردند», «دو طرف ... منتشر کردند»: every pair of subjects. (A
+            // nominal trigger has no subject of its own to pair.)
+            for i in 0..subjects.len() {
+                for j in i + 1..subjects.len() {
+                    self.push_relation(&rule_ref, subjects[i], subjects[j], None, &evidence);
+                }
+            }
+            return subjects;
+        }
+        if subjects.is_empty() || objects.is_empty() {
+            return Vec::new();
+        }
+        for &subject in &subjects {
+            for &object in &objects {
+                self.push_relation(&rule_ref, subject, object, None, &evidence);
+            }
+        }
+        subjects
+    }
+}

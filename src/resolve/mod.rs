@@ -1,0 +1,250 @@
+//! The resolve stage: what each selected name, short form, pronoun, title and «دو طرف»
+//! refers to. It is the only writer of mentions.
+//!
+//! Before the relate stage it turns the selected spans into [`Mention`]s with offsets in the
+//! original text, applies the nesting policy ([`keeps_nested`]), keeps a short form («شی»)
+//! only after a full name of its entity earlier in the document, and chooses between the
+//! candidates of an ambiguous alias by the countries around it. While the relate stage reads
+//! sentence after sentence, the [`Resolver`] answers who a pronoun, «دو طرف» or a title
+//! without a name refers to, from a [`Discourse`] state carried from sentence to sentence,
+//! and records each answer as a `via: coref` mention.
+
+mod discourse;
+
+pub(crate) use discourse::Resolver;
+
+use std::ops::Range;
+
+use crate::doc::{CharIndex, Document, Extraction, Mention, Via};
+use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Origin, Word};
+use crate::select::{PhraseHits, Selected, Selection};
+use crate::text::Normalized;
+
+/// Whether a mention of type `inner` nested in a name of type `outer` is a mention in its own
+/// right. An institution's name refers to the place or person it belongs to («حزب کمونیست
+/// چین» names China), and an organization's name to the organization it is an organ of
+/// («شورای امنیت سازمان ملل»); a person's, country's or region's name is one name («آمریکا»
+/// in «آمریکای لاتین», «سودان» in «سودان جنوبی», "Israel" in "Israel Katz"), and so is a
+/// party's or an event's name that contains another of its kind.
+pub(crate) fn keeps_nested(outer: EntityType, inner: EntityType) -> bool {
+    use EntityType::*;
+    !matches!(outer, Person | Country | Region | City) && (outer != inner || outer == Organization)
+}
+
+/// Everything the resolve stage reads of one document.
+pub(crate) struct Input<'a> {
+    pub(crate) gazetteer: &'a Gazetteer,
+    pub(crate) doc: &'a Document,
+    pub(crate) norm: &'a Normalized,
+    pub(crate) chars: &'a CharIndex,
+    pub(crate) sentences: &'a [Range<usize>],
+}
+
+/// Turns the selected entity spans into the document's mentions (sorted by start, a longer
+/// mention before those nested in it) and their candidate pool, then resolves ambiguous
+/// aliases by context.
+pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Extraction) {
+    let Input {
+        gazetteer,
+        doc,
+        norm,
+        chars,
+        sentences,
+    } = *input;
+    let type_of = |s: &Selected| {
+        gazetteer
+            .entity(EntityIndex(selection.targets(s)[0]))
+            .entity_type
+    };
+    // The earliest full-name mention of each entity, for short forms: (entity, start).
+    let mut full_names: Vec<(u32, usize)> = selection
+        .spans
+        .iter()
+        .filter(|s| !s.short)
+        .map(|s| (selection.targets(s)[0], s.span.start))
+        .collect();
+    full_names.sort_unstable();
+    full_names.dedup_by_key(|&mut (entity, _)| entity);
+    let named_before = |entity: u32, at: usize| {
+        let i = full_names.partition_point(|&(e, _)| e < entity);
+        full_names
+            .get(i)
+            .is_some_and(|&(e, start)| e == entity && start < at)
+    };
+
+    // (skeleton span, nested, candidates in `pool`, via), in selection order.
+    let mut kept: Vec<(Range<usize>, bool, Range<u32>, Via)> = Vec::new();
+    let mut pool: Vec<u32> = Vec::with_capacity(selection.pool.len());
+    let mut keep = |span: Range<usize>, nested, targets: &mut dyn Iterator<Item = u32>, via| {
+        let at = pool.len() as u32;
+        pool.extend(targets);
+        kept.push((span, nested, at..pool.len() as u32, via));
+    };
+    // The type of the top-level mention the following nested ones stand in.
+    let mut container = None;
+    for s in selection.spans.iter().filter(|s| !s.short) {
+        let entity_type = type_of(s);
+        if !s.nested {
+            container = Some(entity_type);
+        } else if !container.is_some_and(|c| keeps_nested(c, entity_type)) {
+            continue;
+        }
+        let via = match s.origin {
+            Origin::Gazetteer => Via::Gazetteer,
+            Origin::Pattern => Via::Pattern,
+        };
+        let mut targets = selection.targets(s).iter().copied();
+        keep(s.span.clone(), s.nested, &mut targets, via);
+    }
+    // A short form names the entities whose full name came earlier; of overlapping short
+    // forms, the longest (then leftmost) stands.
+    let mut shorts: Vec<&Selected> = selection
+        .spans
+        .iter()
+        .filter(|s| {
+            s.short
+                && selection
+                    .targets(s)
+                    .iter()
+                    .any(|&e| named_before(e, s.span.start))
+        })
+        .collect();
+    shorts.sort_by_key(|s| (std::cmp::Reverse(s.span.len()), s.span.start));
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    for s in shorts {
+        let span = &s.span;
+        let at = taken.partition_point(|t| t.start < span.start);
+        let overlaps =
+            |t: Option<&Range<usize>>| t.is_some_and(|t| t.start < span.end && span.start < t.end);
+        if overlaps(at.checked_sub(1).and_then(|i| taken.get(i))) || overlaps(taken.get(at)) {
+            continue;
+        }
+        taken.insert(at, span.clone());
+        let mut named = selection
+            .targets(s)
+            .iter()
+            .copied()
+            .filter(|&e| named_before(e, span.start));
+        keep(span.clone(), false, &mut named, Via::Coref);
+    }
+    let first = |r: &Range<u32>| pool[r.start as usize];
+    kept.sort_by(|a, b| {
+        (a.0.start, std::cmp::Reverse(a.0.end), a.1, first(&a.2)).cmp(&(
+            b.0.start,
+            std::cmp::Reverse(b.0.end),
+            b.1,
+            first(&b.2),
+        ))
+    });
+
+    extraction.mentions.clear();
+    extraction.candidate_pool.clear();
+    extraction.mentions.reserve(kept.len());
+    for (span, nested, candidates, via) in kept {
+        let candidates = &pool[candidates.start as usize..candidates.end as usize];
+        let bytes = norm.original_range(span);
+        let span_chars = chars.span(&doc.text, &bytes);
+        let sentence = sentences
+            .partition_point(|s| s.end <= bytes.start)
+            .min(sentences.len().saturating_sub(1));
+        let at = extraction.candidate_pool.len() as u32;
+        extraction.candidate_pool.extend_from_slice(candidates);
+        extraction.mentions.push(Mention {
+            start: span_chars.start,
+            end: span_chars.end,
+            byte_start: bytes.start,
+            byte_end: bytes.end,
+            entity: EntityIndex(candidates[0]),
+            via,
+            nested,
+            sentence,
+            candidates: at..extraction.candidate_pool.len() as u32,
+        });
+    }
+    resolve_ambiguous(gazetteer, extraction);
+}
+
+/// Chooses, for each ambiguous mention, the candidate whose country is mentioned nearest in
+/// the same sentence (following mentions first: «حزب کمونیست و رئیس جمهور کوبا»), then
+/// anywhere in the document; otherwise keeps the gazetteer's order.
+fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
+    let Extraction {
+        mentions,
+        candidate_pool: pool,
+        ..
+    } = extraction;
+    let countries: Vec<(usize, usize, &str)> = mentions
+        .iter()
+        .filter(|m| gazetteer.entity(m.entity).entity_type == EntityType::Country)
+        .filter_map(|m| {
+            let code = gazetteer.entity(m.entity).country_code()?;
+            Some((m.byte_start, m.sentence, code))
+        })
+        .collect();
+    for m in mentions.iter_mut() {
+        let range = m.candidates.start as usize..m.candidates.end as usize;
+        if range.len() < 2 {
+            continue;
+        }
+        let candidates = &pool[range.clone()];
+        let country_of = |e: u32| gazetteer.entity(EntityIndex(e)).country.as_deref();
+        let after = countries
+            .iter()
+            .filter(|c| c.1 == m.sentence && c.0 > m.byte_start);
+        let before = countries
+            .iter()
+            .rev()
+            .filter(|c| c.1 == m.sentence && c.0 < m.byte_start);
+        let anywhere = countries.iter();
+        let chosen = after.chain(before).chain(anywhere).find_map(|c| {
+            candidates
+                .iter()
+                .copied()
+                .find(|&e| country_of(e) == Some(c.2))
+        });
+        if let Some(chosen) = chosen {
+            m.entity = EntityIndex(chosen);
+            // Keep the documented order: the chosen entity first.
+            let slice = &mut pool[range];
+            if let Some(at) = slice.iter().position(|&c| c == chosen) {
+                slice[..=at].rotate_right(1);
+            }
+        }
+    }
+}
+
+/// Rule phrases inside an entity name («همکاری» in «سازمان همکاری شانگهای») are part of the
+/// name; titles may overlap names («رئیس جمهوری» and «جمهوری خلق چین»).
+pub(crate) fn drop_phrases_inside_names(
+    mentions: &[Mention],
+    words: &[Word],
+    phrases: &mut PhraseHits,
+) {
+    // Top-level mentions do not overlap each other, so their spans, in order, can be swept
+    // together with the (also ordered) phrases in one pass.
+    let names: Vec<Range<usize>> = mentions
+        .iter()
+        .filter(|m| !m.nested)
+        .map(Mention::bytes)
+        .collect();
+    let mut next = 0;
+    let keep: Vec<bool> = phrases
+        .hits
+        .iter()
+        .map(|f| {
+            while next < names.len() && names[next].end <= f.span.start {
+                next += 1;
+            }
+            let inside_a_name = names[next..]
+                .iter()
+                .take_while(|n| n.start < f.span.end)
+                .any(|n| n.start < f.span.end && f.span.start < n.end);
+            !inside_a_name
+                || phrases
+                    .meanings(f)
+                    .any(|w| matches!(words[w], Word::Title(_)))
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    phrases.hits.retain(|_| keep.next().unwrap_or(true));
+}

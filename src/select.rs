@@ -1,0 +1,320 @@
+//! The select stage: which occurrences of the scan are words of the text, and which of
+//! overlapping ones stand.
+//!
+//! 1. **Checks.** An occurrence survives only if it starts on a word boundary, ends on a word
+//!    boundary or before an attached suffix that keeps it a mention (`suffixes.tsv`: the
+//!    ezafe in «آمریکای لاتین», the copula in «کوباست»; not the demonym in «چینی»), and
+//!    every separator it spans is one its phrase allows: where the phrase has a space or
+//!    ZWNJ, or at the edge of a separable affix (`affixes.tsv`), or next to punctuation.
+//!    Checking before choosing avoids the classic bug where the leftmost-longest match
+//!    «ایران ایر» in «ایران ایرتور» fails its boundary check and hides the valid «ایران».
+//! 2. **Overlap.** The longest surviving span wins; shorter spans inside it are kept as
+//!    nested, unless they name the same target («میگل دیاز-کانل» inside «میگل دیاز-کانل
+//!    برمودز» says nothing new); spans that cross a winner are dropped. A span naming several
+//!    targets keeps all of them, best first. Spans of short forms only (`short` column) never
+//!    win over a name; whether one names anything is the resolve stage's decision.
+//!
+//! Entity hits and rule-phrase hits are selected apart: a rule phrase may overlap a name
+//! («رئیس جمهوری» and «جمهوری خلق چین»).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::gazetteer::{AliasKind, Origin};
+use crate::scan::{Automaton, Hit};
+use crate::text::{is_word_char, Gap, Normalized};
+
+/// A selected span, in skeleton coordinates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Selected {
+    /// Skeleton byte span.
+    pub(crate) span: Range<usize>,
+    /// Every target the span names, best first, as a range of the selection's pool.
+    pub(crate) candidates: Range<u32>,
+    /// The best origin of the phrases that named it.
+    pub(crate) origin: Origin,
+    /// Only short forms name it: the resolve stage keeps it after a full name.
+    pub(crate) short: bool,
+    /// Inside a longer span.
+    pub(crate) nested: bool,
+}
+
+/// What selection produced for one group: spans sorted by start (longer first), and the pool
+/// their candidate ranges point into.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Selection {
+    pub(crate) spans: Vec<Selected>,
+    pub(crate) pool: Vec<u32>,
+}
+
+impl Selection {
+    /// The targets of `span`, best first.
+    pub(crate) fn targets(&self, span: &Selected) -> &[u32] {
+        &self.pool[span.candidates.start as usize..span.candidates.end as usize]
+    }
+
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.pool.clear();
+    }
+}
+
+/// A rule phrase found in a document: its original byte span and every meaning it has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PhraseHit {
+    /// Original byte span.
+    pub(crate) span: Range<usize>,
+    /// Indexes into the lexicon's words, as a range of [`PhraseHits::pool`].
+    meanings: Range<u32>,
+}
+
+/// The rule phrases of a document, in text order (phrases nested in a longer one left out).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PhraseHits {
+    pub(crate) hits: Vec<PhraseHit>,
+    pool: Vec<u32>,
+}
+
+impl PhraseHits {
+    /// The lexicon indexes of `hit`'s meanings.
+    pub(crate) fn meanings(&self, hit: &PhraseHit) -> impl Iterator<Item = usize> + '_ {
+        self.pool[hit.meanings.start as usize..hit.meanings.end as usize]
+            .iter()
+            .map(|&w| w as usize)
+    }
+}
+
+/// Buffers reused across documents so selection allocates nothing per hit.
+#[derive(Debug, Default)]
+pub(crate) struct SelectScratch {
+    candidates: Vec<Hit>,
+    spans: Vec<(u32, u32, u32, u32)>,
+    phrases: Selection,
+}
+
+/// Selects among `hits` of one group (see the module documentation) into `out`.
+pub(crate) fn select(
+    automaton: &Automaton,
+    norm: &Normalized,
+    hits: &[Hit],
+    scratch: &mut SelectScratch,
+    out: &mut Selection,
+) {
+    out.clear();
+    let SelectScratch {
+        candidates, spans, ..
+    } = scratch;
+    candidates.clear();
+    let mut last: Option<(u32, u32, bool)> = None;
+    for &hit in hits {
+        // The entries of one occurrence are adjacent: check its boundaries once.
+        let words = match last {
+            Some((s, e, ok)) if s == hit.start && e == hit.end => ok,
+            _ => {
+                let (s, e) = (hit.start as usize, hit.end as usize);
+                let ok = starts_word(norm, s) && ends_word(automaton, norm, s, e);
+                last = Some((hit.start, hit.end, ok));
+                ok
+            }
+        };
+        let entry = automaton.entry(hit.entry);
+        if words
+            && separators_allowed(
+                norm,
+                hit.start as usize,
+                hit.end as usize,
+                automaton.allowed_gaps(entry),
+            )
+        {
+            candidates.push(hit);
+        }
+    }
+    let entry = |c: &Hit| automaton.entry(c.entry);
+    // One entry per (span, target), the best kind: sort then dedup.
+    candidates.sort_by_key(|c| (c.start, c.end, entry(c).target, entry(c).kind));
+    candidates.dedup_by(|b, a| {
+        a.start == b.start && a.end == b.end && entry(a).target == entry(b).target
+    });
+    // Within a span, best target first: names before aliases before short forms, then
+    // target order.
+    candidates.sort_by_key(|c| (c.start, c.end, entry(c).kind, entry(c).target));
+
+    // (start, end, first candidate, count)
+    spans.clear();
+    let mut i = 0;
+    while i < candidates.len() {
+        let (s, e) = (candidates[i].start, candidates[i].end);
+        let mut j = i;
+        while j < candidates.len() && candidates[j].start == s && candidates[j].end == e {
+            j += 1;
+        }
+        spans.push((s, e, i as u32, (j - i) as u32));
+        i = j;
+    }
+    // Longest first, then leftmost; spans of short forms only (sorted last by kind above)
+    // come after every name.
+    let only_short = |&(_, _, at, _): &(u32, u32, u32, u32)| {
+        entry(&candidates[at as usize]).kind == AliasKind::Short
+    };
+    spans.sort_by_key(|span| (only_short(span), std::cmp::Reverse(span.1 - span.0), span.0));
+
+    // Top-level spans: start -> (end, target).
+    let mut winners: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for &(s, e, at, count) in spans.iter() {
+        let group = &candidates[at as usize..(at + count) as usize];
+        let short = only_short(&(s, e, at, count));
+        let nested = match placement(&winners, s, e) {
+            Placement::Free => false,
+            // A shorter name of the same target inside its longer name says nothing new.
+            Placement::Inside(container)
+                if !short && !group.iter().any(|c| entry(c).target == container) =>
+            {
+                true
+            }
+            Placement::Inside(_) | Placement::Crossing => continue,
+        };
+        let pool_start = out.pool.len();
+        let mut origin = Origin::Pattern;
+        for c in group {
+            let entry = entry(c);
+            // A span with a name names only what the name names.
+            if short || entry.kind != AliasKind::Short {
+                out.pool.push(entry.target);
+                origin = origin.min(entry.origin);
+            }
+        }
+        if out.pool.len() == pool_start {
+            continue;
+        }
+        if !nested && !short {
+            winners.insert(s, (e, out.pool[pool_start]));
+        }
+        out.spans.push(Selected {
+            span: s as usize..e as usize,
+            candidates: pool_start as u32..out.pool.len() as u32,
+            origin,
+            short,
+            nested,
+        });
+    }
+    let pool = &out.pool;
+    out.spans.sort_by(|a, b| {
+        (
+            a.span.start,
+            std::cmp::Reverse(a.span.end),
+            a.nested,
+            pool[a.candidates.start as usize],
+        )
+            .cmp(&(
+                b.span.start,
+                std::cmp::Reverse(b.span.end),
+                b.nested,
+                pool[b.candidates.start as usize],
+            ))
+    });
+}
+
+/// Selects the rule phrases among `hits` and maps them to the original text: top-level
+/// phrases only, in text order.
+pub(crate) fn select_phrases(
+    automaton: &Automaton,
+    norm: &Normalized,
+    hits: &[Hit],
+    scratch: &mut SelectScratch,
+    out: &mut PhraseHits,
+) {
+    let mut selection = std::mem::take(&mut scratch.phrases);
+    select(automaton, norm, hits, scratch, &mut selection);
+    out.hits.clear();
+    out.pool.clear();
+    for s in selection.spans.iter().filter(|s| !s.nested) {
+        let at = out.pool.len() as u32;
+        out.pool.extend_from_slice(selection.targets(s));
+        out.hits.push(PhraseHit {
+            span: norm.original_range(s.span.clone()),
+            meanings: at..out.pool.len() as u32,
+        });
+    }
+    scratch.phrases = selection;
+}
+
+enum Placement {
+    Free,
+    /// Inside the winner that names this target.
+    Inside(u32),
+    Crossing,
+}
+
+/// Where the span `s..e` stands relative to the non-overlapping `winners`.
+fn placement(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Placement {
+    if let Some((_, &(we, target))) = winners.range(..=s).next_back() {
+        if we > s {
+            return if e <= we {
+                Placement::Inside(target)
+            } else {
+                Placement::Crossing
+            };
+        }
+    }
+    match winners.range(s..e).next() {
+        Some(_) => Placement::Crossing,
+        None => Placement::Free,
+    }
+}
+
+/// Whether a match starting at `start` starts its word.
+fn starts_word(norm: &Normalized, start: usize) -> bool {
+    let skeleton = norm.skeleton();
+    let Some(prev) = skeleton[..start].chars().next_back() else {
+        return true;
+    };
+    let first = skeleton[start..].chars().next().unwrap_or(' ');
+    norm.gap_before(start).is_boundary() || !is_word_char(prev) || !is_word_char(first)
+}
+
+/// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
+/// keeps it a mention.
+fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize) -> bool {
+    let skeleton = norm.skeleton();
+    let Some(next) = skeleton[end..].chars().next() else {
+        return true;
+    };
+    let last = skeleton[start..end].chars().next_back().unwrap_or(' ');
+    if norm.gap_before(end).is_boundary() || !is_word_char(next) || !is_word_char(last) {
+        return true;
+    }
+    // The rest of the word, up to the next boundary, is the attached suffix.
+    let mut tail_end = end;
+    for (offset, c) in skeleton[end..].char_indices() {
+        let at = end + offset;
+        if at > end && norm.gap_before(at).is_boundary() || !is_word_char(c) {
+            break;
+        }
+        tail_end = at + c.len_utf8();
+    }
+    automaton
+        .morphology()
+        .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
+}
+
+/// Whether every separator inside `start..end` stands where the phrase allows one (offsets in
+/// `allowed`, relative to `start`) or next to a non-word character. No match spans a line.
+fn separators_allowed(norm: &Normalized, start: usize, end: usize, allowed: &[u32]) -> bool {
+    let mut prev = ' ';
+    for (offset, c) in norm.skeleton()[start..end].char_indices() {
+        if offset > 0 {
+            match norm.gap_before(start + offset) {
+                Gap::None => {}
+                Gap::Line => return false,
+                Gap::Zwnj | Gap::Space => {
+                    let beside_punctuation = !is_word_char(prev) || !is_word_char(c);
+                    if !beside_punctuation && allowed.binary_search(&(offset as u32)).is_err() {
+                        return false;
+                    }
+                }
+            }
+        }
+        prev = c;
+    }
+    true
+}
