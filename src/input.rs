@@ -32,7 +32,7 @@ pub enum Source {
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// A path that does not exist or cannot be listed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The path.
         path: PathBuf,

@@ -68,9 +68,9 @@ impl Baseline {
 
     /// Parses a baseline file's text; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Baseline, EvalError> {
-        serde_json::from_str(text).map_err(|source| EvalError::Json {
+        serde_json::from_str(text).map_err(|cause| EvalError::Json {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     }
 

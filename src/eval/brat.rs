@@ -19,9 +19,7 @@
 
 use std::path::Path;
 
-use super::gold::{
-    GoldDocument, GoldEntity, GoldFormat, GoldRelation, Level, SYMMETRIC_PREDICATES,
-};
+use super::gold::{GoldDocument, GoldEntity, GoldFormat, GoldRelation, Level};
 use super::map::TypeMap;
 use super::EvalError;
 
@@ -172,7 +170,8 @@ pub fn parse(
             .find(|(id, _)| *id == subject)
             .map(|&(_, byte)| 1 + text[..byte].matches('\n').count());
         relations.push(GoldRelation {
-            symmetric: SYMMETRIC_PREDICATES.contains(&predicate.as_str()),
+            // The scorer knows the predicate table; BRAT relations carry no symmetry.
+            symmetric: false,
             predicate,
             subject,
             object,
@@ -248,7 +247,8 @@ mod tests {
             ]
         );
         assert_eq!(gold.relations.len(), 2);
-        assert!(gold.relations[0].symmetric);
+        // Symmetry comes from the predicate table when scoring.
+        assert!(!gold.relations[0].symmetric);
         assert_eq!(
             (
                 gold.relations[1].subject.as_str(),

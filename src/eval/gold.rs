@@ -11,16 +11,6 @@ use crate::gazetteer::EntityType;
 use super::map::Label;
 use super::EvalError;
 
-/// The predicates the contract declares symmetric: their gold and predicted relations compare
-/// as unordered pairs.
-pub const SYMMETRIC_PREDICATES: [&str; 5] = [
-    "met_with",
-    "signed",
-    "diplomatic_relations",
-    "cooperates_with",
-    "issued_joint_statement",
-];
-
 /// How firmly the guidelines require an item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -178,9 +168,9 @@ pub fn read_json(path: &Path) -> Result<GoldDocument, EvalError> {
 /// serde's line and column), an unknown entity type or level, an entity without surfaces, a
 /// duplicate key, a relation whose subject or object is not a declared key, a line of 0.
 pub fn parse_json(path: &Path, text: &str) -> Result<GoldDocument, EvalError> {
-    let raw: RawDocument = serde_json::from_str(text).map_err(|source| EvalError::Json {
+    let raw: RawDocument = serde_json::from_str(text).map_err(|cause| EvalError::Json {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let invalid = |reason: String| EvalError::Invalid {
         path: path.to_path_buf(),
@@ -234,7 +224,7 @@ pub fn parse_json(path: &Path, text: &str) -> Result<GoldDocument, EvalError> {
         }
         relations.push(GoldRelation {
             level: level(&what, &r.level)?,
-            symmetric: r.symmetric || SYMMETRIC_PREDICATES.contains(&r.predicate.as_str()),
+            symmetric: r.symmetric,
             subject: r.subject,
             predicate: r.predicate,
             object: r.object,
@@ -281,8 +271,9 @@ mod tests {
         assert_eq!(gold.entities[0].label, Label::of_type(EntityType::Country));
         assert_eq!(gold.entities[1].level, Level::Should);
         assert_eq!(gold.entities[1].surfaces, ["ایکس", "ا. ایکس"]);
-        // `symmetric` left out of the file still follows the contract's predicate table.
-        assert!(gold.relations[0].symmetric);
+        // `symmetric` left out of the file is read as written; the scorer applies the
+        // predicate table (score.rs tests symmetric matching).
+        assert!(!gold.relations[0].symmetric);
         assert!(!gold.relations[1].symmetric);
         assert_eq!(gold.relations[1].role.as_deref(), Some("President"));
         assert_eq!(gold.relations[0].line, Some(2));

@@ -99,20 +99,21 @@ pub use score::{evaluate, Report, Row, Table, Tables};
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     /// A file or folder that cannot be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
-    /// A JSON gold or baseline file that is not valid JSON or lacks a field.
-    #[error("{}: {source}", path.display())]
+    /// A JSON gold or baseline file that is not valid JSON or lacks a field. The parser's
+    /// message is the message (not a separate cause), so it is printed once.
+    #[error("{}: {cause}", path.display())]
     Json {
         /// The file.
         path: PathBuf,
-        /// The cause, with its line and column.
-        source: serde_json::Error,
+        /// What the parser says, with its line and column.
+        cause: serde_json::Error,
     },
     /// A JSON gold file whose content breaks the format.
     #[error("{}: {reason}", path.display())]

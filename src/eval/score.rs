@@ -9,29 +9,13 @@ use serde::Serialize;
 
 use crate::doc::Modality;
 use crate::doc::Via;
-use crate::gazetteer::EntityType;
+use crate::gazetteer::{EntityType, Predicates};
 use crate::{Document, Extraction, Pipeline};
 
 use super::gold::{GoldDocument, GoldFormat, Level};
 use super::map::{label_rank, Label};
 
 /// The contract's predicates, in the order of their table rows (others follow by name).
-const PREDICATE_ORDER: [&str; 14] = [
-    "met_with",
-    "signed",
-    "holds_office",
-    "visited",
-    "diplomatic_relations",
-    "thanked",
-    "invited",
-    "congratulated",
-    "supports",
-    "adheres_to",
-    "cooperates_with",
-    "issued_joint_statement",
-    "member_of",
-    "part_of",
-];
 
 /// The name of the micro-averaged row of every table.
 pub const TOTAL: &str = "total";
@@ -262,7 +246,11 @@ pub fn evaluate(pipeline: &Pipeline, gold: &[GoldDocument], docs: &[Document]) -
         documents,
         missing_documents,
         entities: acc.entities.finish(label_rank),
-        relations: relations_annotated.then(|| acc.relations.finish(predicate_rank)),
+        relations: relations_annotated.then(|| {
+            let predicates = pipeline.rules().predicates();
+            acc.relations
+                .finish(|name| predicate_rank(predicates, name))
+        }),
         roles: acc.roles,
         missed_entities: acc.missed_entities,
         spurious_entities: acc.spurious_entities,
@@ -288,10 +276,11 @@ fn scope_of(gold: &[GoldDocument]) -> Vec<Label> {
     scope
 }
 
-fn predicate_rank(name: &str) -> (usize, &str) {
-    match PREDICATE_ORDER.iter().position(|p| *p == name) {
-        Some(i) => (i, ""),
-        None => (PREDICATE_ORDER.len(), name),
+/// Predicates sort in the order of the predicate table, unknown ones after them by name.
+fn predicate_rank<'a>(predicates: &Predicates, name: &'a str) -> (usize, &'a str) {
+    match predicates.order(name) {
+        i if i < predicates.iter().count() => (i, ""),
+        i => (i, name),
     }
 }
 
@@ -531,11 +520,13 @@ impl<'a> DocContext<'a> {
     fn score_relations(&self, acc: &mut Accumulator) {
         let ids = self.node_ids();
         let mut golds: Vec<GoldLink<'a>> = Vec::new();
+        let predicates = self.pipeline.rules().predicates();
         for r in &self.gold.relations {
+            let symmetric = r.symmetric || predicates.is_symmetric(&r.predicate);
             let same = |g: &GoldLink<'_>| {
                 g.predicate == r.predicate
                     && ((g.subject == r.subject && g.object == r.object)
-                        || (r.symmetric && g.subject == r.object && g.object == r.subject))
+                        || (symmetric && g.subject == r.object && g.object == r.subject))
             };
             match golds.iter_mut().find(|g| same(g)) {
                 Some(g) => g.level = g.level.min(r.level),
@@ -543,7 +534,7 @@ impl<'a> DocContext<'a> {
                     subject: &r.subject,
                     predicate: &r.predicate,
                     object: &r.object,
-                    symmetric: r.symmetric,
+                    symmetric,
                     role: r.role.as_deref(),
                     level: r.level,
                     line: r.line,
@@ -554,8 +545,10 @@ impl<'a> DocContext<'a> {
         let mut preds: Vec<PredictedLink<'a>> = Vec::new();
         for r in &self.extraction.relations {
             // Planned, hypothetical and negated events are not relations (guidelines), and
-            // `part_of` comes from the gazetteer, not the text: the gold leaves it out.
-            if r.negated || r.modality != Modality::Asserted || &*r.predicate == "part_of" {
+            // background facts (`part_of`) come from the gazetteer, not the text: the gold
+            // leaves them out.
+            let background = predicates.is_background(&r.predicate);
+            if r.negated || r.modality != Modality::Asserted || background {
                 continue;
             }
             let mut subject = gazetteer.entity(r.subject).id.as_str();
@@ -776,7 +769,7 @@ mod tests {
             predicate: p.into(),
             object: o.into(),
             role: role.map(str::to_string),
-            symmetric: super::super::gold::SYMMETRIC_PREDICATES.contains(&p),
+            symmetric: false,
             level,
             line: Some(1),
             why: None,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Why output could not be written.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
+#[error("{}", path.display())]
 pub struct ExportError {
     /// The file or folder concerned.
     pub path: PathBuf,
