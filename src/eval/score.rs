@@ -15,8 +15,6 @@ use crate::{Document, Extraction, Pipeline};
 use super::gold::{GoldDocument, GoldFormat, Level};
 use super::map::{label_rank, Label};
 
-/// The contract's predicates, in the order of their table rows (others follow by name).
-
 /// The name of the micro-averaged row of every table.
 pub const TOTAL: &str = "total";
 
