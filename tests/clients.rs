@@ -344,8 +344,9 @@ fn tricky_files() -> tempfile::TempDir {
 }
 
 #[test]
-fn tricky_graph_files_are_deterministic() {
-    assert_eq!(render(&tricky_graph()), render(&tricky_graph()));
+fn tricky_graph_has_every_node_and_edge() {
+    // Determinism across processes and thread counts: tests/cli.rs and tests/output_fresh.rs
+    // compare files written by separate runs of the binary.
     let graph = tricky_graph();
     assert_eq!(graph.graph.node_count(), 7);
     assert_eq!(graph.graph.edge_count(), 7);

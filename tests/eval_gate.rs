@@ -5,12 +5,14 @@
 //! To record new figures after an intended change (a gold file corrected, a rule narrowed):
 //!
 //! ```sh
-//! cargo run -- eval --gold tests/gold tests/corpus --update-baseline
-//! # or, without the command line:
-//! cargo test --test eval_gate -- --ignored write_baseline
+//! cargo run --release -- eval --gold tests/gold tests/corpus --update-baseline
 //! ```
+//!
+//! The full evaluation is the same command without `--update-baseline`; the whole Text-Mining
+//! set (outside the repository) is
+//! `cargo run --release -- eval --gold ../shared/ner/textmining-eval.conll --map 'PER=PERSON,LOC=COUNTRY|REGION,ORG=ORGANIZATION|PARTY'`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use newsgraph::eval::{self, Baseline, Evaluation, TypeMap};
 use newsgraph::DataFiles;
@@ -207,29 +209,4 @@ fn a_brat_document_is_scored_through_the_map() {
     assert!(person.is_some_and(|r| r.tp >= 1), "{report}");
     assert!(report.relations.is_some());
     println!("{evaluation}");
-}
-
-#[test]
-#[ignore = "writes tests/eval/baseline.json: run it to record new figures"]
-fn write_baseline() {
-    let path: PathBuf = root().join(BASELINE);
-    let written =
-        eval::update_baseline(&path, &evaluate(&embedded())).unwrap_or_else(|e| panic!("{e}"));
-    println!("{}", written.to_json());
-}
-
-#[test]
-#[ignore = "reads ../shared/ner/textmining-eval.conll, outside the repository"]
-fn textmining_full() {
-    let path = root().join("../shared/ner/textmining-eval.conll");
-    let map = TypeMap::parse(TEXTMINING_MAP).unwrap_or_else(|e| panic!("{e}"));
-    let gold = eval::load_gold(&path, &map).unwrap_or_else(|e| panic!("{e}"));
-    let evaluation = eval::evaluate_gold(&embedded(), &gold, &[]);
-    print!("{evaluation}");
-}
-
-#[test]
-#[ignore = "prints the full evaluation of the seed and dev gold"]
-fn show() {
-    print!("{}", evaluate(&embedded()));
 }
