@@ -90,8 +90,18 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
     match &loaded.result {
         Ok(doc) => {
             let extraction = pipeline.extract_with(doc, scratch);
-            write_mentions(pipeline, doc, &extraction, &mut out.mentions_lines);
-            write_relations(pipeline, doc, &extraction, &mut out.relations_lines);
+            write_mentions(
+                pipeline.gazetteer(),
+                doc,
+                &extraction,
+                &mut out.mentions_lines,
+            );
+            write_relations(
+                pipeline.gazetteer(),
+                doc,
+                &extraction,
+                &mut out.relations_lines,
+            );
             row = DocumentRow {
                 doc: &doc.id,
                 status: "ok",

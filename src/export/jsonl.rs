@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{Document, Extraction, Pipeline};
+use crate::{Document, Extraction, Gazetteer};
 
 /// A row of `documents.jsonl`.
 #[derive(Serialize)]
@@ -63,13 +63,13 @@ pub struct MentionRow<'a> {
 
 /// Appends one JSON line per mention of `extraction` to `out`.
 pub fn write_mentions(
-    pipeline: &Pipeline,
+    gazetteer: &Gazetteer,
     doc: &Document,
     extraction: &Extraction,
     out: &mut Vec<u8>,
 ) {
     for m in &extraction.mentions {
-        let entity = pipeline.entity(m);
+        let entity = gazetteer.entity(m.entity);
         let candidates = extraction.candidates(m);
         let row = MentionRow {
             doc: &doc.id,
@@ -85,7 +85,7 @@ pub fn write_mentions(
             sentence: m.sentence,
             candidates: if candidates.len() > 1 {
                 candidates
-                    .map(|c| pipeline.gazetteer().entity(c).id.as_str())
+                    .map(|c| gazetteer.entity(c).id.as_str())
                     .collect()
             } else {
                 Vec::new()
@@ -136,12 +136,12 @@ pub struct RelationRow<'a> {
 
 /// Appends one JSON line per relation of `extraction` to `out`.
 pub fn write_relations(
-    pipeline: &Pipeline,
+    gazetteer: &Gazetteer,
     doc: &Document,
     extraction: &Extraction,
     out: &mut Vec<u8>,
 ) {
-    let g = pipeline.gazetteer();
+    let g = gazetteer;
     for r in &extraction.relations {
         let row = RelationRow {
             doc: &doc.id,

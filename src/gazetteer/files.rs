@@ -31,7 +31,7 @@ impl DataFiles {
     ///
     /// Fails when the folder cannot be read or a file is not valid UTF-8, naming the file.
     pub fn from_dir(dir: &Path) -> Result<DataFiles, DataError> {
-        let paths: Vec<PathBuf> = crate::input::files_under(dir)
+        let paths: Vec<PathBuf> = crate::walk::files_under(dir)
             .map_err(|(path, source)| DataError::Io { path, source })?
             .into_iter()
             .filter(|p| {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::entities::read_tsv;
 use super::RowError;
-use crate::text::{is_vowel_letter, Normalized};
+use crate::text::{is_vowel_letter, skeleton};
 
 /// Where a separable affix stands in a word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,10 +83,6 @@ impl Morphology {
             .is_some_and(|s| s.mention)
             && !self.common_words.contains(word)
     }
-}
-
-fn skeleton(text: &str) -> String {
-    Normalized::new(text).skeleton().to_string()
 }
 
 pub(crate) fn parse_affixes(file: &str, text: &str, errors: &mut Vec<RowError>) -> Vec<Affix> {
