@@ -19,7 +19,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::gazetteer::{
-    AliasKind, DataFiles, Entity, EntityType, Gazetteer, GazetteerBuilder, Origin, RowError,
+    AliasKind, DataError, DataFiles, Entity, EntityType, Gazetteer, GazetteerBuilder, Origin,
+    RowError, RuleSet,
 };
 use crate::scan::{self, Automaton, Hits};
 use crate::select::{self, SelectScratch, Selection};
@@ -61,12 +62,32 @@ pub fn lint(files: &DataFiles) -> Vec<Finding> {
         .get(STOPWORDS_FILE)
         .map(parse_stopwords)
         .unwrap_or_default();
-    let mut findings: Vec<Finding> = errors.into_iter().map(invalid_row).collect();
+    // Rule files are data too: their errors are findings, and their name joiners tell a
+    // coordination inside an alias from a shadowed name.
+    let (joiners, rule_errors) = match RuleSet::from_files(files) {
+        Ok(rules) => (
+            rules
+                .specs()
+                .clauses
+                .name_joiners
+                .iter()
+                .map(|j| skeleton(j))
+                .collect(),
+            Vec::new(),
+        ),
+        Err(DataError::Invalid(errors)) => (Vec::new(), errors),
+        Err(DataError::Io { .. }) => (Vec::new(), Vec::new()),
+    };
+    let mut findings: Vec<Finding> = errors
+        .into_iter()
+        .chain(rule_errors)
+        .map(invalid_row)
+        .collect();
     findings.extend(ambiguous_aliases(&gazetteer));
     findings.extend(common_word_aliases(&gazetteer, &stopwords));
     findings.extend(foldable_spellings(&gazetteer));
     findings.extend(missing_names(&gazetteer));
-    findings.extend(shadowed_aliases(&gazetteer));
+    findings.extend(shadowed_aliases(&gazetteer, &joiners));
     findings.sort();
     findings
 }
@@ -466,7 +487,7 @@ pub fn missing_names(gazetteer: &Gazetteer) -> Vec<Finding> {
 /// well (it then names both, and context chooses), or to make `a` a `short` form of X.
 ///
 /// One finding per pair of entities, at the line of X's alias.
-pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
+pub fn shadowed_aliases(gazetteer: &Gazetteer, joiners: &[String]) -> Vec<Finding> {
     let automaton = Automaton::new(scan::entity_phrases(gazetteer), gazetteer.morphology());
     let Ok(automaton) = automaton else {
         // The loader has already reported whatever makes the automaton impossible.
@@ -504,7 +525,7 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
                 &mut selection,
             );
             for m in selection.spans.iter().filter(|m| m.nested) {
-                if is_conjunct(&normalized, m.span.start, m.span.end) {
+                if is_conjunct(&normalized, m.span.start, m.span.end, joiners) {
                     continue;
                 }
                 let found = &normalized.skeleton()[m.span.clone()];
@@ -609,9 +630,9 @@ fn part_of_closure(gazetteer: &Gazetteer) -> Vec<HashSet<usize>> {
 }
 
 /// Whether the skeleton span `start..end` of an alias is one member of a coordination inside
-/// it: the word just before or after it is «و» or «and», or a comma or `+` stands next to it
-/// («E3+3»).
-fn is_conjunct(alias: &Normalized, start: usize, end: usize) -> bool {
+/// it: the word just before or after it is a name joiner of the rules («و», "and"), or a
+/// joiner that is a mark (a comma, `+`) stands next to it («E3+3»). `joiners` are skeletons.
+fn is_conjunct(alias: &Normalized, start: usize, end: usize, joiners: &[String]) -> bool {
     let skeleton = alias.skeleton();
     let word_before = {
         let head = &skeleton[..start];
@@ -630,12 +651,14 @@ fn is_conjunct(alias: &Normalized, start: usize, end: usize) -> bool {
             .map_or(tail.len(), |(i, _)| i);
         &tail[..to]
     };
-    let joins = |w: &str| matches!(w, "و" | "and" | "&");
-    let comma = |c: Option<char>| matches!(c, Some(',' | '،' | '+'));
-    joins(word_before)
-        || joins(word_after)
-        || comma(word_before.chars().next_back())
-        || comma(word_after.chars().next())
+    joiners.iter().any(|j| {
+        if j.chars().any(crate::text::is_word_char) {
+            word_before == j || word_after == j
+        } else {
+            !j.is_empty()
+                && (word_before.ends_with(j.as_str()) || word_after.starts_with(j.as_str()))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -1034,7 +1057,9 @@ mod tests {
     #[test]
     fn shadowed_alias() {
         for (name, rows, expected) in shadow_cases() {
-            let got = findings("shadowed-alias", &rows, &[]);
+            let joiners =
+                "[clauses]\nname_joiners = [\"و\", \"and\", \"&\", \",\", \"،\", \"+\"]\n";
+            let got = findings("shadowed-alias", &rows, &[("rules/t.toml", joiners)]);
             assert_eq!(got.len(), expected.len(), "case {name:?}: {got:#?}");
             for (g, e) in got.iter().zip(expected.iter()) {
                 assert!(g.starts_with(e), "case {name:?}: {g}\nexpected: {e}");

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::conjugate::Conjugation;
-use super::line_of;
 use super::predicates::Predicates;
+use super::{line_of, parse_toml};
 use crate::gazetteer::{EntityType, RowError};
 use crate::text::skeleton;
 
@@ -82,6 +82,10 @@ pub struct ClausesSpec {
     /// Words that may stand between the items of a list (و، «،», and, the).
     #[serde(default)]
     pub list_joiners: Vec<String>,
+    /// Words and marks that join two names inside one alias («آسیا و اقیانوسیه», "E3+3"): a
+    /// name so joined is named there, not shadowed by the longer alias (gazetteer lint).
+    #[serde(default)]
+    pub name_joiners: Vec<String>,
 }
 
 /// Coreference words.
@@ -311,14 +315,8 @@ impl RuleSpecs {
             line,
             reason,
         };
-        let spec: FileSpec = match toml::from_str(text) {
-            Ok(spec) => spec,
-            Err(e) => {
-                let line = e.span().map_or(1, |s| line_of(text, s.start));
-                let message = e.message().to_string();
-                errors.push(error(line, message));
-                return;
-            }
+        let Some(spec) = parse_toml::<FileSpec>(file, text, errors) else {
+            return;
         };
         let default_object_side = match spec.object_side.as_deref() {
             None | Some("before") => Side::Before,
@@ -355,6 +353,10 @@ impl RuleSpecs {
         for title in &spec.title {
             let line = line_of(text, title.span().start);
             let t = title.get_ref();
+            if let Some(blank) = t.phrases.iter().find(|p| skeleton(p).is_empty()) {
+                errors.push(error(line, format!("title: empty phrase {blank:?}")));
+                continue;
+            }
             match parse_types(&t.types) {
                 Ok(types) if !t.phrases.is_empty() && !t.role.trim().is_empty() => {
                     self.titles.push(Title {
@@ -403,6 +405,40 @@ impl RuleSpecs {
                 )),
             }
         }
+        // A phrase that normalizes to nothing would match nowhere, or, inside a longer
+        // phrase, everywhere: an error, at the line of its key.
+        let lists: [(&str, &str, &Vec<String>); 14] = [
+            ("markers", "prepositions", &spec.markers.prepositions),
+            ("markers", "postpositions", &spec.markers.postpositions),
+            ("markers", "not_markers", &spec.markers.not_markers),
+            ("clauses", "relative", &spec.clauses.relative),
+            ("clauses", "conjunctions", &spec.clauses.conjunctions),
+            (
+                "clauses",
+                "title_connectors",
+                &spec.clauses.title_connectors,
+            ),
+            ("clauses", "openers", &spec.clauses.openers),
+            ("clauses", "list_joiners", &spec.clauses.list_joiners),
+            ("clauses", "name_joiners", &spec.clauses.name_joiners),
+            ("coref", "pronouns", &spec.coref.pronouns),
+            ("coref", "pairs", &spec.coref.pairs),
+            ("modality", "planned", &spec.modality.planned),
+            ("modality", "hypothetical", &spec.modality.hypothetical),
+            ("modality", "past", &spec.modality.past),
+        ];
+        for (table, key, list) in lists {
+            if let Some(blank) = list.iter().find(|p| skeleton(p).is_empty()) {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(&format!("{key} ")))
+                    .map_or(1, |i| i + 1);
+                errors.push(error(
+                    line,
+                    format!("{table}.{key}: empty phrase {blank:?}"),
+                ));
+            }
+        }
         let extend = |into: &mut Vec<String>, from: Vec<String>| into.extend(from);
         extend(&mut self.markers.prepositions, spec.markers.prepositions);
         extend(&mut self.markers.postpositions, spec.markers.postpositions);
@@ -415,6 +451,7 @@ impl RuleSpecs {
         );
         extend(&mut self.clauses.openers, spec.clauses.openers);
         extend(&mut self.clauses.list_joiners, spec.clauses.list_joiners);
+        extend(&mut self.clauses.name_joiners, spec.clauses.name_joiners);
         extend(&mut self.coref.pronouns, spec.coref.pronouns);
         extend(&mut self.coref.pairs, spec.coref.pairs);
         extend(&mut self.modality.planned, spec.modality.planned);
@@ -463,6 +500,20 @@ fn build_rule(
         return Err("empty id".into());
     }
     check_predicate(spec, context.predicates)?;
+    let phrase_lists = [
+        ("nouns", &spec.nouns),
+        ("triggers", &spec.triggers),
+        ("negated", &spec.negated),
+        ("planned", &spec.planned),
+        ("requires", &spec.requires),
+        ("subject.markers", &spec.subject.markers),
+        ("object.markers", &spec.object.markers),
+    ];
+    for (name, list) in phrase_lists {
+        if let Some(blank) = list.iter().find(|p| skeleton(p).is_empty()) {
+            return Err(format!("{name}: empty phrase {blank:?}"));
+        }
+    }
     let mut triggers = Vec::new();
     match (&spec.verb, spec.nominal) {
         (Some(_), true) => return Err("a nominal rule has no verb".into()),
@@ -644,6 +695,31 @@ mod tests {
                 "{name}: {:?} does not start with {expected:?}",
                 got[0]
             );
+        }
+    }
+
+    #[test]
+    fn empty_phrases_are_errors() {
+        let cases = [
+            (
+                OK_RULE.replace("nouns = [\"دیدار\"]", "nouns = [\"\"]"),
+                "rules/t.toml:16: rule \"r\": nouns: empty phrase \"\"",
+            ),
+            (
+                OK_RULE.replace("markers = [\"با\"]", "markers = [\"\u{200C} \"]"),
+                "rules/t.toml:16: rule \"r\": object.markers: empty phrase \"\\u{200c} \"",
+            ),
+            (
+                format!("{OK_RULE}\n[clauses]\nconjunctions = [\"و\", \" \"]\n"),
+                "rules/t.toml:26: clauses.conjunctions: empty phrase \" \"",
+            ),
+            (
+                format!("{OK_RULE}\n[[title]]\nphrases = [\"\"]\nrole = \"President\"\ntypes = [\"COUNTRY\"]\n"),
+                "rules/t.toml:25: title: empty phrase \"\"",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(errors(&text), [expected]);
         }
     }
 

@@ -77,6 +77,25 @@ impl RuleSet {
     }
 }
 
+/// Parses a TOML data file; a syntax or schema error goes to `errors` as `file:line: reason`.
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    errors: &mut Vec<RowError>,
+) -> Option<T> {
+    match toml::from_str(text) {
+        Ok(spec) => Some(spec),
+        Err(e) => {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+                reason: e.message().to_string(),
+            });
+            None
+        }
+    }
+}
+
 /// The line of the first non-blank character at or after `byte` (toml's spans of tables may
 /// start on the blank line before the header).
 fn line_of(text: &str, byte: usize) -> usize {

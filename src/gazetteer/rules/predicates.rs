@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::line_of;
+use super::{line_of, parse_toml};
 use crate::gazetteer::{EntityType, RowError};
 
 /// The file of the table, relative to the gazetteer folder.
@@ -67,13 +67,8 @@ impl Predicates {
             line,
             reason,
         };
-        let spec: FileSpec = match toml::from_str(text) {
-            Ok(spec) => spec,
-            Err(e) => {
-                let line = e.span().map_or(1, |s| line_of(text, s.start));
-                errors.push(error(line, e.message().to_string()));
-                return Predicates::default();
-            }
+        let Some(spec) = parse_toml::<FileSpec>(file, text, errors) else {
+            return Predicates::default();
         };
         let mut table = Predicates::default();
         for entry in &spec.predicate {
