@@ -14,6 +14,7 @@ mod iso3166;
 pub mod lint;
 mod morphology;
 mod spacy;
+mod wikidata;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -22,6 +23,10 @@ use std::path::PathBuf;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
 pub use morphology::{Affix, AffixPosition, Morphology, SuffixRule, VowelCondition};
+pub use wikidata::{
+    import_wikidata, DumpSource, ImportError, ImportEvent, ImportOptions, ImportSummary,
+    DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
+};
 
 /// The entity types of the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
