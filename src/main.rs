@@ -131,7 +131,7 @@ enum GazetteerCommand {
 #[derive(Args)]
 struct ImportWikidataArgs {
     /// `latest-all.json`, `.json.gz` or `.json.bz2` (the compression is read from the first
-    /// bytes), or `-` for standard input (read in one pass).
+    /// bytes), or `-` for standard input.
     #[arg(value_name = "DUMP")]
     dump: PathBuf,
     /// The entities TSV file to write (whole or not at all).
@@ -141,10 +141,6 @@ struct ImportWikidataArgs {
     /// types (default: the built-in one).
     #[arg(long, value_name = "DIR")]
     gazetteers: Option<PathBuf>,
-    /// Read the dump once instead of twice: countries, parties and offices are then resolved
-    /// through the gazetteer only (the rest is kept in the `note` column).
-    #[arg(long)]
-    one_pass: bool,
     /// Keep only items that have a Persian label.
     #[arg(long)]
     require_fa: bool,
@@ -348,7 +344,6 @@ fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
         DumpSource::File(args.dump.clone())
     };
     let options = ImportOptions {
-        one_pass: args.one_pass,
         require_fa: args.require_fa,
         max_line_bytes: args.max_line_bytes,
         exclude_from_base: args
@@ -366,18 +361,16 @@ fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
             &args.out,
             &options,
             &mut |event| match event {
-                ImportEvent::Pass {
-                    pass,
-                    passes,
-                    total_bytes,
-                } => {
-                    bar.finish_and_clear();
-                    bar = import_bar(quiet, total_bytes);
-                    bar.set_prefix(format!("pass {pass}/{passes}"));
-                }
+                ImportEvent::Reading { total_bytes } => bar = import_bar(quiet, total_bytes),
                 ImportEvent::Progress { bytes } => bar.set_position(bytes),
                 ImportEvent::BadLine { line, reason } => {
                     bar.suspend(|| eprintln!("{name}:{line}: {reason}"));
+                }
+                ImportEvent::Resolving { rows } => {
+                    bar.finish_and_clear();
+                    if !quiet && rows > 0 {
+                        eprintln!("resolving the references of {rows} rows");
+                    }
                 }
             },
         )?;
@@ -387,14 +380,13 @@ fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
         let mb = summary.json_bytes as f64 / 1e6;
         eprintln!("{summary}");
         eprintln!(
-            "{} passes over {:.1} MB of JSON ({}, {:.1} MB as stored) in {:.2} s: {:.1} MB/s, {:.0} items/s per pass; output in {}",
-            summary.passes,
+            "{:.1} MB of JSON ({}, {:.1} MB as stored) in {:.2} s: {:.1} MB/s, {:.0} items/s; output in {}",
             mb,
             summary.compression,
             summary.file_bytes as f64 / 1e6,
             seconds,
-            mb * f64::from(summary.passes) / seconds,
-            summary.items as f64 * f64::from(summary.passes) / seconds,
+            mb / seconds,
+            summary.items as f64 / seconds,
             display(&args.out)
         );
     }

@@ -114,8 +114,7 @@ fn george_washington_from_real_dump_lines() {
         ]
     );
 
-    // Compressed copies give the same file, and so does standard input (one pass: Q30 is in
-    // the bundled gazetteer, so nothing changes here).
+    // Compressed copies give the same file, and so does standard input.
     let bytes = std::fs::read(FIXTURE).unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&bytes).unwrap();

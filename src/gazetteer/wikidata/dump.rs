@@ -76,7 +76,8 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Wraps `reader` in the decoder its first bytes call for.
+/// Wraps `reader` in the decoder its first bytes call for. A decoder runs on a thread of its
+/// own, a few chunks ahead, so that decompressing and parsing share the cores.
 pub(crate) fn decode(
     reader: impl Read + Send + 'static,
 ) -> io::Result<(Box<dyn BufRead + Send>, Compression)> {
@@ -84,16 +85,102 @@ pub(crate) fn decode(
     let compression = Compression::from_magic(buffered.fill_buf()?);
     let decoded: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            BUFFER,
-            flate2::bufread::MultiGzDecoder::new(buffered),
-        )),
-        Compression::Bzip2 => Box::new(BufReader::with_capacity(
-            BUFFER,
-            bzip2::bufread::MultiBzDecoder::new(buffered),
-        )),
+        Compression::Gzip => Box::new(ReadAhead::spawn(flate2::bufread::MultiGzDecoder::new(
+            buffered,
+        ))?),
+        Compression::Bzip2 => Box::new(ReadAhead::spawn(bzip2::bufread::MultiBzDecoder::new(
+            buffered,
+        ))?),
     };
     Ok((decoded, compression))
+}
+
+/// Chunks read ahead: memory stays at `AHEAD` chunks of [`BUFFER`] bytes.
+const AHEAD: usize = 4;
+
+/// A reader that reads its source on a thread of its own, up to [`AHEAD`] chunks ahead. A
+/// read error is passed on in order and ends the stream; dropping the reader stops the thread
+/// at its next chunk.
+pub(crate) struct ReadAhead {
+    chunks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl ReadAhead {
+    fn spawn(mut source: impl Read + Send + 'static) -> io::Result<ReadAhead> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+        std::thread::Builder::new()
+            .name("dump-reader".into())
+            .spawn(move || loop {
+                let mut chunk = vec![0; BUFFER];
+                let mut filled = 0;
+                let result = loop {
+                    match source.read(&mut chunk[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == chunk.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                chunk.truncate(filled);
+                let last = filled < BUFFER || result.is_err();
+                if filled > 0 && tx.send(Ok(chunk)).is_err() {
+                    return;
+                }
+                if let Err(e) = result {
+                    let _ = tx.send(Err(e));
+                }
+                if last {
+                    return;
+                }
+            })?;
+        Ok(ReadAhead {
+            chunks: rx,
+            current: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for ReadAhead {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos == self.current.len() && !self.done {
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => self.done = true,
+            }
+        }
+        Ok(&self.current[self.pos..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.pos = (self.pos + amount).min(self.current.len());
+    }
 }
 
 /// One physical line of the dump.
@@ -334,6 +421,24 @@ pub(crate) enum Year {
 }
 
 impl Year {
+    /// The year as written in a draft row: empty when absent, `?` when unusable.
+    pub(crate) fn code(self) -> String {
+        match self {
+            Year::Absent => String::new(),
+            Year::Known(y) => y.to_string(),
+            Year::Unusable => "?".to_string(),
+        }
+    }
+
+    /// Reads [`Year::code`] back.
+    pub(crate) fn from_code(code: &str) -> Option<Year> {
+        match code {
+            "" => Some(Year::Absent),
+            "?" => Some(Year::Unusable),
+            y => y.parse().ok().map(Year::Known),
+        }
+    }
+
     pub(crate) fn of(snaks: &[TimeSnak<'_>]) -> Year {
         let Some(snak) = snaks.first() else {
             return Year::Absent;
@@ -394,6 +499,34 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_ahead_passes_bytes_and_errors_in_order() {
+        let data: Vec<u8> = (0..3 * BUFFER + 17).map(|i| (i % 251) as u8).collect();
+        let mut copy = Vec::new();
+        ReadAhead::spawn(io::Cursor::new(data.clone()))
+            .unwrap()
+            .read_to_end(&mut copy)
+            .unwrap();
+        assert_eq!(copy, data);
+
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("broken"));
+                }
+                let n = self.0.min(buf.len());
+                buf[..n].fill(b'x');
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let mut reader = ReadAhead::spawn(Failing(10)).unwrap();
+        let mut copy = Vec::new();
+        let e = reader.read_to_end(&mut copy).unwrap_err();
+        assert_eq!((copy.len(), e.to_string().as_str()), (10, "broken"));
+    }
 
     #[test]
     fn lines_are_bounded() {

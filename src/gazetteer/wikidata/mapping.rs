@@ -11,8 +11,8 @@ use super::parse_qid;
 pub(crate) enum Kind {
     /// An entity row of this type.
     Entity(EntityType),
-    /// An office (`President of the United States`): never written, read in the first pass
-    /// so that P39 "position held" can become an `offices` item.
+    /// An office (`President of the United States`): never written, remembered so that P39
+    /// "position held" can become an `offices` item.
     Position,
 }
 

@@ -1,31 +1,36 @@
 //! `newsgraph gazetteer import-wikidata`: entities TSV rows from a Wikidata JSON dump.
 //!
 //! The dump (`latest-all.json`, `.json.gz` or `.json.bz2`: a `[` line, one entity a line
-//! ending in `,`, a `]` line) is streamed line by line, twice by default:
+//! ending in `,`, a `]` line) is streamed once, line by line. Rows refer to items that may
+//! come later in the dump (a person's country, party and offices), so the import works in two
+//! steps:
 //!
-//! 1. the *reference pass* learns what rows refer to: which QIDs are countries (with their
-//!    ISO code, P297), parties and offices (the `POSITION` classes of the mapping, with the
-//!    country or party they belong to, P1001 or P17);
-//! 2. the *row pass* writes one row per kept item: id, type, names, aliases, country (P27 or
-//!    P17), offices (P39 with P580/P582 years, and P102 as `Member@party:...`), QID, and a
-//!    note with the statements that could not be written.
+//! 1. *Reading the dump*: each kept item becomes a draft row, written to a temporary file
+//!    beside the output, with its references as QIDs; at the same time the import learns what
+//!    those QIDs are: countries (ISO code from P297), parties, and offices (items of the
+//!    mapping's `POSITION` classes, with the country or party they belong to, P1001 or P17).
+//! 2. *Resolving*: the drafts (a few percent of the dump's size) are read back and each
+//!    reference becomes a column: `country` (P27 or P17), `part_of` for cities, `offices`
+//!    (P39 with P580/P582 years, P102 as `Member@party:...`); what resolves to no row goes to
+//!    the `note` column as property and QID.
 //!
-//! Memory holds one line and the reference tables (countries, parties, offices: their number,
-//! not the dump's size), so it stays flat over any number of items. With one pass
-//! (`one_pass`, or standard input), references resolve through the base gazetteer only.
+//! Memory holds one line and the reference tables (countries, parties and offices: their
+//! number, not the dump's size), so it stays flat over any number of items; the dump is read
+//! once, so standard input works as well as a file.
 //!
 //! The base gazetteer (the embedded one, or `--gazetteers DIR`) wins: an item whose QID or id
-//! it already has is not written, and its rows with a QID are reference targets (`country:US`
-//! for Q30), so the output loads together with it.
+//! it already has, or of the same type and name as one of its rows without a QID, is not
+//! written, and its rows are reference targets (`country:US` for Q30), so the output loads
+//! together with it.
 
 mod dump;
 mod mapping;
 mod rows;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -54,9 +59,9 @@ pub(crate) fn parse_qid(text: &str) -> Option<u64> {
 /// Where the dump is read from.
 #[derive(Clone, Debug)]
 pub enum DumpSource {
-    /// A file, plain or compressed; read twice unless [`ImportOptions::one_pass`].
+    /// A file, plain or compressed.
     File(PathBuf),
-    /// Standard input (read once).
+    /// Standard input, plain or compressed.
     Stdin,
 }
 
@@ -73,9 +78,6 @@ impl DumpSource {
 /// How to import.
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
-    /// Read the dump once: references (country, party, offices) resolve through the base
-    /// gazetteer only.
-    pub one_pass: bool,
     /// Keep only items with a Persian label.
     pub require_fa: bool,
     /// A longer line is reported as bad and skipped.
@@ -88,7 +90,6 @@ pub struct ImportOptions {
 impl Default for ImportOptions {
     fn default() -> ImportOptions {
         ImportOptions {
-            one_pass: false,
             require_fa: false,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             exclude_from_base: None,
@@ -99,35 +100,34 @@ impl Default for ImportOptions {
 /// What the import reports while it runs.
 #[derive(Debug)]
 pub enum ImportEvent<'a> {
-    /// A pass over the dump starts; `total_bytes` is the file's size when known.
-    Pass {
-        /// 1-based.
-        pass: u32,
-        /// 1 or 2.
-        passes: u32,
-        /// The size of the dump file (compressed, as read).
+    /// Reading the dump starts; `total_bytes` is the file's size when known.
+    Reading {
+        /// The size of the dump file (compressed, as stored).
         total_bytes: Option<u64>,
     },
-    /// Bytes of the dump file read so far in this pass.
+    /// Bytes of the dump read so far (compressed, as stored).
     Progress {
-        /// Compressed bytes, as read from the file.
+        /// Bytes read.
         bytes: u64,
     },
-    /// A line that is not a readable entity, skipped (reported in the row pass only).
+    /// A line that is not a readable entity, skipped.
     BadLine {
         /// 1-based line number.
         line: u64,
         /// Why.
         reason: &'a str,
     },
+    /// The dump is read; the references of the draft rows are being resolved.
+    Resolving {
+        /// Rows to resolve.
+        rows: u64,
+    },
 }
 
 /// The figures of an import.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportSummary {
-    /// Passes over the dump.
-    pub passes: u32,
-    /// Lines read (in one pass).
+    /// Lines read.
     pub lines: u64,
     /// Items (entities of type `item`) read.
     pub items: u64,
@@ -149,13 +149,13 @@ pub struct ImportSummary {
     pub duplicate_country: u64,
     /// Office items (`POSITION` classes): read for references, never written.
     pub positions: u64,
-    /// Offices bound to a body after the reference pass.
+    /// Of `positions`, those bound to a country or party (usable in `offices`).
     pub offices_known: u64,
     /// Lines that are not a readable entity.
     pub bad_lines: u64,
-    /// Bytes of JSON read in one pass (decompressed).
+    /// Bytes of JSON read (decompressed).
     pub json_bytes: u64,
-    /// Bytes of the dump file read in one pass (compressed, as stored).
+    /// Bytes of the dump read (compressed, as stored).
     pub file_bytes: u64,
     /// The dump's compression: `plain JSON`, `gzip` or `bzip2`.
     pub compression: &'static str,
@@ -173,7 +173,7 @@ impl fmt::Display for ImportSummary {
         let kept: Vec<String> = self.kept.iter().map(|(t, n)| format!("{t} {n}")).collect();
         write!(
             f,
-            "{} lines, {} items, {} other entities; {} rows written ({}); skipped: {} of no listed type, {} without an en/fa label, {} already in the gazetteer ({} by name), {} countries without an ISO code, {} second items of a country code; {} offices read ({} with a known body); {} bad lines",
+            "{} lines, {} items, {} other entities; {} rows written ({}); skipped: {} of no listed type, {} without an en/fa label, {} already in the gazetteer ({} by name), {} countries without an ISO code, {} second items of a country code; {} offices read ({} with a known country or party); {} bad lines",
             self.lines,
             self.items,
             self.other_entities,
@@ -232,7 +232,7 @@ pub enum ImportError {
         /// The cause.
         source: io::Error,
     },
-    /// The output could not be written.
+    /// The output (or the draft file beside it) could not be written or read back.
     #[error("{0}")]
     Write(#[from] ExportError),
     /// The output path has no file name.
@@ -262,109 +262,151 @@ pub fn import_wikidata(
     let gazetteer = Gazetteer::from_files(&base_files)?;
     let base = Base::new(&gazetteer);
     let mut refs = References::from_base(&base);
-    let one_pass = options.one_pass || matches!(dump, DumpSource::Stdin);
-    let passes = if one_pass { 1 } else { 2 };
-    let mut summary = ImportSummary {
-        passes,
-        ..ImportSummary::default()
-    };
+    let mut summary = ImportSummary::default();
 
-    if !one_pass {
-        scan(dump, options, 1, passes, events, &mut |_, _, parsed| {
-            let Ok(entity) = parsed else { return };
-            if entity.kind != "item" {
-                return;
-            }
-            let Some(qid) = parse_qid(&entity.id) else {
-                return;
-            };
-            let class = rows::classify(&entity, qid, &mapping, &base, options.require_fa);
-            refs.learn(qid, &class);
-        })?;
-        refs.finish();
-    }
-
+    // Both files are opened first: an unwritable output fails before hours of reading.
     let (dir, name) = split_output(out)?;
     let mut output = OutputSet::create(dir, &[name])?;
+    let mut drafts = Draft::create(dir.join(format!(".{name}.draft.tmp")))?;
+
+    let mut row = String::new();
+    let mut draft_rows = 0u64;
+    let scanned = scan(dump, options, events, &mut |line, events, parsed| {
+        let entity = match parsed {
+            Ok(entity) => entity,
+            Err(reason) => {
+                summary.bad_lines += 1;
+                events(ImportEvent::BadLine {
+                    line,
+                    reason: &reason,
+                });
+                return Ok(());
+            }
+        };
+        if entity.kind != "item" {
+            summary.other_entities += 1;
+            return Ok(());
+        }
+        summary.items += 1;
+        let Some(qid) = parse_qid(&entity.id) else {
+            summary.bad_lines += 1;
+            let reason = format!("item id {:?} is not a QID", entity.id);
+            events(ImportEvent::BadLine {
+                line,
+                reason: &reason,
+            });
+            return Ok(());
+        };
+        let class = rows::classify(&entity, qid, &mapping, &base, options.require_fa);
+        refs.learn(qid, &class);
+        match class {
+            Class::NotItem => summary.other_entities += 1,
+            Class::Unmapped => summary.unmapped += 1,
+            Class::NoLabel => summary.no_label += 1,
+            Class::NoCountryCode => summary.no_country_code += 1,
+            Class::Known { by_name, .. } => {
+                summary.known += 1;
+                summary.known_by_name += u64::from(by_name);
+            }
+            Class::Position { .. } => summary.positions += 1,
+            Class::Keep(keep) => {
+                if keep
+                    .iso
+                    .as_deref()
+                    .is_some_and(|iso| !refs.owns_code(qid, iso))
+                {
+                    summary.duplicate_country += 1;
+                    return Ok(());
+                }
+                row.clear();
+                rows::write_draft(&keep, &entity, &mut row);
+                drafts.write(row.as_bytes())?;
+                draft_rows += 1;
+                *summary.kept.entry(keep.entity_type).or_default() += 1;
+            }
+        }
+        Ok(())
+    })?;
+    refs.finish();
+    summary.lines = scanned.lines;
+    summary.json_bytes = scanned.json_bytes;
+    summary.file_bytes = scanned.file_bytes;
+    summary.compression = scanned.compression.name();
+    summary.offices_known = refs.offices() as u64;
+
+    events(ImportEvent::Resolving { rows: draft_rows });
     output.write(
         name,
         b"# Imported from a Wikidata JSON dump (CC0) by `newsgraph gazetteer import-wikidata`.\n",
     )?;
     output.write(name, rows::HEADER.as_bytes())?;
-    let mut row = String::new();
-    let mut emitted_codes: HashSet<String> = HashSet::new();
-    let mut write_error: Option<ExportError> = None;
-    let scanned = scan(
-        dump,
-        options,
-        passes,
-        passes,
-        events,
-        &mut |line, events, parsed| {
-            let entity = match parsed {
-                Ok(entity) => entity,
-                Err(reason) => {
-                    summary.bad_lines += 1;
-                    events(ImportEvent::BadLine {
-                        line,
-                        reason: &reason,
-                    });
-                    return;
-                }
-            };
-            if entity.kind != "item" {
-                summary.other_entities += 1;
-                return;
-            }
-            summary.items += 1;
-            let Some(qid) = parse_qid(&entity.id) else {
-                summary.bad_lines += 1;
-                let reason = format!("item id {:?} is not a QID", entity.id);
-                events(ImportEvent::BadLine {
-                    line,
-                    reason: &reason,
-                });
-                return;
-            };
-            match rows::classify(&entity, qid, &mapping, &base, options.require_fa) {
-                Class::NotItem => summary.other_entities += 1,
-                Class::Unmapped => summary.unmapped += 1,
-                Class::NoLabel => summary.no_label += 1,
-                Class::NoCountryCode => summary.no_country_code += 1,
-                Class::Known { by_name, .. } => {
-                    summary.known += 1;
-                    summary.known_by_name += u64::from(by_name);
-                }
-                Class::Position { .. } => summary.positions += 1,
-                Class::Keep(keep) => {
-                    if let Some(iso) = &keep.iso {
-                        if !refs.owns_code(qid, iso, &mut emitted_codes, one_pass) {
-                            summary.duplicate_country += 1;
-                            return;
-                        }
-                    }
-                    row.clear();
-                    rows::write_row(&keep, &entity, &refs, &mut row);
-                    if write_error.is_none() {
-                        if let Err(e) = output.write(name, row.as_bytes()) {
-                            write_error = Some(e);
-                        }
-                    }
-                    *summary.kept.entry(keep.entity_type).or_default() += 1;
-                }
-            }
-        },
-    )?;
-    if let Some(e) = write_error {
-        return Err(e.into());
+    let mut reader = drafts.read_back()?;
+    let mut draft = String::new();
+    loop {
+        draft.clear();
+        let n = reader
+            .read_line(&mut draft)
+            .map_err(|source| drafts.error(source))?;
+        if n == 0 {
+            break;
+        }
+        row.clear();
+        rows::finish_row(draft.trim_end_matches('\n'), &refs, &mut row)
+            .map_err(|reason| drafts.error(io::Error::new(io::ErrorKind::InvalidData, reason)))?;
+        output.write(name, row.as_bytes())?;
     }
     output.commit()?;
-    summary.lines = scanned.lines;
-    summary.json_bytes = scanned.json_bytes;
-    summary.file_bytes = scanned.file_bytes;
-    summary.compression = scanned.compression.name();
-    summary.offices_known = refs.sizes().1 as u64;
     Ok(summary)
+}
+
+/// The draft rows, in a temporary file beside the output that is removed whatever happens.
+struct Draft {
+    path: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl Draft {
+    fn create(path: PathBuf) -> Result<Draft, ImportError> {
+        let file = File::create(&path).map_err(|source| ExportError {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(Draft {
+            path,
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    fn error(&self, source: io::Error) -> ImportError {
+        ExportError {
+            path: self.path.clone(),
+            source,
+        }
+        .into()
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        match &mut self.writer {
+            Some(writer) => writer.write_all(bytes).map_err(|e| self.error(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Flushes the drafts and opens them for reading, from the start.
+    fn read_back(&mut self) -> Result<BufReader<File>, ImportError> {
+        if let Some(mut writer) = self.writer.take() {
+            writer.flush().map_err(|e| self.error(e))?;
+        }
+        let file = File::open(&self.path).map_err(|e| self.error(e))?;
+        Ok(BufReader::with_capacity(1 << 16, file))
+    }
+}
+
+impl Drop for Draft {
+    fn drop(&mut self) {
+        drop(self.writer.take());
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Parses the mapping file of `files`.
@@ -414,26 +456,21 @@ type EventSink<'e> = dyn FnMut(ImportEvent<'_>) + 'e;
 
 /// What [`scan`] calls for each entity line: the line number, the event sink, and the parsed
 /// entity or why it is unreadable.
-type EachLine<'f> = dyn FnMut(u64, &mut EventSink<'_>, Result<dump::Entity<'_>, String>) + 'f;
+type EachLine<'f> = dyn FnMut(u64, &mut EventSink<'_>, Result<dump::Entity<'_>, String>) -> Result<(), ImportError>
+    + 'f;
 
 /// Streams the entity lines of `dump`, calling `each` with the line number and the parsed
-/// entity or the reason it is unreadable.
+/// entity or the reason it is unreadable; an error from `each` stops the scan.
 fn scan(
     dump: &DumpSource,
     options: &ImportOptions,
-    pass: u32,
-    passes: u32,
     events: &mut EventSink<'_>,
     each: &mut EachLine<'_>,
 ) -> Result<Scanned, ImportError> {
     let name = dump.name();
     let counter = Arc::new(AtomicU64::new(0));
     let (reader, compression, total_bytes) = open(dump, Arc::clone(&counter))?;
-    events(ImportEvent::Pass {
-        pass,
-        passes,
-        total_bytes,
-    });
+    events(ImportEvent::Reading { total_bytes });
     let mut lines = Lines::new(reader, options.max_line_bytes);
     let mut json_bytes = 0u64;
     let mut reported = 0u64;
@@ -455,14 +492,11 @@ fn scan(
             Line::Text(text) => text,
             Line::TooLong(len) => {
                 json_bytes += len as u64 + 1;
-                each(
-                    number,
-                    events,
-                    Err(format!(
-                        "line of {len} bytes, longer than the limit of {} bytes",
-                        options.max_line_bytes
-                    )),
+                let reason = format!(
+                    "line of {len} bytes, longer than the limit of {} bytes",
+                    options.max_line_bytes
                 );
+                each(number, events, Err(reason))?;
                 continue;
             }
         };
@@ -471,7 +505,7 @@ fn scan(
             continue;
         };
         let parsed = serde_json::from_slice::<dump::Entity<'_>>(json).map_err(|e| json_reason(&e));
-        each(number, events, parsed);
+        each(number, events, parsed)?;
     }
     let file_bytes = counter.load(Ordering::Relaxed);
     events(ImportEvent::Progress { bytes: file_bytes });

@@ -40,7 +40,7 @@ pub(crate) enum Class {
         entity_type: EntityType,
         by_name: bool,
     },
-    /// An office, remembered for P39 in the first pass.
+    /// An office, remembered for P39.
     Position { role: String, body: Option<u64> },
     /// A row to write.
     Keep(Keep),
@@ -333,7 +333,7 @@ struct Office {
     body: Box<str>,
 }
 
-/// What the first pass learnt about the items rows refer to. Its size follows the number of
+/// What the dump tells about the items rows refer to. Its size follows the number of
 /// countries, parties and offices in the dump, not the number of items.
 #[derive(Default)]
 pub(crate) struct References {
@@ -345,8 +345,7 @@ pub(crate) struct References {
 }
 
 impl References {
-    /// The references the base gazetteer gives on its own (`--one-pass`, and the start of the
-    /// first pass).
+    /// The references the base gazetteer gives on its own, before the dump is read.
     pub(crate) fn from_base(base: &Base<'_>) -> References {
         References {
             targets: base.targets().collect(),
@@ -354,7 +353,7 @@ impl References {
         }
     }
 
-    /// Notes what the first pass learns from one classified entity.
+    /// Notes what one classified entity of the dump tells about references.
     pub(crate) fn learn(&mut self, qid: u64, class: &Class) {
         match class {
             Class::Keep(keep) => match keep.entity_type {
@@ -394,7 +393,7 @@ impl References {
         }
     }
 
-    /// After the first pass: binds each office to its body (a country or party target) and
+    /// After the dump: binds each office to its body (a country or party target) and
     /// takes the body's name off its label ("President of the United States" with body
     /// `country:US` is `President@country:US`). Offices with no known body are dropped.
     pub(crate) fn finish(&mut self) {
@@ -417,19 +416,9 @@ impl References {
     }
 
     /// Whether a country row may be written for `qid` with code `iso`: only the first item
-    /// with that code gets `country:XX`. In one pass, `emitted` keeps the codes written so far.
-    pub(crate) fn owns_code(
-        &self,
-        qid: u64,
-        iso: &str,
-        emitted: &mut HashSet<String>,
-        one_pass: bool,
-    ) -> bool {
-        if one_pass {
-            emitted.insert(iso.to_string())
-        } else {
-            self.iso_owner.get(iso) == Some(&qid)
-        }
+    /// with that code (in dump order) gets `country:XX`.
+    pub(crate) fn owns_code(&self, qid: u64, iso: &str) -> bool {
+        self.iso_owner.get(iso) == Some(&qid)
     }
 
     fn country_code(&self, qid: u64) -> Option<&str> {
@@ -441,9 +430,9 @@ impl References {
         id.starts_with("party:").then_some(id)
     }
 
-    /// How many items the tables hold (for the summary).
-    pub(crate) fn sizes(&self) -> (usize, usize) {
-        (self.targets.len(), self.positions.len())
+    /// How many offices are bound to a body (for the summary).
+    pub(crate) fn offices(&self) -> usize {
+        self.positions.len()
     }
 }
 
@@ -490,104 +479,164 @@ fn office_role(label: &str, body_names: &[Box<str>]) -> String {
     }
 }
 
-/// Appends the row of `keep` to `out`.
-pub(crate) fn write_row(keep: &Keep, entity: &Entity<'_>, refs: &References, out: &mut String) {
+/// Appends the draft row of `keep` to `out`: the cells known from the item's own line, and
+/// its references as QIDs (resolved by [`finish_row`] once the whole dump has been read):
+///
+/// `id type name_en name_fa aliases short wikidata refs`, where `refs` is a space-separated
+/// list of `P27=30` (country candidates, in the order to try), `P39=11696/1789/1797` and
+/// `P102=29468//` (office and party statements with their start and end years: empty when
+/// absent, `?` when unusable).
+pub(crate) fn write_draft(keep: &Keep, entity: &Entity<'_>, out: &mut String) {
     let claims = &entity.claims;
-    let mut unwritten: Vec<String> = Vec::new();
-
     let (aliases, short) = aliases(
         [&keep.name_en, &keep.name_fa],
         &entity.aliases.en,
         &entity.aliases.fa,
     );
-
-    // Country: P27 for people, P17 for the rest; the first value that is a known country
-    // (preferred statements first). Only when none is known are the values noted: the others
-    // are mostly former states (Berlin's P17 lists Prussia and the GDR).
+    for cell in [
+        keep.id.as_str(),
+        keep.entity_type.as_str(),
+        &keep.name_en,
+        &keep.name_fa,
+        &aliases.join(" | "),
+        &short.join(" | "),
+    ] {
+        out.push_str(cell);
+        out.push('\t');
+    }
+    let _ = write!(out, "Q{}\t", keep.qid);
+    // Country: P27 for people, P17 for the rest, preferred statements first.
     let (property, statements) = match keep.entity_type {
         EntityType::Person => ("P27", &claims.citizenship[..]),
         EntityType::Country => ("P17", &[][..]),
         _ => ("P17", &claims.country[..]),
     };
-    let country: Option<&str> = ranked(statements)
-        .filter_map(|s| s.qid())
-        .find_map(|qid| refs.country_code(qid));
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+    };
+    for qid in ranked(statements).filter_map(|s| s.qid()) {
+        sep(out);
+        let _ = write!(out, "{property}={qid}");
+    }
+    if keep.entity_type == EntityType::Person {
+        for (property, statements) in [("P39", &claims.position), ("P102", &claims.party)] {
+            for statement in statements.iter().filter(|s| s.rank != Rank::Deprecated) {
+                let Some(qid) = statement.qid() else { continue };
+                let from = Year::of(&statement.qualifiers.start);
+                let to = Year::of(&statement.qualifiers.end);
+                sep(out);
+                let _ = write!(out, "{property}={qid}/{}/{}", from.code(), to.code());
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// Turns one draft line (without its line break) into the final row, resolving its references
+/// with `refs`. A country value, office or party that resolves to no row (or whose years the
+/// format cannot hold) goes to the `note` column as its property and QID, so nothing the
+/// dump says is lost silently; of several country values only the first known one is kept
+/// (the others are mostly former states: Berlin's P17 lists Prussia and the GDR), and they
+/// are noted only when none is known.
+pub(crate) fn finish_row(draft: &str, refs: &References, out: &mut String) -> Result<(), String> {
+    let cells: Vec<&str> = draft.split('\t').collect();
+    let [id, type_name, name_en, name_fa, aliases, short, wikidata, references] = cells[..] else {
+        return Err(format!("draft row of {} cells", cells.len()));
+    };
+    let entity_type =
+        EntityType::parse(type_name).ok_or_else(|| format!("draft type {type_name:?}"))?;
+    let mut country_values: Vec<(&str, u64)> = Vec::new();
+    let mut statements: Vec<(&str, u64, Year, Year)> = Vec::new();
+    for token in references.split(' ').filter(|t| !t.is_empty()) {
+        let bad = || format!("draft reference {token:?}");
+        let (property, value) = token.split_once('=').ok_or_else(bad)?;
+        let mut parts = value.split('/');
+        let qid: u64 = parts.next().and_then(|q| q.parse().ok()).ok_or_else(bad)?;
+        match property {
+            "P27" | "P17" => country_values.push((property, qid)),
+            _ => {
+                let from = parts.next().and_then(Year::from_code).ok_or_else(bad)?;
+                let to = parts.next().and_then(Year::from_code).ok_or_else(bad)?;
+                statements.push((property, qid, from, to));
+            }
+        }
+    }
+    let mut unwritten: Vec<String> = Vec::new();
+    let country = country_values
+        .iter()
+        .find_map(|&(_, qid)| refs.country_code(qid));
     if country.is_none() {
-        for qid in ranked(statements).filter_map(|s| s.qid()) {
+        for &(property, qid) in &country_values {
             let item = format!("{property}=Q{qid}");
             if !unwritten.contains(&item) {
                 unwritten.push(item);
             }
         }
     }
-    let part_of = match (keep.entity_type, country) {
+    let part_of = match (entity_type, country) {
         (EntityType::City, Some(code)) => format!("country:{code}"),
         _ => String::new(),
     };
-
     let mut offices: Vec<String> = Vec::new();
-    if keep.entity_type == EntityType::Person {
-        for statement in claims
-            .position
-            .iter()
-            .filter(|s| s.rank != Rank::Deprecated)
-        {
-            let Some(qid) = statement.qid() else { continue };
-            let office = refs.positions.get(&qid).map(|o| (&*o.role, &*o.body));
-            push_office(statement, "P39", qid, office, &mut offices, &mut unwritten);
-        }
-        for statement in claims.party.iter().filter(|s| s.rank != Rank::Deprecated) {
-            let Some(qid) = statement.qid() else { continue };
-            let office = refs.party(qid).map(|id| ("Member", id));
-            push_office(statement, "P102", qid, office, &mut offices, &mut unwritten);
-        }
+    for (property, qid, from, to) in statements {
+        let office = if property == "P39" {
+            refs.positions.get(&qid).map(|o| (&*o.role, &*o.body))
+        } else {
+            refs.party(qid).map(|id| ("Member", id))
+        };
+        push_office(
+            property,
+            qid,
+            from,
+            to,
+            office,
+            &mut offices,
+            &mut unwritten,
+        );
     }
-
     let note = if unwritten.is_empty() {
         String::new()
     } else {
         format!("Wikidata statements not written: {}", unwritten.join(" "))
     };
     let cells: [&str; 11] = [
-        &keep.id,
-        keep.entity_type.as_str(),
-        &keep.name_en,
-        &keep.name_fa,
-        &aliases.join(" | "),
-        &short.join(" | "),
+        id,
+        type_name,
+        name_en,
+        name_fa,
+        aliases,
+        short,
         country.unwrap_or(""),
         &part_of,
         &offices.join(" | "),
-        &format!("Q{}", keep.qid),
+        wikidata,
         &note,
     ];
     out.push_str(&cells.join("\t"));
     out.push('\n');
+    Ok(())
 }
 
 /// Adds `Role@body[from..to]` for a P39 or P102 statement, or notes why it cannot be written
 /// (no known office or party, or years the format cannot hold: less than a year, outside
 /// 1000..=9999, or running backwards).
 fn push_office(
-    statement: &ItemStatement<'_>,
     property: &str,
     qid: u64,
+    from: Year,
+    to: Year,
     office: Option<(&str, &str)>,
     offices: &mut Vec<String>,
     unwritten: &mut Vec<String>,
 ) {
-    let from = Year::of(&statement.qualifiers.start);
-    let to = Year::of(&statement.qualifiers.end);
     let years = |out: &mut String| {
-        if from == Year::Absent && to == Year::Absent {
-            return;
+        if from != Year::Absent || to != Year::Absent {
+            let _ = write!(out, "[{}..{}]", from.code(), to.code());
         }
-        let year = |y: Year| match y {
-            Year::Absent => String::new(),
-            Year::Known(y) => y.to_string(),
-            Year::Unusable => "?".to_string(),
-        };
-        let _ = write!(out, "[{}..{}]", year(from), year(to));
     };
     let backwards = matches!((from, to), (Year::Known(f), Year::Known(t)) if f > t);
     let usable = from != Year::Unusable && to != Year::Unusable && !backwards;

@@ -1,4 +1,4 @@
-//! The import on crafted dump lines: passes, references, bad lines, compression, atomic output,
+//! The import on crafted dump lines: references, bad lines, compression, atomic output,
 //! and the output read back through the gazetteer loader.
 
 use std::io::Write;
@@ -127,7 +127,7 @@ fn run_bytes(
     std::fs::write(&path, bytes).unwrap();
     let out = dir.path().join("out").join("wikidata.tsv");
     let mut bad = Vec::new();
-    let mut passes = Vec::new();
+    let mut steps = Vec::new();
     let result = import_wikidata(
         files,
         &DumpSource::File(path),
@@ -135,7 +135,11 @@ fn run_bytes(
         options,
         &mut |e| match e {
             ImportEvent::BadLine { line, reason } => bad.push(format!("{line}: {reason}")),
-            ImportEvent::Pass { pass, .. } => passes.push(pass),
+            ImportEvent::Reading { total_bytes } => {
+                assert_eq!(total_bytes, Some(bytes.len() as u64));
+                steps.push("reading".to_string());
+            }
+            ImportEvent::Resolving { rows } => steps.push(format!("resolving {rows}")),
             ImportEvent::Progress { .. } => {}
         },
     );
@@ -147,7 +151,13 @@ fn run_bytes(
         }
     }
     let summary = result?;
-    assert_eq!(passes, (1..=summary.passes).collect::<Vec<_>>());
+    assert_eq!(
+        steps,
+        [
+            "reading".to_string(),
+            format!("resolving {}", summary.rows())
+        ]
+    );
     let tsv = std::fs::read_to_string(&out).unwrap();
     Ok(Run { summary, tsv, bad })
 }
@@ -177,13 +187,12 @@ fn ids(tsv: &str) -> Vec<&str> {
 }
 
 #[test]
-fn two_passes_resolve_countries_parties_and_offices() {
+fn references_resolve_to_items_anywhere_in_the_dump() {
     let r = run(
         &mapping_only(),
         &dump(&washington_dump()),
         &ImportOptions::default(),
     );
-    assert_eq!(r.summary.passes, 2);
     assert_eq!(
         ids(&r.tsv),
         [
@@ -224,22 +233,27 @@ fn two_passes_resolve_countries_parties_and_offices() {
 }
 
 #[test]
-fn one_pass_resolves_through_the_gazetteer_only() {
-    let options = ImportOptions {
-        one_pass: true,
-        ..ImportOptions::default()
-    };
-    let r = run(&mapping_only(), &dump(&washington_dump()), &options);
-    assert_eq!(r.summary.passes, 1);
+fn references_resolve_through_the_gazetteer() {
+    // Without the country in the dump or the gazetteer, P27 stays a QID in the note.
+    let mut lines = washington_dump();
+    lines.remove(0);
+    let r = run(&mapping_only(), &dump(&lines), &ImportOptions::default());
     let gw = row(&r.tsv, "person:george-washington-q23");
-    assert_eq!((gw["country"], gw["offices"]), ("", ""));
+    assert_eq!(
+        (gw["country"], gw["offices"]),
+        ("", "Member@party:federalist-party-q29468")
+    );
     assert_eq!(
         gw["note"],
-        "Wikidata statements not written: P27=Q30 P39=Q11696[1789..1797] P39=Q11696[1798..1788] P102=Q29468"
+        "Wikidata statements not written: P27=Q30 P39=Q11696[1789..1797] P39=Q11696[1798..1788]"
     );
 
     // With the bundled gazetteer, Q30 is its country:US: not written again, and referred to.
-    let r = run(&DataFiles::embedded(), &dump(&washington_dump()), &options);
+    let r = run(
+        &DataFiles::embedded(),
+        &dump(&washington_dump()),
+        &ImportOptions::default(),
+    );
     assert_eq!(
         ids(&r.tsv),
         [
@@ -250,6 +264,10 @@ fn one_pass_resolves_through_the_gazetteer_only() {
     assert_eq!(r.summary.known, 1);
     let gw = row(&r.tsv, "person:george-washington-q23");
     assert_eq!(gw["country"], "US");
+    assert_eq!(
+        gw["offices"],
+        "President@country:US[1789..1797] | Member@party:federalist-party-q29468"
+    );
 }
 
 #[test]
