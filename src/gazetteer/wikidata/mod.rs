@@ -298,7 +298,7 @@ pub fn import_wikidata(
             return Ok(());
         };
         let class = rows::classify(&entity, qid, &mapping, &base, options.require_fa);
-        refs.learn(qid, &class);
+        refs.learn(qid, &class, &base);
         match class {
             Class::NotItem => summary.other_entities += 1,
             Class::Unmapped => summary.unmapped += 1,

@@ -301,20 +301,22 @@ impl<'g> Base<'g> {
 
     /// The base's entities with a QID, as reference targets.
     fn targets(&self) -> impl Iterator<Item = (u64, Target)> + '_ {
-        self.by_qid.iter().filter_map(|(&qid, &id)| {
-            let entity = self.gazetteer.get(id)?;
-            let names = std::iter::once(entity.name_en.as_str())
-                .chain(entity.aliases.iter().map(|a| a.text.as_str()))
-                .filter(|n| !n.is_empty())
-                .map(Box::from)
-                .collect();
-            Some((
-                qid,
-                Target {
-                    id: id.into(),
-                    names_en: names,
-                },
-            ))
+        self.by_qid
+            .iter()
+            .filter_map(|(&qid, &id)| Some((qid, self.target(id)?)))
+    }
+
+    /// The base's entity `id` as a reference target, with its names.
+    fn target(&self, id: &str) -> Option<Target> {
+        let entity = self.gazetteer.get(id)?;
+        let names = std::iter::once(entity.name_en.as_str())
+            .chain(entity.aliases.iter().map(|a| a.text.as_str()))
+            .filter(|n| !n.is_empty())
+            .map(Box::from)
+            .collect();
+        Some(Target {
+            id: id.into(),
+            names_en: names,
         })
     }
 }
@@ -354,7 +356,7 @@ impl References {
     }
 
     /// Notes what one classified entity of the dump tells about references.
-    pub(crate) fn learn(&mut self, qid: u64, class: &Class) {
+    pub(crate) fn learn(&mut self, qid: u64, class: &Class, base: &Base<'_>) {
         match class {
             Class::Keep(keep) => match keep.entity_type {
                 EntityType::Country => {
@@ -379,10 +381,9 @@ impl References {
                 id, entity_type, ..
             } => {
                 if matches!(entity_type, EntityType::Country | EntityType::Party) {
-                    self.targets.entry(qid).or_insert_with(|| Target {
-                        id: id.as_str().into(),
-                        names_en: Vec::new(),
-                    });
+                    if let Some(target) = base.target(id) {
+                        self.targets.entry(qid).or_insert(target);
+                    }
                 }
             }
             Class::Position { role, body } => {

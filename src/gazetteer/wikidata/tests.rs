@@ -528,3 +528,56 @@ fn rows_without_a_qid_are_matched_by_type_and_name() {
         "President@country:US[1789..1797] | Member@party:federalists"
     );
 }
+
+#[test]
+fn a_country_the_gazetteer_has_without_a_qid_is_referred_to_by_its_id() {
+    let mut files = mapping_only();
+    files.insert(
+        "entities/countries.tsv",
+        "id\ttype\tname_en\tname_fa\tpart_of\ncountry:NL\tCOUNTRY\tNetherlands\tهلند\t\n",
+    );
+    let lines = [
+        item(
+            "Q9000",
+            Some("Anna Example"),
+            Some("آنا نمونه"),
+            json!({"P31": is(5), "P27": is(55), "P39": [statement(3000, Some("+2010-10-14T00:00:00Z"), None)]}),
+        ),
+        item(
+            "Q3000",
+            Some("Prime Minister of the Netherlands"),
+            None,
+            json!({"P31": is(4164871), "P1001": is(55)}),
+        ),
+        item(
+            "Q55",
+            Some("Netherlands"),
+            Some("هلند"),
+            json!({"P31": is(6256), "P297": code("NL")}),
+        ),
+    ];
+    let r = run(&files, &dump(&lines), &ImportOptions::default());
+    assert_eq!(ids(&r.tsv), ["person:anna-example-q9000"]);
+    let anna = row(&r.tsv, "person:anna-example-q9000");
+    assert_eq!(anna["country"], "NL");
+    assert_eq!(anna["offices"], "Prime Minister@country:NL[2010..]");
+    assert_eq!(anna["note"], "");
+}
+
+#[test]
+fn lint_reports_bad_mapping_rows() {
+    let mut files = DataFiles::embedded();
+    files.insert(
+        TYPES_FILE,
+        "qid\ttype\tlabel\nQ5\tPERSON\thuman\nQ5\tPERSON\thuman\n",
+    );
+    let findings: Vec<String> = crate::gazetteer::lint::lint(&files)
+        .iter()
+        .filter(|f| f.file == TYPES_FILE)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        findings,
+        ["wikidata/types.tsv:3: invalid-row: Q5 is listed twice (first at line 2)"]
+    );
+}
