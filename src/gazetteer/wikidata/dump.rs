@@ -235,7 +235,10 @@ impl<R: BufRead> Lines<R> {
 /// The JSON of an entity line: trims white space and the trailing comma. `None` for the
 /// array's `[` and `]` lines and for blank lines.
 pub(crate) fn entity_json(line: &[u8]) -> Option<&[u8]> {
-    let line = line.trim_ascii();
+    let line = line
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(line)
+        .trim_ascii();
     let line = line.strip_suffix(b",").unwrap_or(line).trim_ascii_end();
     match line {
         b"" | b"[" | b"]" => None,
@@ -546,6 +549,7 @@ mod tests {
     fn array_lines_and_commas() {
         assert_eq!(entity_json(b"["), None);
         assert_eq!(entity_json(b"]"), None);
+        assert_eq!(entity_json(b"\xef\xbb\xbf[\r"), None);
         assert_eq!(entity_json(b"  \r"), None);
         assert_eq!(entity_json(b"{\"a\":1},\r"), Some(&b"{\"a\":1}"[..]));
         assert_eq!(entity_json(b"{\"a\":1}"), Some(&b"{\"a\":1}"[..]));

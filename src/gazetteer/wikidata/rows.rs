@@ -453,22 +453,19 @@ fn name_list(name: &str) -> Vec<Box<str>> {
 /// The English title of an office: its label without " of [the] <body>", first letter upper
 /// case, `|` (the list separator) replaced.
 fn office_role(label: &str, body_names: &[Box<str>]) -> String {
-    let lower = label.to_lowercase();
     let mut role = label;
-    for name in body_names {
-        let name = name.to_lowercase();
+    'names: for name in body_names {
         for joiner in [" of the ", " of "] {
-            let suffix = format!("{joiner}{name}");
-            if lower.len() > suffix.len()
-                && lower.ends_with(&suffix)
-                && label.is_char_boundary(label.len() - suffix.len())
+            let Some(cut) = label.len().checked_sub(joiner.len() + name.len()) else {
+                continue;
+            };
+            if cut > 0
+                && label.is_char_boundary(cut)
+                && label[cut..].to_lowercase() == format!("{joiner}{}", name.to_lowercase())
             {
-                role = &label[..label.len() - suffix.len()];
-                break;
+                role = &label[..cut];
+                break 'names;
             }
-        }
-        if role.len() < label.len() {
-            break;
         }
     }
     let role = role.trim().replace('|', "/").replace(['@', '[', ']'], " ");
