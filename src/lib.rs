@@ -126,9 +126,10 @@ mod tests;
 pub use check::{lint, run_cases, Case, CaseFailure, CaseReport, Expect, Finding};
 pub use doc::{Document, Extraction, Mention, Modality, Relation, Via};
 pub use gazetteer::{
-    Alias, AliasKind, Argument, DataError, DataFiles, Entity, EntityIndex, EntityType, Gazetteer,
-    GazetteerBuilder, Office, Origin, Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs,
-    Title,
+    import_wikidata, is_alpha2, Alias, AliasKind, Argument, DataError, DataFiles, DumpSource,
+    Entity, EntityIndex, EntityType, Gazetteer, GazetteerBuilder, ImportError, ImportEvent,
+    ImportOptions, ImportSummary, Office, Origin, Predicate, Predicates, RowError, Rule, RuleSet,
+    RuleSpecs, Title, DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
 };
 pub use graph::{Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData};
 pub use pipeline::{Error, Pipeline, Scratch};

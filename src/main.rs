@@ -12,6 +12,7 @@ use newsgraph::export::csv::CsvFlavor;
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::DataFiles;
 use newsgraph::{corpus, eval, Pipeline};
+use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
 /// Finds people, parties, countries, organizations and initiatives in news text (Persian and
 /// English) with gazetteers, and writes every mention with exact offsets.
@@ -121,6 +122,33 @@ enum GazetteerCommand {
     /// Run the test cases of the gazetteer folder (`tests/*.tsv`): sentences where an alias
     /// must, or must not, be found as a given entity.
     Test(GazetteerSource),
+    /// Write entities TSV rows for the items of a Wikidata JSON dump whose P31 ("instance
+    /// of") is listed in `wikidata/types.tsv`; items the gazetteer already has are left out.
+    ImportWikidata(ImportWikidataArgs),
+}
+
+#[derive(Args)]
+struct ImportWikidataArgs {
+    /// `latest-all.json`, `.json.gz` or `.json.bz2` (the compression is read from the first
+    /// bytes), or `-` for standard input.
+    #[arg(value_name = "DUMP")]
+    dump: PathBuf,
+    /// The entities TSV file to write (whole or not at all).
+    #[arg(long, value_name = "FILE.tsv")]
+    out: PathBuf,
+    /// The gazetteer folder whose rows win and whose `wikidata/types.tsv` maps classes to
+    /// types (default: the built-in one).
+    #[arg(long, value_name = "DIR")]
+    gazetteers: Option<PathBuf>,
+    /// Keep only items that have a Persian label.
+    #[arg(long)]
+    require_fa: bool,
+    /// A longer dump line is reported as bad and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES)]
+    max_line_bytes: usize,
+    /// No progress or summary on standard error (bad lines are still reported).
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn main() -> ExitCode {
@@ -129,6 +157,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
         Command::Gazetteer(GazetteerCommand::Test(source)) => run_cases(&source),
+        Command::Gazetteer(GazetteerCommand::ImportWikidata(args)) => import_wikidata(&args),
         Command::Eval(args) => run_eval(&args),
     };
     match result {
@@ -300,4 +329,104 @@ fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let source = GazetteerSource {
+        gazetteers: args.gazetteers.clone(),
+    };
+    let files = source.files()?;
+    let dump = if args.dump.as_os_str() == "-" {
+        DumpSource::Stdin
+    } else {
+        DumpSource::File(args.dump.clone())
+    };
+    let options = ImportOptions {
+        require_fa: args.require_fa,
+        max_line_bytes: args.max_line_bytes,
+        exclude_from_base: args
+            .gazetteers
+            .as_deref()
+            .and_then(|dir| relative_to(&args.out, dir)),
+    };
+    let name = dump.name();
+    let mut bar = ProgressBar::hidden();
+    let quiet = args.quiet;
+    let summary =
+        newsgraph::import_wikidata(
+            &files,
+            &dump,
+            &args.out,
+            &options,
+            &mut |event| match event {
+                ImportEvent::Reading { total_bytes } => bar = import_bar(quiet, total_bytes),
+                ImportEvent::Progress { bytes } => bar.set_position(bytes),
+                ImportEvent::BadLine { line, reason } => {
+                    bar.suspend(|| eprintln!("{name}:{line}: {reason}"));
+                }
+                ImportEvent::Resolving { rows } => {
+                    bar.finish_and_clear();
+                    if !quiet && rows > 0 {
+                        eprintln!("resolving the references of {rows} rows");
+                    }
+                }
+            },
+        )?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        let mb = summary.json_bytes as f64 / 1e6;
+        eprintln!("{summary}");
+        eprintln!(
+            "{:.1} MB of JSON ({}, {:.1} MB as stored) in {:.2} s: {:.1} MB/s, {:.0} items/s; output in {}",
+            mb,
+            summary.compression,
+            summary.file_bytes as f64 / 1e6,
+            seconds,
+            mb / seconds,
+            summary.items as f64 / seconds,
+            display(&args.out)
+        );
+    }
+    Ok(if summary.bad_lines == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A byte bar for a file of known size, a spinner otherwise; hidden with `--quiet` or when
+/// standard error is not a terminal.
+fn import_bar(quiet: bool, total: Option<u64>) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(total) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{prefix} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {elapsed}, {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{prefix} {spinner} {bytes} {bytes_per_sec} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar
+}
+
+/// `path` relative to `dir` with `/` separators, when it lies inside it (neither needs to
+/// exist beyond its folder).
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let full = parent.canonicalize().ok()?.join(path.file_name()?);
+    let rel = full.strip_prefix(&dir).ok()?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
 }

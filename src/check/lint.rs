@@ -5,7 +5,7 @@
 //!
 //! | code | what it means |
 //! | --- | --- |
-//! | `invalid-row` | a row the loader rejects (the tool refuses to start with it) |
+//! | `invalid-row` | a row the loader rejects (the tool refuses to start with it), or a row of `wikidata/types.tsv` that `import-wikidata` rejects |
 //! | `duplicate-id` | a node id defined twice |
 //! | `ambiguous-alias` | one normalized alias names several entities ([`ambiguous_aliases`]) |
 //! | `common-word` | an alias that is also a frequent Persian word or a stopword ([`common_word_aliases`]) |
@@ -83,6 +83,11 @@ pub fn lint(files: &DataFiles) -> Vec<Finding> {
         .chain(rule_errors)
         .map(invalid_row)
         .collect();
+    findings.extend(
+        crate::gazetteer::wikidata_mapping_errors(files)
+            .into_iter()
+            .map(invalid_row),
+    );
     findings.extend(ambiguous_aliases(&gazetteer));
     findings.extend(common_word_aliases(&gazetteer, &stopwords));
     findings.extend(foldable_spellings(&gazetteer));

@@ -71,6 +71,13 @@ impl DataFiles {
         }
     }
 
+    /// Removes the file at `name`, if present.
+    pub fn remove(&mut self, name: &str) {
+        if let Ok(i) = self.files.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            self.files.remove(i);
+        }
+    }
+
     /// The text of the file at `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.files

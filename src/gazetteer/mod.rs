@@ -13,6 +13,7 @@ mod iso3166;
 mod morphology;
 mod rules;
 mod spacy;
+mod wikidata;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -25,6 +26,11 @@ pub use morphology::{AffixPosition, Morphology};
 pub(crate) use rules::Word;
 pub use rules::{
     Argument, Inflection, Predicate, Predicates, Rule, RuleSet, RuleSpecs, Side, Title, Window,
+};
+pub(crate) use wikidata::mapping_errors as wikidata_mapping_errors;
+pub use wikidata::{
+    import_wikidata, DumpSource, ImportError, ImportEvent, ImportOptions, ImportSummary,
+    DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
 };
 
 /// The entity types of the contract.
