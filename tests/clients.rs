@@ -174,6 +174,7 @@ fn node(label: &str, entity_type: &str, name_en: &str, wikidata: Option<&str>) -
         wikidata: wikidata.map(str::to_string),
         mentions: 0,
         documents: BTreeSet::new(),
+        samples: BTreeSet::new(),
     }
 }
 
@@ -203,6 +204,7 @@ fn found(directed: bool, documents: &[&str], dates: Option<(&str, &str)>) -> Edg
         documents: docs(documents),
         first_published: dates.map(|d| d.0.to_string()),
         last_published: dates.map(|d| d.1.to_string()),
+        evidence: BTreeSet::new(),
     }
 }
 

@@ -297,6 +297,7 @@ mod tests {
             wikidata: None,
             mentions: 0,
             documents: BTreeSet::new(),
+            samples: BTreeSet::new(),
         }
     }
 
@@ -340,6 +341,7 @@ mod tests {
                 documents: docs(&["d1", "d2"]),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: Some("2022-11-26".to_string()),
+                evidence: BTreeSet::new(),
             },
         );
         part.edges.insert(
@@ -364,6 +366,7 @@ mod tests {
                 documents: docs(&["d2"]),
                 first_published: None,
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         KnowledgeGraph::build(part, &Gazetteer::default())

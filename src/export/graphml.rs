@@ -258,6 +258,7 @@ mod tests {
             wikidata: None,
             mentions: 1,
             documents: ["d1".to_string()].into_iter().collect(),
+            samples: BTreeSet::new(),
         }
     }
 
@@ -288,6 +289,7 @@ mod tests {
                 documents: ["d1", "d2"].iter().map(|s| s.to_string()).collect(),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         part.edges.insert(
@@ -304,6 +306,7 @@ mod tests {
                 documents: BTreeSet::new(),
                 first_published: None,
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         KnowledgeGraph::build(part, &Gazetteer::default())
