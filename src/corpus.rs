@@ -11,13 +11,14 @@ use rayon::prelude::*;
 
 use crate::export::csv::CsvFlavor;
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
+use crate::export::options::GraphOptions;
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{GraphPart, KnowledgeGraph};
 use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 7] = [
+pub const OUTPUT_FILES: [&str; 9] = [
     "documents.jsonl",
     "mentions.jsonl",
     "relations.jsonl",
@@ -25,6 +26,8 @@ pub const OUTPUT_FILES: [&str; 7] = [
     "edges.csv",
     "graph.graphml",
     "graph.dot",
+    "graph.gexf",
+    "graph.ttl",
 ];
 
 /// How `extract` writes its graph files.
@@ -32,6 +35,8 @@ pub const OUTPUT_FILES: [&str; 7] = [
 pub struct Options {
     /// The header conventions of `nodes.csv` and `edges.csv`.
     pub csv: CsvFlavor,
+    /// Which edges the graph files hold (`--background`, `--min-weight`).
+    pub graph: GraphOptions,
 }
 
 /// How many documents, or how many bytes of text, make one batch.
@@ -53,6 +58,9 @@ pub struct Summary {
     pub nodes: usize,
     /// Edges of the knowledge graph (background `part_of` edges included).
     pub edges: usize,
+    /// Things a user should know about the files written (a picture that could not be
+    /// drawn, ...), one sentence each.
+    pub notes: Vec<String>,
 }
 
 struct DocumentOutput {
@@ -165,23 +173,38 @@ pub fn extract_to_dir(
     let graph = KnowledgeGraph::build(graph, pipeline.gazetteer());
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
+    let full = graph;
+    let graph = options.graph.data(&full);
     let mut buffer = Vec::new();
-    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>)| {
+    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         buffer.clear();
-        write(&mut buffer);
+        write(&mut buffer).map_err(|source| ExportError {
+            path: out_dir.join(name),
+            source,
+        })?;
         output.write(name, &buffer)
     };
     emit("nodes.csv", &|out| {
-        crate::export::csv::write_nodes(&graph, options.csv, out)
+        crate::export::csv::write_nodes(&graph, options.csv, out);
+        Ok(())
     })?;
     emit("edges.csv", &|out| {
-        crate::export::csv::write_edges(&graph, options.csv, out)
+        crate::export::csv::write_edges(&graph, options.csv, out);
+        Ok(())
     })?;
     emit("graph.graphml", &|out| {
-        crate::export::graphml::write_graphml(&graph, out)
+        crate::export::graphml::write_graphml(&graph, out);
+        Ok(())
     })?;
     emit("graph.dot", &|out| {
-        crate::export::dot::write_dot(&graph, out)
+        crate::export::dot::write_dot(&graph, out);
+        Ok(())
+    })?;
+    emit("graph.gexf", &|out| {
+        crate::export::gexf::write_gexf(&graph, out)
+    })?;
+    emit("graph.ttl", &|out| {
+        crate::export::rdf::write_turtle(&graph, out)
     })?;
     output.commit()?;
     Ok(summary)

@@ -238,6 +238,17 @@ pub struct EdgeData {
     pub evidence: BTreeSet<Snippet>,
 }
 
+/// What the graph knows of an input document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// Publication date, as the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Language, as the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
 /// The mergeable graph of some documents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GraphPart {
@@ -245,6 +256,9 @@ pub struct GraphPart {
     pub nodes: BTreeMap<String, NodeData>,
     /// Edges by identity.
     pub edges: BTreeMap<EdgeKey, EdgeData>,
+    /// The documents processed, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub documents: BTreeMap<String, DocumentInfo>,
 }
 
 fn node_data(entity: &Entity) -> NodeData {
@@ -297,6 +311,13 @@ impl GraphPart {
     ) -> GraphPart {
         let gazetteer = pipeline.gazetteer();
         let mut part = GraphPart::default();
+        part.documents.insert(
+            doc.id.clone(),
+            DocumentInfo {
+                published: doc.published.clone(),
+                lang: doc.lang.clone(),
+            },
+        );
         for m in &extraction.mentions {
             let entity = gazetteer.entity(m.entity);
             let node = part
@@ -363,6 +384,20 @@ impl GraphPart {
 
     /// Adds `other` into `self`. Associative and commutative.
     pub fn merge(&mut self, other: GraphPart) {
+        for (id, info) in other.documents {
+            match self.documents.get_mut(&id) {
+                // Ids are unique in a run; should two parts disagree, the smaller wins, so
+                // that the merge stays commutative.
+                Some(current) => {
+                    if info < *current {
+                        *current = info;
+                    }
+                }
+                None => {
+                    self.documents.insert(id, info);
+                }
+            }
+        }
         for (id, data) in other.nodes {
             match self.nodes.get_mut(&id) {
                 Some(node) => {
@@ -418,6 +453,8 @@ pub struct Edge {
 pub struct KnowledgeGraph {
     /// The petgraph graph.
     pub graph: DiGraph<Node, Edge>,
+    /// The documents the graph was built from, by id.
+    pub documents: BTreeMap<String, DocumentInfo>,
 }
 
 impl KnowledgeGraph {
@@ -460,7 +497,10 @@ impl KnowledgeGraph {
             };
             graph.add_edge(s, t, Edge { key, data });
         }
-        KnowledgeGraph { graph }
+        KnowledgeGraph {
+            graph,
+            documents: part.documents,
+        }
     }
 
     /// Nodes in id order.
@@ -500,6 +540,9 @@ impl KnowledgeGraph {
             },
             |e, edge| kept[e.index()].then(|| edge.clone()),
         );
-        KnowledgeGraph { graph }
+        KnowledgeGraph {
+            graph,
+            documents: self.documents.clone(),
+        }
     }
 }

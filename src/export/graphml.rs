@@ -207,7 +207,7 @@ fn attr<'a>(name: &'a str, escaped: &'a str) -> Attribute<'a> {
 /// character reference or the parser's line-end normalization turns it into a line feed, and
 /// in attribute values tabs and line feeds must be too, or attribute-value normalization
 /// turns them into spaces. Characters that XML 1.0 forbids even as references are replaced.
-fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
+pub(crate) fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
     };

@@ -3,8 +3,12 @@
 
 pub mod csv;
 pub mod dot;
+pub mod gexf;
 pub mod graphml;
 pub mod jsonl;
+pub mod options;
+pub mod rdf;
+pub mod style;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
 pub use morphology::{Affix, AffixPosition, Morphology, SuffixRule, VowelCondition};
+pub use spacy::skipped as skipped_patterns;
 
 /// The entity types of the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -360,7 +361,7 @@ impl GazetteerBuilder {
     /// is an existing node id becomes an alias of that entity; other patterns become entities
     /// of their own (all patterns with the same `id` form one entity).
     pub fn add_spacy_patterns(&mut self, file: &str, text: &str) -> &mut Self {
-        let patterns = spacy::parse(file, text, &mut self.errors);
+        let patterns = spacy::parse(file, text, &self.gazetteer, &mut self.errors);
         for pattern in patterns {
             match self.gazetteer.by_id.get(&pattern.entity.id) {
                 Some(&index) => {
