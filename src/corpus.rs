@@ -18,7 +18,7 @@ use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 9] = [
+pub const OUTPUT_FILES: [&str; 10] = [
     "documents.jsonl",
     "mentions.jsonl",
     "relations.jsonl",
@@ -28,6 +28,7 @@ pub const OUTPUT_FILES: [&str; 9] = [
     "graph.dot",
     "graph.gexf",
     "graph.ttl",
+    "graph.html",
 ];
 
 /// How `extract` writes its graph files.
@@ -205,6 +206,9 @@ pub fn extract_to_dir(
     })?;
     emit("graph.ttl", &|out| {
         crate::export::rdf::write_turtle(&graph, out)
+    })?;
+    emit("graph.html", &|out| {
+        crate::export::html::write_html(&graph, &options.graph, out)
     })?;
     output.commit()?;
     Ok(summary)
