@@ -18,10 +18,11 @@ use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 12] = [
     "documents.jsonl",
     "mentions.jsonl",
     "relations.jsonl",
+    "docs.spacy.jsonl",
     "nodes.csv",
     "edges.csv",
     "graph.graphml",
@@ -29,6 +30,7 @@ pub const OUTPUT_FILES: [&str; 10] = [
     "graph.gexf",
     "graph.ttl",
     "graph.html",
+    "graph.svg",
 ];
 
 /// How `extract` writes its graph files.
@@ -68,6 +70,7 @@ struct DocumentOutput {
     documents_line: Vec<u8>,
     mentions_lines: Vec<u8>,
     relations_lines: Vec<u8>,
+    spacy_lines: Vec<u8>,
     mentions: usize,
     failure: Option<(String, String)>,
     bytes: usize,
@@ -79,6 +82,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
         documents_line: Vec::new(),
         mentions_lines: Vec::new(),
         relations_lines: Vec::new(),
+        spacy_lines: Vec::new(),
         mentions: 0,
         failure: None,
         bytes: 0,
@@ -101,6 +105,9 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
             let extraction = pipeline.extract_with(doc, scratch);
             write_mentions(pipeline, doc, &extraction, &mut out.mentions_lines);
             write_relations(pipeline, doc, &extraction, &mut out.relations_lines);
+            // Writing into memory cannot fail.
+            let _ =
+                crate::export::spacy::write_doc(pipeline, doc, &extraction, &mut out.spacy_lines);
             row = DocumentRow {
                 doc: &doc.id,
                 status: "ok",
@@ -163,6 +170,7 @@ pub fn extract_to_dir(
             output.write("documents.jsonl", &out.documents_line)?;
             output.write("mentions.jsonl", &out.mentions_lines)?;
             output.write("relations.jsonl", &out.relations_lines)?;
+            output.write("docs.spacy.jsonl", &out.spacy_lines)?;
             summary.documents += 1;
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
@@ -210,6 +218,24 @@ pub fn extract_to_dir(
     emit("graph.html", &|out| {
         crate::export::html::write_html(&graph, &options.graph, out)
     })?;
+    let picture = options.graph.picture(&full);
+    let notes = std::cell::RefCell::new(Vec::new());
+    emit("graph.svg", &|out| {
+        use crate::export::svg::{write_svg, Picture};
+        match write_svg(&picture, full.graph.node_count(), out)? {
+            Picture::Drawn => {}
+            Picture::GraphvizMissing => notes.borrow_mut().push(
+                "graph.svg only says that Graphviz is missing: install graphviz (sfdp) and run \
+                 again for the picture"
+                    .to_string(),
+            ),
+            Picture::GraphvizFailed(message) => notes.borrow_mut().push(format!(
+                "graph.svg: Graphviz could not draw the graph: {message}"
+            )),
+        }
+        Ok(())
+    })?;
+    summary.notes = notes.into_inner();
     output.commit()?;
     Ok(summary)
 }

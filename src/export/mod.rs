@@ -10,7 +10,9 @@ pub mod jsonl;
 pub mod layout;
 pub mod options;
 pub mod rdf;
+pub mod spacy;
 pub mod style;
+pub mod svg;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
