@@ -546,3 +546,57 @@ impl KnowledgeGraph {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_stay_bounded_and_keep_the_first_in_document_order() {
+        let pipeline = Pipeline::embedded().expect("bundled data");
+        let text = "چین ".repeat(40) + ". شی جین پینگ با میگل دیاز-کانل دیدار کرد.";
+        let mut parts: Vec<GraphPart> = ["d3", "d1", "d2"]
+            .iter()
+            .map(|id| {
+                let doc = Document::new(*id, text.as_str());
+                GraphPart::from_document(&pipeline, &doc, &pipeline.extract(&doc))
+            })
+            .collect();
+        let mut merged = GraphPart::default();
+        for part in parts.drain(..) {
+            merged.merge(part);
+        }
+        let china = &merged.nodes["country:CN"];
+        assert_eq!(china.mentions, 120);
+        assert_eq!(china.samples.len(), MENTION_SAMPLES);
+        let kept: Vec<(&str, usize)> = china
+            .samples
+            .iter()
+            .map(|s| (s.doc.as_str(), s.start))
+            .collect();
+        assert_eq!(
+            kept,
+            [("d1", 0), ("d1", 4), ("d1", 8), ("d1", 12), ("d1", 16)]
+        );
+        assert_eq!(merged.documents.len(), 3);
+        let met = merged
+            .edges
+            .iter()
+            .find(|(k, _)| k.relation == "met_with")
+            .map(|(_, e)| e)
+            .expect("the meeting");
+        let docs: Vec<&str> = met.evidence.iter().map(|s| s.doc.as_str()).collect();
+        assert_eq!(docs, ["d1", "d2", "d3"]);
+        assert!(met.evidence.iter().all(|s| s.rule.contains("met_with")));
+    }
+
+    #[test]
+    fn contexts_are_clipped_on_one_line() {
+        let long = "کلمه ".repeat(60);
+        assert!(clip_before(&long).starts_with('…'));
+        assert!(clip_before(&long).chars().count() <= CONTEXT_CHARS + 1);
+        assert!(clip_after(&long).ends_with('…'));
+        assert_eq!(one_line("a \n\t b"), "a b");
+        assert_eq!(clip_before("short "), "short ");
+    }
+}
