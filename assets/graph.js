@@ -90,7 +90,7 @@
         label: nameOf(n),
         color: typeColor(n.type),
         size: Math.min(80, 16 + 6 * Math.sqrt(n.mentions)),
-        font: Math.min(26, 11 + 2 * Math.sqrt(n.mentions)),
+        font: Math.min(30, 11 + 2.5 * Math.sqrt(n.mentions)),
       },
       position: { x: n.x, y: n.y },
     });
@@ -133,7 +133,7 @@
           color: '#1f2933',
           'text-outline-color': '#fbfcfd',
           'text-outline-width': 2,
-          'min-zoomed-font-size': 7,
+          'min-zoomed-font-size': 6,
           'border-width': 1.5,
           'border-color': '#ffffff',
         },

@@ -177,7 +177,7 @@ fn pack(
         .iter()
         .map(|c| (c.clone(), force(c, edges)))
         .collect();
-    let margin = EDGE_LENGTH * 0.8;
+    let margin = EDGE_LENGTH * 1.5;
     let boxes: Vec<(f64, f64, f64, f64)> = laid
         .iter()
         .map(|(_, p)| {
@@ -227,7 +227,7 @@ fn force(nodes: &[usize], edges: &[LayoutEdge]) -> Vec<(f64, f64)> {
         })
         .collect();
     if n == 2 {
-        return vec![(0.0, 0.0), (EDGE_LENGTH, 0.0)];
+        return vec![(0.0, 0.0), (EDGE_LENGTH * 0.75, 0.0)];
     }
     let k = EDGE_LENGTH;
     // A spiral start: deterministic and well spread.

@@ -308,6 +308,22 @@ def main():
                             "return Number(document.documentElement.dataset.shownEdges); })()")
             problems.check(on > was, f"background edges on: {on} edges shown, before {was}")
 
+        # Dates: a range after every publication hides the dated edges, and without undated
+        # edges nothing is left.
+        dated = sum(1 for e in csv_edges if e["first_published"][:4].isdigit())
+        if dated:
+            left = browser.js("""(() => {
+                const set = (id, v) => { const i = document.getElementById(id); i.value = v;
+                                         i.dispatchEvent(new Event('change')); };
+                set('date-from', '2999-01-01');
+                const u = document.getElementById('undated'); if (u.checked) u.click();
+                const n = Number(document.documentElement.dataset.shownEdges);
+                set('date-from', ''); u.click();
+                return n; })()""")
+            background_shown = background if browser.js("document.getElementById('show-background').checked") else 0
+            problems.check(left == background_shown,
+                           f"dates after every publication and no undated edges: {left} edges shown")
+
         # Whatever went wrong on the way.
         for event in browser.events:
             method, params = event["method"], event.get("params", {})
