@@ -11,20 +11,26 @@ use rayon::prelude::*;
 
 use crate::export::csv::CsvFlavor;
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
+use crate::export::options::GraphOptions;
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{GraphPart, KnowledgeGraph};
 use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 7] = [
+pub const OUTPUT_FILES: [&str; 12] = [
     "documents.jsonl",
     "mentions.jsonl",
     "relations.jsonl",
+    "docs.spacy.jsonl",
     "nodes.csv",
     "edges.csv",
     "graph.graphml",
     "graph.dot",
+    "graph.gexf",
+    "graph.ttl",
+    "graph.html",
+    "graph.svg",
 ];
 
 /// How `extract` writes its graph files.
@@ -32,6 +38,8 @@ pub const OUTPUT_FILES: [&str; 7] = [
 pub struct Options {
     /// The header conventions of `nodes.csv` and `edges.csv`.
     pub csv: CsvFlavor,
+    /// Which edges the graph files hold (`--background`, `--min-weight`).
+    pub graph: GraphOptions,
 }
 
 /// How many documents, or how many bytes of text, make one batch.
@@ -53,12 +61,16 @@ pub struct Summary {
     pub nodes: usize,
     /// Edges of the knowledge graph (background `part_of` edges included).
     pub edges: usize,
+    /// Things a user should know about the files written (a picture that could not be
+    /// drawn, ...), one sentence each.
+    pub notes: Vec<String>,
 }
 
 struct DocumentOutput {
     documents_line: Vec<u8>,
     mentions_lines: Vec<u8>,
     relations_lines: Vec<u8>,
+    spacy_lines: Vec<u8>,
     mentions: usize,
     failure: Option<(String, String)>,
     bytes: usize,
@@ -70,6 +82,7 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
         documents_line: Vec::new(),
         mentions_lines: Vec::new(),
         relations_lines: Vec::new(),
+        spacy_lines: Vec::new(),
         mentions: 0,
         failure: None,
         bytes: 0,
@@ -102,6 +115,9 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
                 &extraction,
                 &mut out.relations_lines,
             );
+            // Writing into memory cannot fail.
+            let _ =
+                crate::export::spacy::write_doc(pipeline, doc, &extraction, &mut out.spacy_lines);
             row = DocumentRow {
                 doc: &doc.id,
                 status: "ok",
@@ -164,6 +180,7 @@ pub fn extract_to_dir(
             output.write("documents.jsonl", &out.documents_line)?;
             output.write("mentions.jsonl", &out.mentions_lines)?;
             output.write("relations.jsonl", &out.relations_lines)?;
+            output.write("docs.spacy.jsonl", &out.spacy_lines)?;
             summary.documents += 1;
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
@@ -175,24 +192,60 @@ pub fn extract_to_dir(
     let graph = KnowledgeGraph::build(graph, pipeline.gazetteer(), pipeline.rules().predicates());
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
+    let full = graph;
+    let graph = options.graph.data(&full);
     let mut buffer = Vec::new();
-    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>)| {
+    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         buffer.clear();
-        write(&mut buffer);
+        write(&mut buffer).map_err(|source| ExportError {
+            path: out_dir.join(name),
+            source,
+        })?;
         output.write(name, &buffer)
     };
     emit("nodes.csv", &|out| {
-        crate::export::csv::write_nodes(&graph, options.csv, out)
+        crate::export::csv::write_nodes(&graph, options.csv, out);
+        Ok(())
     })?;
     emit("edges.csv", &|out| {
-        crate::export::csv::write_edges(&graph, options.csv, out)
+        crate::export::csv::write_edges(&graph, options.csv, out);
+        Ok(())
     })?;
     emit("graph.graphml", &|out| {
-        crate::export::graphml::write_graphml(&graph, out)
+        crate::export::graphml::write_graphml(&graph, out);
+        Ok(())
     })?;
     emit("graph.dot", &|out| {
-        crate::export::dot::write_dot(&graph, out)
+        crate::export::dot::write_dot(&graph, out);
+        Ok(())
     })?;
+    emit("graph.gexf", &|out| {
+        crate::export::gexf::write_gexf(&graph, out)
+    })?;
+    emit("graph.ttl", &|out| {
+        crate::export::rdf::write_turtle(&graph, out)
+    })?;
+    emit("graph.html", &|out| {
+        crate::export::html::write_html(&graph, &options.graph, out)
+    })?;
+    let picture = options.graph.picture(&full);
+    let notes = std::cell::RefCell::new(Vec::new());
+    emit("graph.svg", &|out| {
+        use crate::export::svg::{write_svg, Picture};
+        match write_svg(&picture, full.graph.node_count(), out)? {
+            Picture::Drawn => {}
+            Picture::GraphvizMissing => notes.borrow_mut().push(
+                "graph.svg only says that Graphviz is missing: install graphviz (sfdp) and run \
+                 again for the picture"
+                    .to_string(),
+            ),
+            Picture::GraphvizFailed(message) => notes.borrow_mut().push(format!(
+                "graph.svg: Graphviz could not draw the graph: {message}"
+            )),
+        }
+        Ok(())
+    })?;
+    summary.notes = notes.into_inner();
     output.commit()?;
     Ok(summary)
 }

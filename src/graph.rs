@@ -7,6 +7,11 @@
 //! the same part, and the same bytes out: this is what lets threads on one machine, or a
 //! reduce step elsewhere, build the graph. [`KnowledgeGraph::build`] turns a finished part into
 //! a petgraph graph in a fixed order, adding the gazetteer's background `part_of` facts.
+//!
+//! For the pictures' click panels, each node keeps up to [`MENTION_SAMPLES`] of its mentions
+//! and each edge up to [`EVIDENCE_SAMPLES`] of its evidence sentences, as [`Snippet`]s: the
+//! first ones in document order (document id, then offset). A merge keeps the first ones of
+//! the union, so the samples stay bounded and the merge stays associative and commutative.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +20,147 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc::{Document, Extraction, Relation};
 use crate::gazetteer::{Entity, Gazetteer, Predicates};
+
+/// How many mentions each node keeps as samples.
+pub const MENTION_SAMPLES: usize = 5;
+
+/// How many evidence sentences each edge keeps as samples.
+pub const EVIDENCE_SAMPLES: usize = 5;
+
+/// How many characters of the sentence a [`Snippet`] keeps on each side of its span.
+const CONTEXT_CHARS: usize = 90;
+
+/// A mention or a piece of evidence, with the words around it in its sentence.
+///
+/// Snippets order by document id, then position: the first ones in that order are kept.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Snippet {
+    /// Document id.
+    pub doc: String,
+    /// Code-point span in the document (end exclusive).
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// 0-based sentence index.
+    pub sentence: usize,
+    /// The sentence before the span (at most about 90 characters, `…` where cut).
+    pub before: String,
+    /// The span itself: the mention or the evidence, exactly as written.
+    pub text: String,
+    /// The sentence after the span (cut like `before`).
+    pub after: String,
+    /// The rule that found the relation (evidence only; empty for mentions).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rule: String,
+    /// The document's publication date, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The document's language, when the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+impl Snippet {
+    /// The snippet of the byte span `bytes` (code points `chars`) of `doc`, in the sentence
+    /// `sentence` whose byte range is `sentence_bytes`.
+    fn new(
+        doc: &Document,
+        bytes: std::ops::Range<usize>,
+        chars: std::ops::Range<usize>,
+        sentence: usize,
+        sentence_bytes: std::ops::Range<usize>,
+        rule: &str,
+    ) -> Snippet {
+        let text = &doc.text;
+        let sentence_bytes =
+            sentence_bytes.start.min(bytes.start)..sentence_bytes.end.max(bytes.end);
+        let before = &text[sentence_bytes.start..bytes.start];
+        let after = &text[bytes.end..sentence_bytes.end];
+        Snippet {
+            doc: doc.id.clone(),
+            start: chars.start,
+            end: chars.end,
+            sentence,
+            before: clip_before(before),
+            text: text[bytes].to_string(),
+            after: clip_after(after),
+            rule: rule.to_string(),
+            published: doc.published.clone(),
+            lang: doc.lang.clone(),
+        }
+    }
+
+    /// The whole context: `before`, `text` and `after`.
+    pub fn context(&self) -> String {
+        format!("{}{}{}", self.before, self.text, self.after)
+    }
+}
+
+/// The last [`CONTEXT_CHARS`] characters of `s` (cut at a space when there is one), with
+/// white space runs shown as one space.
+fn clip_before(s: &str) -> String {
+    let s = one_line(s.trim_start());
+    let count = s.chars().count();
+    if count <= CONTEXT_CHARS {
+        return s;
+    }
+    let cut: String = s.chars().skip(count - CONTEXT_CHARS).collect();
+    let cut = match cut.find(' ') {
+        Some(i) if i + 1 < cut.len() => &cut[i + 1..],
+        _ => &cut[..],
+    };
+    format!("…{cut}")
+}
+
+/// The first [`CONTEXT_CHARS`] characters of `s`, cut like [`clip_before`].
+fn clip_after(s: &str) -> String {
+    let s = one_line(s.trim_end());
+    if s.chars().count() <= CONTEXT_CHARS {
+        return s;
+    }
+    let cut: String = s.chars().take(CONTEXT_CHARS).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > 0 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{cut}…")
+}
+
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// Adds `snippet` to `samples`, keeping the first `limit`.
+fn add_sample(samples: &mut BTreeSet<Snippet>, snippet: Snippet, limit: usize) {
+    samples.insert(snippet);
+    while samples.len() > limit {
+        samples.pop_last();
+    }
+}
+
+/// Merges `other` into `samples`, keeping the first `limit`.
+fn merge_samples(samples: &mut BTreeSet<Snippet>, other: BTreeSet<Snippet>, limit: usize) {
+    for snippet in other {
+        if samples.len() >= limit && samples.last().is_some_and(|last| &snippet >= last) {
+            // `other` is sorted: nothing after this one can be kept either.
+            break;
+        }
+        add_sample(samples, snippet, limit);
+    }
+}
 
 /// What is known of one entity in a part of the corpus.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +181,9 @@ pub struct NodeData {
     pub mentions: u64,
     /// Ids of the documents that mention it.
     pub documents: BTreeSet<String>,
+    /// The first [`MENTION_SAMPLES`] mentions, in document order.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub samples: BTreeSet<Snippet>,
 }
 
 /// The identity of an edge. Symmetric predicates have `source <= target`.
@@ -80,6 +229,20 @@ pub struct EdgeData {
     /// See `first_published`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_published: Option<String>,
+    /// The first [`EVIDENCE_SAMPLES`] pieces of evidence, in document order.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub evidence: BTreeSet<Snippet>,
+}
+
+/// What the graph knows of an input document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// Publication date, as the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Language, as the input gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The mergeable graph of some documents.
@@ -89,6 +252,9 @@ pub struct GraphPart {
     pub nodes: BTreeMap<String, NodeData>,
     /// Edges by identity.
     pub edges: BTreeMap<EdgeKey, EdgeData>,
+    /// The documents processed, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub documents: BTreeMap<String, DocumentInfo>,
 }
 
 fn node_data(entity: &Entity) -> NodeData {
@@ -100,7 +266,17 @@ fn node_data(entity: &Entity) -> NodeData {
         wikidata: entity.wikidata.clone(),
         mentions: 0,
         documents: BTreeSet::new(),
+        samples: BTreeSet::new(),
     }
+}
+
+/// The byte range of sentence `index` of `extraction`, or the whole text when there is none.
+fn sentence_bytes(doc: &Document, extraction: &Extraction, index: usize) -> std::ops::Range<usize> {
+    extraction
+        .sentences
+        .get(index)
+        .cloned()
+        .unwrap_or(0..doc.text.len())
 }
 
 fn merge_date(
@@ -130,6 +306,13 @@ impl GraphPart {
         extraction: &Extraction,
     ) -> GraphPart {
         let mut part = GraphPart::default();
+        part.documents.insert(
+            doc.id.clone(),
+            DocumentInfo {
+                published: doc.published.clone(),
+                lang: doc.lang.clone(),
+            },
+        );
         for m in &extraction.mentions {
             let entity = gazetteer.entity(m.entity);
             let node = part
@@ -138,6 +321,19 @@ impl GraphPart {
                 .or_insert_with(|| node_data(entity));
             node.mentions += 1;
             node.documents.insert(doc.id.clone());
+            // Mentions come in text order, so once a node has its samples from this
+            // document, later mentions cannot displace them.
+            if node.samples.len() < MENTION_SAMPLES {
+                let snippet = Snippet::new(
+                    doc,
+                    m.byte_start..m.byte_end,
+                    m.start..m.end,
+                    m.sentence,
+                    sentence_bytes(doc, extraction, m.sentence),
+                    "",
+                );
+                add_sample(&mut node.samples, snippet, MENTION_SAMPLES);
+            }
         }
         for relation in extraction.relations.iter().filter(|r| GraphPart::admits(r)) {
             let subject = gazetteer.entity(relation.subject);
@@ -168,17 +364,41 @@ impl GraphPart {
             edge.documents.insert(doc.id.clone());
             merge_date(&mut edge.first_published, &doc.published, |a, b| a < b);
             merge_date(&mut edge.last_published, &doc.published, |a, b| a > b);
+            let snippet = Snippet::new(
+                doc,
+                relation.byte_start..relation.byte_end,
+                relation.start..relation.end,
+                relation.sentence,
+                sentence_bytes(doc, extraction, relation.sentence),
+                &relation.rule,
+            );
+            add_sample(&mut edge.evidence, snippet, EVIDENCE_SAMPLES);
         }
         part
     }
 
     /// Adds `other` into `self`. Associative and commutative.
     pub fn merge(&mut self, other: GraphPart) {
+        for (id, info) in other.documents {
+            match self.documents.get_mut(&id) {
+                // Ids are unique in a run; should two parts disagree, the smaller wins, so
+                // that the merge stays commutative.
+                Some(current) => {
+                    if info < *current {
+                        *current = info;
+                    }
+                }
+                None => {
+                    self.documents.insert(id, info);
+                }
+            }
+        }
         for (id, data) in other.nodes {
             match self.nodes.get_mut(&id) {
                 Some(node) => {
                     node.mentions += data.mentions;
                     node.documents.extend(data.documents);
+                    merge_samples(&mut node.samples, data.samples, MENTION_SAMPLES);
                 }
                 None => {
                     self.nodes.insert(id, data);
@@ -194,6 +414,7 @@ impl GraphPart {
                         a < b
                     });
                     merge_date(&mut edge.last_published, &data.last_published, |a, b| a > b);
+                    merge_samples(&mut edge.evidence, data.evidence, EVIDENCE_SAMPLES);
                 }
                 None => {
                     self.edges.insert(key, data);
@@ -227,6 +448,8 @@ pub struct Edge {
 pub struct KnowledgeGraph {
     /// The petgraph graph.
     pub graph: DiGraph<Node, Edge>,
+    /// The documents the graph was built from, by id.
+    pub documents: BTreeMap<String, DocumentInfo>,
 }
 
 impl KnowledgeGraph {
@@ -275,7 +498,10 @@ impl KnowledgeGraph {
             };
             graph.add_edge(s, t, Edge { key, data });
         }
-        KnowledgeGraph { graph }
+        KnowledgeGraph {
+            graph,
+            documents: part.documents,
+        }
     }
 
     /// Nodes in id order.
@@ -286,5 +512,93 @@ impl KnowledgeGraph {
     /// Edges in key order.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
         self.graph.edge_weights()
+    }
+
+    /// The graph of the edges `keep` accepts, in the same order. A node stays unless it was
+    /// only there as the end of edges that go: a node that was mentioned, or that an edge
+    /// still reaches, is kept.
+    pub fn filtered(&self, keep: impl Fn(&Edge) -> bool) -> KnowledgeGraph {
+        let mut reached = vec![false; self.graph.node_count()];
+        let kept: Vec<bool> = self
+            .graph
+            .edge_indices()
+            .map(|e| {
+                let keep = keep(&self.graph[e]);
+                if keep {
+                    if let Some((s, t)) = self.graph.edge_endpoints(e) {
+                        reached[s.index()] = true;
+                        reached[t.index()] = true;
+                    }
+                }
+                keep
+            })
+            .collect();
+        let graph = self.graph.filter_map(
+            |i, node| {
+                let d = &node.data;
+                (reached[i.index()] || d.mentions > 0 || !d.documents.is_empty())
+                    .then(|| node.clone())
+            },
+            |e, edge| kept[e.index()].then(|| edge.clone()),
+        );
+        KnowledgeGraph {
+            graph,
+            documents: self.documents.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+
+    #[test]
+    fn samples_stay_bounded_and_keep_the_first_in_document_order() {
+        let pipeline = Pipeline::embedded().expect("bundled data");
+        let text = "چین ".repeat(40) + ". شی جین پینگ با میگل دیاز-کانل دیدار کرد.";
+        let mut parts: Vec<GraphPart> = ["d3", "d1", "d2"]
+            .iter()
+            .map(|id| {
+                let doc = Document::new(*id, text.as_str());
+                GraphPart::from_document(pipeline.gazetteer(), &doc, &pipeline.extract(&doc))
+            })
+            .collect();
+        let mut merged = GraphPart::default();
+        for part in parts.drain(..) {
+            merged.merge(part);
+        }
+        let china = &merged.nodes["country:CN"];
+        assert_eq!(china.mentions, 120);
+        assert_eq!(china.samples.len(), MENTION_SAMPLES);
+        let kept: Vec<(&str, usize)> = china
+            .samples
+            .iter()
+            .map(|s| (s.doc.as_str(), s.start))
+            .collect();
+        assert_eq!(
+            kept,
+            [("d1", 0), ("d1", 4), ("d1", 8), ("d1", 12), ("d1", 16)]
+        );
+        assert_eq!(merged.documents.len(), 3);
+        let met = merged
+            .edges
+            .iter()
+            .find(|(k, _)| k.relation == "met_with")
+            .map(|(_, e)| e)
+            .expect("the meeting");
+        let docs: Vec<&str> = met.evidence.iter().map(|s| s.doc.as_str()).collect();
+        assert_eq!(docs, ["d1", "d2", "d3"]);
+        assert!(met.evidence.iter().all(|s| s.rule.contains("met_with")));
+    }
+
+    #[test]
+    fn contexts_are_clipped_on_one_line() {
+        let long = "کلمه ".repeat(60);
+        assert!(clip_before(&long).starts_with('…'));
+        assert!(clip_before(&long).chars().count() <= CONTEXT_CHARS + 1);
+        assert!(clip_after(&long).ends_with('…'));
+        assert_eq!(one_line("a \n\t b"), "a b");
+        assert_eq!(clip_before("short "), "short ");
     }
 }

@@ -5,27 +5,122 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
+use newsgraph::export::options::{Background, GraphOptions};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::DataFiles;
 use newsgraph::{corpus, eval, Pipeline};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
 /// Finds people, parties, countries, organizations and initiatives in news text (Persian and
-/// English) with gazetteers, and writes every mention with exact offsets.
+/// English) with gazetteers, infers the relations between them with rules, and exports the
+/// knowledge graph they form.
 #[derive(Parser)]
 #[command(name = "newsgraph", version, about)]
 struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    /// On a terminal, unless the NO_COLOR environment variable is set (and not empty).
+    Auto,
+    /// Always, even through a pipe and whatever NO_COLOR says.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorWhen {
+    /// The choice given on the command line, read before clap parses it, so that clap's own
+    /// help and errors follow it too.
+    fn from_args() -> ColorWhen {
+        let mut args = std::env::args_os().skip(1);
+        let mut choice = ColorWhen::Auto;
+        while let Some(arg) = args.next() {
+            let arg = arg.to_string_lossy().into_owned();
+            if arg == "--" {
+                break;
+            }
+            let value = if arg == "--color" {
+                args.next().map(|v| v.to_string_lossy().into_owned())
+            } else {
+                arg.strip_prefix("--color=").map(str::to_string)
+            };
+            if let Some(value) = value {
+                if let Ok(parsed) = ColorWhen::from_str(&value, false) {
+                    choice = parsed;
+                }
+            }
+        }
+        choice
+    }
+
+    fn clap(self) -> clap::ColorChoice {
+        match self {
+            // clap's auto mode already honours NO_COLOR.
+            ColorWhen::Auto => clap::ColorChoice::Auto,
+            ColorWhen::Always => clap::ColorChoice::Always,
+            ColorWhen::Never => clap::ColorChoice::Never,
+        }
+    }
+
+    /// Whether messages on standard error are coloured.
+    fn stderr(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// Messages on standard error: `newsgraph: ...`, with `warning` and `error` in colour when
+/// colour is on.
+#[derive(Clone, Copy)]
+struct Messages {
+    color: bool,
+}
+
+impl Messages {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn error(&self, message: &str) {
+        eprintln!("{} {message}", self.paint("1;31", "newsgraph:"));
+    }
+
+    fn warning(&self, message: &str) {
+        eprintln!("newsgraph: {} {message}", self.paint("1;33", "warning:"));
+    }
+
+    fn note(&self, message: &str) {
+        eprintln!("newsgraph: {} {message}", self.paint("1;36", "note:"));
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Extract mentions from documents and write them to an output folder.
+    /// Find entities and the relations between them in documents, and write the mentions,
+    /// the relations and the knowledge graph (CSV, GraphML, GEXF, RDF, an interactive HTML
+    /// page, an SVG picture, spaCy documents) to an output folder.
+    #[command(long_about = EXTRACT_ABOUT)]
     Extract(ExtractArgs),
     /// Check and inspect gazetteers.
     #[command(subcommand)]
@@ -33,6 +128,21 @@ enum Command {
     /// Score extraction against hand annotations (gold JSON, BRAT standoff, CoNLL/IOB).
     Eval(EvalArgs),
 }
+
+const EXTRACT_ABOUT: &str = "\
+Find entities and the relations between them in documents, and write the mentions, the \
+relations and the knowledge graph to an output folder.
+
+Entities (people, parties, countries, regions, cities, organizations, initiatives, events, \
+principles, documents) are found with the gazetteers, relations (met_with, holds_office, \
+visited, signed, supports, ...) with the rules. The graph has one node per entity and one \
+edge per distinct (subject, relation, object, role), weighted by its supporting relations; \
+background facts from the gazetteer (a country is part of a region) are flagged edges.
+
+Files written (whole, or not at all): documents.jsonl, mentions.jsonl, relations.jsonl, \
+docs.spacy.jsonl (spaCy Doc.to_json), nodes.csv, edges.csv, graph.graphml, graph.dot, \
+graph.gexf (Gephi), graph.ttl (RDF Turtle), graph.html (interactive, self-contained), \
+graph.svg (Graphviz).";
 
 #[derive(Args)]
 struct EvalArgs {
@@ -45,9 +155,8 @@ struct EvalArgs {
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     source: GazetteerSource,
-    /// spaCy phrase patterns to add, as for `extract`.
-    #[arg(long, value_name = "JSONL")]
-    patterns: Vec<PathBuf>,
+    #[command(flatten)]
+    patterns: PatternArgs,
     /// Gold labels to newsgraph types, e.g. `PER=PERSON,LOC=COUNTRY|REGION,ORG=ORGANIZATION|PARTY`.
     #[arg(long, value_name = "LABEL=TYPE[|TYPE],...")]
     map: Option<String>,
@@ -80,6 +189,17 @@ impl GazetteerSource {
 }
 
 #[derive(Args)]
+struct PatternArgs {
+    /// spaCy EntityRuler/SpanRuler patterns to add (JSONL); may be repeated. What newsgraph
+    /// cannot use (a NORP label, a `*` operator, ...) is skipped with a warning.
+    #[arg(long, value_name = "JSONL")]
+    patterns: Vec<PathBuf>,
+    /// Make every skipped pattern an error (exit 2) instead of a warning.
+    #[arg(long)]
+    strict_patterns: bool,
+}
+
+#[derive(Args)]
 struct ExtractArgs {
     /// `.txt` files (one document each, id = file stem), `.jsonl` files (one
     /// `{"id","text","published","lang"}` object a line), folders (every .txt and .jsonl
@@ -87,30 +207,76 @@ struct ExtractArgs {
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// The output folder (created if missing).
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
     source: GazetteerSource,
-    /// spaCy EntityRuler/SpanRuler phrase patterns to add (JSONL); may be repeated.
-    #[arg(long, value_name = "JSONL")]
-    patterns: Vec<PathBuf>,
+    #[command(flatten)]
+    patterns: PatternArgs,
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
-    /// No progress or summary on standard error (failures are still reported).
-    #[arg(long)]
+    /// No progress, summary or notes on standard error (failures and warnings are still
+    /// reported).
+    #[arg(short, long)]
     quiet: bool,
     /// Documents larger than this many bytes fail instead of being read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
     max_document_bytes: usize,
-    /// Header conventions of nodes.csv and edges.csv: plain, neo4j (neo4j-admin database
-    /// import) or gephi (spreadsheet import).
-    #[arg(long, value_name = "FLAVOR", default_value = "plain", value_parser = parse_csv_flavor)]
-    csv: CsvFlavor,
+    /// Header conventions of nodes.csv and edges.csv.
+    #[arg(long, value_enum, value_name = "FLAVOR", default_value_t = CsvArg::Plain)]
+    csv: CsvArg,
+    /// Background edges (the gazetteer's part_of facts, not found in text) in the graph
+    /// files.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = BackgroundArg::Separate)]
+    background: BackgroundArg,
+    /// Leave edges found in text fewer than N times out of every graph file.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_weight: u64,
 }
 
-fn parse_csv_flavor(name: &str) -> Result<CsvFlavor, String> {
-    CsvFlavor::parse(name).ok_or_else(|| format!("expected one of {}", CsvFlavor::NAMES.join(", ")))
+/// `--csv`, as clap shows it (the library's [`CsvFlavor`] knows nothing of clap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CsvArg {
+    /// Headers named like the other files' fields (scripts, pandas, spreadsheets).
+    Plain,
+    /// neo4j-admin database import: id:ID, :LABEL (Person, Country), :TYPE (MET_WITH),
+    /// typed columns.
+    Neo4j,
+    /// Gephi's spreadsheet import: Id, Label, Source, Target, Type, Weight.
+    Gephi,
+}
+
+impl From<CsvArg> for CsvFlavor {
+    fn from(arg: CsvArg) -> CsvFlavor {
+        match arg {
+            CsvArg::Plain => CsvFlavor::Plain,
+            CsvArg::Neo4j => CsvFlavor::Neo4j,
+            CsvArg::Gephi => CsvFlavor::Gephi,
+        }
+    }
+}
+
+/// `--background`, as clap shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum BackgroundArg {
+    /// In every file, drawn in the pictures too.
+    Include,
+    /// In no file.
+    Omit,
+    /// In the data files, flagged background=true; left out of the pictures (graph.html can
+    /// switch them on).
+    Separate,
+}
+
+impl From<BackgroundArg> for Background {
+    fn from(arg: BackgroundArg) -> Background {
+        match arg {
+            BackgroundArg::Include => Background::Include,
+            BackgroundArg::Omit => Background::Omit,
+            BackgroundArg::Separate => Background::Separate,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -152,26 +318,41 @@ struct ImportWikidataArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let color = ColorWhen::from_args();
+    let matches = Cli::command().color(color.clap()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let messages = Messages {
+        color: cli.color.stderr(),
+    };
     let result = match cli.command {
-        Command::Extract(args) => extract(args),
+        Command::Extract(args) => extract(args, messages),
         Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
         Command::Gazetteer(GazetteerCommand::Test(source)) => run_cases(&source),
         Command::Gazetteer(GazetteerCommand::ImportWikidata(args)) => import_wikidata(&args),
-        Command::Eval(args) => run_eval(&args),
+        Command::Eval(args) => run_eval(&args, messages),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("newsgraph: {e:#}");
+            messages.error(&format!("{e:#}"));
             ExitCode::from(2)
         }
     }
 }
 
-fn load_pipeline(source: &GazetteerSource, patterns: &[PathBuf]) -> Result<Pipeline> {
+/// The pipeline of the gazetteers and patterns. A pattern newsgraph cannot use is skipped
+/// with a warning, or is an error with `--strict-patterns`.
+fn load_pipeline(
+    source: &GazetteerSource,
+    args: &PatternArgs,
+    messages: Messages,
+) -> Result<Pipeline> {
     let files = source.files()?;
-    let patterns = patterns
+    let patterns = args
+        .patterns
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path)
@@ -179,12 +360,27 @@ fn load_pipeline(source: &GazetteerSource, patterns: &[PathBuf]) -> Result<Pipel
             Ok((path.display().to_string(), text))
         })
         .collect::<Result<Vec<_>>>()?;
+    let skipped: Vec<String> = patterns
+        .iter()
+        .flat_map(|(name, text)| newsgraph::skipped_patterns(name, text))
+        .map(|skip| skip.to_string())
+        .collect();
+    if args.strict_patterns && !skipped.is_empty() {
+        anyhow::bail!(
+            "--strict-patterns: {} pattern(s) newsgraph cannot use:\n{}",
+            skipped.len(),
+            skipped.join("\n")
+        );
+    }
+    for skip in &skipped {
+        messages.warning(&format!("{skip} (pattern skipped)"));
+    }
     Ok(Pipeline::from_files(&files, &patterns)?)
 }
 
-fn extract(args: ExtractArgs) -> Result<ExitCode> {
+fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
     let started = Instant::now();
-    let pipeline = load_pipeline(&args.source, &args.patterns)?;
+    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
     let sources = input::expand(&args.inputs)?;
     let known_total = sources
         .iter()
@@ -197,16 +393,25 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let summary = pool.install(|| {
-        let options = corpus::Options { csv: args.csv };
+        let options = corpus::Options {
+            csv: args.csv.into(),
+            graph: GraphOptions {
+                background: args.background.into(),
+                min_weight: args.min_weight,
+            },
+        };
         corpus::extract_to_dir(&pipeline, reader, &args.out, options, |done| {
             progress.set_position(done as u64)
         })
     })?;
     progress.finish_and_clear();
     for (id, reason) in &summary.failures {
-        eprintln!("newsgraph: document {id} failed: {reason}");
+        messages.error(&format!("document {id} failed: {reason}"));
     }
     if !args.quiet {
+        for note in &summary.notes {
+            messages.note(note);
+        }
         let seconds = started.elapsed().as_secs_f64();
         eprintln!(
             "{} documents ({} failed), {} mentions, graph of {} nodes and {} edges, {:.1} MB in {:.2} s; output in {}",
@@ -265,8 +470,8 @@ fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
     })
 }
 
-fn run_eval(args: &EvalArgs) -> Result<ExitCode> {
-    let pipeline = load_pipeline(&args.source, &args.patterns)?;
+fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
+    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
     let map = match &args.map {
         Some(spec) => eval::TypeMap::parse(spec)?,
         None => eval::TypeMap::new(),

@@ -1,7 +1,12 @@
 //! The exported graph files as real clients read them: `graph.graphml` against the GraphML
 //! XML Schema (xmllint) and in NetworkX and igraph, compared attribute by attribute with
 //! `nodes.csv` and `edges.csv` as Python's csv module reads them
-//! (`tests/clients/check_graph.py`), and `graph.dot` rendered by Graphviz.
+//! (`tests/clients/check_graph.py`), and `graph.dot` rendered by Graphviz; `graph.gexf` in
+//! NetworkX's `read_gexf` (`check_gexf.py`); `graph.ttl` in rdflib with SPARQL
+//! (`check_rdf.py`); `graph.html` in headless Chromium over the DevTools protocol
+//! (`check_html.py`: loads without errors, shows the CSV files' counts, a screenshot that is
+//! not blank, search, click, filters); `graph.svg` drawn by Graphviz's sfdp; and
+//! `docs.spacy.jsonl` in spaCy's `Doc.from_json` (`check_spacy.py`).
 //!
 //! Each check runs on a small hand-built graph full of awkward text, and again on the
 //! committed `output/` folder once it has a `graph.graphml`.
@@ -10,7 +15,8 @@
 //! passes, unless `NEWSGRAPH_REQUIRE_TOOLS` is set (to anything but empty or `0`), as CI does,
 //! in which case it fails. `.ci/run` installs everything. Python is `$NEWSGRAPH_PYTHON`, else
 //! `.venv/bin/python`, else `python3`; the schema is `$NEWSGRAPH_GRAPHML_XSD`, else
-//! `.ci/cache/graphml/graphml.xsd`.
+//! `.ci/cache/graphml/graphml.xsd`; Chromium is `$NEWSGRAPH_CHROMIUM`, else `chromium` on
+//! the PATH.
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
@@ -20,11 +26,25 @@ use std::process::{Command, Output};
 
 use newsgraph::export::csv::{write_edges, write_nodes, CsvFlavor};
 use newsgraph::export::dot::write_dot;
+use newsgraph::export::gexf::write_gexf;
 use newsgraph::export::graphml::write_graphml;
-use newsgraph::{EdgeData, EdgeKey, GraphPart, KnowledgeGraph, NodeData};
+use newsgraph::export::html::write_html;
+use newsgraph::export::options::GraphOptions;
+use newsgraph::export::rdf::write_turtle;
+use newsgraph::export::svg::{write_svg, Picture};
+use newsgraph::{EdgeData, EdgeKey, GraphPart, KnowledgeGraph, NodeData, Snippet};
 use newsgraph::{Gazetteer, Predicates};
 
-const FILES: [&str; 4] = ["nodes.csv", "edges.csv", "graph.graphml", "graph.dot"];
+const FILES: [&str; 8] = [
+    "nodes.csv",
+    "edges.csv",
+    "graph.graphml",
+    "graph.dot",
+    "graph.gexf",
+    "graph.ttl",
+    "graph.html",
+    "graph.svg",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -124,6 +144,187 @@ fn check_schema(dir: &Path) {
     );
 }
 
+/// Runs `tests/clients/{script}` with `args` when Python has `modules`; returns its
+/// standard output, or `None` when skipped.
+fn run_script(script: &str, modules: &str, install: &str, args: &[&OsStr]) -> Option<String> {
+    let python = python();
+    let probe = Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        missing(
+            &format!("{modules} for {}", python.display()),
+            &format!("{install}, or run .ci/run, or set NEWSGRAPH_PYTHON"),
+        );
+        return None;
+    }
+    let script = root().join("tests/clients").join(script);
+    let mut all: Vec<&OsStr> = vec![script.as_os_str()];
+    all.extend_from_slice(args);
+    let output = run(&python, &all);
+    assert!(
+        output.status.success(),
+        "{} failed: {}",
+        script.display(),
+        describe(&output)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    note(stdout.lines().next().unwrap_or_default());
+    Some(stdout)
+}
+
+/// NetworkX's `read_gexf` reads `dir/graph.gexf` as the CSV files say.
+fn check_gexf(dir: &Path) {
+    run_script(
+        "check_gexf.py",
+        "networkx",
+        ".venv/bin/pip install networkx",
+        &[dir.as_os_str()],
+    );
+}
+
+/// rdflib parses `dir/graph.ttl`, SPARQL finds every node and edge of the CSV files, and
+/// returns whom the entity with Wikidata id `qid` met.
+fn check_rdf(dir: &Path, qid: &str) -> Option<Vec<String>> {
+    let out = run_script(
+        "check_rdf.py",
+        "rdflib",
+        ".venv/bin/pip install rdflib",
+        &[dir.as_os_str(), qid.as_ref()],
+    )?;
+    let last = out.lines().last().unwrap_or("[]");
+    Some(serde_json::from_str(last).expect("check_rdf.py prints a JSON list last"))
+}
+
+/// spaCy's `Doc.from_json` loads `dir/docs.spacy.jsonl` as `mentions.jsonl` says.
+fn check_spacy(dir: &Path) {
+    run_script(
+        "check_spacy.py",
+        "spacy",
+        ".venv/bin/pip install spacy",
+        &[dir.as_os_str()],
+    );
+}
+
+fn chromium() -> Option<PathBuf> {
+    match std::env::var_os("NEWSGRAPH_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)),
+        None => on_path("chromium").or_else(|| on_path("chromium-browser")),
+    }
+}
+
+/// Headless Chromium opens `dir/graph.html`; searching `query` finds `expect`.
+fn check_html(dir: &Path, query: &str, expect: &str, screenshots: Option<(&Path, &Path)>) {
+    let Some(chromium) = chromium() else {
+        return missing(
+            "chromium",
+            "Debian's chromium: apt-get install chromium, or run .ci/run, or set NEWSGRAPH_CHROMIUM",
+        );
+    };
+    let mut args: Vec<&OsStr> = vec![
+        dir.as_os_str(),
+        "--chromium".as_ref(),
+        chromium.as_os_str(),
+        "--query".as_ref(),
+        query.as_ref(),
+        "--expect".as_ref(),
+        expect.as_ref(),
+    ];
+    if let Some((first, selected)) = screenshots {
+        args.extend([
+            "--screenshot".as_ref(),
+            first.as_os_str(),
+            "--screenshot-selected".as_ref(),
+            selected.as_os_str(),
+        ]);
+    }
+    run_script(
+        "check_html.py",
+        "websocket, PIL",
+        ".venv/bin/pip install websocket-client pillow",
+        &args,
+    );
+}
+
+/// The `<title>`s of the nodes and the texts of a Graphviz SVG.
+fn svg_nodes_and_texts(svg: &str) -> (Vec<String>, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let (mut nodes, mut texts) = (Vec::new(), Vec::new());
+    let (mut in_node, mut in_title, mut in_text) = (false, false, false);
+    loop {
+        match reader.read_event().expect("well-formed SVG") {
+            Event::Start(e) if e.name().as_ref() == b"g" => {
+                in_node = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.as_ref() == b"class" && a.value.as_ref() == b"node");
+            }
+            Event::Start(e) if e.name().as_ref() == b"title" => in_title = true,
+            Event::End(e) if e.name().as_ref() == b"title" => in_title = false,
+            Event::Start(e) if e.name().as_ref() == b"text" => in_text = true,
+            Event::End(e) if e.name().as_ref() == b"text" => in_text = false,
+            Event::Text(t) if in_title && in_node => {
+                nodes.push(t.unescape().expect("SVG text").into_owned());
+                in_node = false;
+            }
+            Event::Text(t) if in_text => texts.push(t.unescape().expect("SVG text").into_owned()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (nodes, texts)
+}
+
+/// `dir/graph.svg` was drawn by Graphviz: one node for every node with a non-background
+/// edge in `edges.csv`, labelled, and the legend. `None` when it says Graphviz is missing.
+fn check_svg(dir: &Path) -> Option<()> {
+    let svg = std::fs::read_to_string(dir.join("graph.svg")).expect("graph.svg");
+    if svg.contains("which is not installed") {
+        missing("sfdp", "graphviz: apt-get install graphviz, or run .ci/run");
+        return None;
+    }
+    assert!(
+        svg.contains("Generated by graphviz"),
+        "graph.svg is not Graphviz's"
+    );
+    let (drawn, texts) = svg_nodes_and_texts(&svg);
+    let mut expected = BTreeSet::new();
+    let mut rdr = ::csv::Reader::from_path(dir.join("edges.csv")).expect("edges.csv");
+    for row in rdr.records() {
+        let row = row.expect("edges.csv row");
+        if &row[9] == "false" {
+            expected.insert(row[0].to_string());
+            expected.insert(row[1].to_string());
+        }
+    }
+    let drawn: BTreeSet<String> = drawn.into_iter().collect();
+    assert_eq!(
+        drawn, expected,
+        "graph.svg draws other nodes than those with edges"
+    );
+    let mut labels = std::collections::BTreeMap::new();
+    let mut rdr = ::csv::Reader::from_path(dir.join("nodes.csv")).expect("nodes.csv");
+    for row in rdr.records() {
+        let row = row.expect("nodes.csv row");
+        labels.insert(row[0].to_string(), row[1].to_string());
+    }
+    for id in &expected {
+        let label = &labels[id];
+        assert!(
+            texts.iter().any(|t| t == label.trim()),
+            "graph.svg has no label {label:?} for {id}"
+        );
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("node colour = entity type")),
+        "no legend"
+    );
+    Some(())
+}
+
 /// NetworkX, igraph and the CSV files agree on every node, edge and attribute.
 fn check_python(dir: &Path) {
     let python = python();
@@ -174,6 +375,7 @@ fn node(label: &str, entity_type: &str, name_en: &str, wikidata: Option<&str>) -
         wikidata: wikidata.map(str::to_string),
         mentions: 0,
         documents: BTreeSet::new(),
+        samples: BTreeSet::new(),
     }
 }
 
@@ -203,6 +405,27 @@ fn found(directed: bool, documents: &[&str], dates: Option<(&str, &str)>) -> Edg
         documents: docs(documents),
         first_published: dates.map(|d| d.0.to_string()),
         last_published: dates.map(|d| d.1.to_string()),
+        evidence: documents
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| snippet(doc, i, "دیدار </script> «کرد» & \"met\"", "fa.met_with"))
+            .collect(),
+    }
+}
+
+/// A sample with text that must survive every format: markup, quotes, Persian.
+fn snippet(doc: &str, sentence: usize, text: &str, rule: &str) -> Snippet {
+    Snippet {
+        doc: doc.to_string(),
+        start: 10 * sentence,
+        end: 10 * sentence + text.chars().count(),
+        sentence,
+        before: "…پیش از <b>ظهر</b> ".to_string(),
+        text: text.to_string(),
+        after: " <!-- and then --> ".to_string(),
+        rule: rule.to_string(),
+        published: Some("2022-11-25".to_string()),
+        lang: Some("fa".to_string()),
     }
 }
 
@@ -215,6 +438,11 @@ fn tricky_graph() -> KnowledgeGraph {
     let mut add = |id: &str, mut data: NodeData, mentions: u64, documents: &[&str]| {
         data.mentions = mentions;
         data.documents = docs(documents);
+        data.samples = documents
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| snippet(doc, i, &data.label, ""))
+            .collect();
         part.nodes.insert(id.to_string(), data);
     };
     add(
@@ -325,16 +553,27 @@ fn tricky_graph() -> KnowledgeGraph {
     KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())
 }
 
-fn render(graph: &KnowledgeGraph) -> [Vec<u8>; 4] {
-    let mut files: [Vec<u8>; 4] = Default::default();
+fn render(graph: &KnowledgeGraph) -> [Vec<u8>; 8] {
+    let mut files: [Vec<u8>; 8] = Default::default();
+    let options = GraphOptions::default();
     write_nodes(graph, CsvFlavor::Plain, &mut files[0]);
     write_edges(graph, CsvFlavor::Plain, &mut files[1]);
     write_graphml(graph, &mut files[2]);
     write_dot(graph, &mut files[3]);
+    write_gexf(graph, &mut files[4]).expect("GEXF into memory");
+    write_turtle(graph, &mut files[5]).expect("Turtle into memory");
+    write_html(graph, &options, &mut files[6]).expect("HTML into memory");
+    let picture = options.picture(graph);
+    let drawn = write_svg(&picture, graph.graph.node_count(), &mut files[7]).expect("SVG");
+    assert_ne!(
+        std::mem::discriminant(&drawn),
+        std::mem::discriminant(&Picture::GraphvizFailed(String::new())),
+        "{drawn:?}"
+    );
     files
 }
 
-/// Writes the four files of the tricky graph into a new temporary folder.
+/// Writes the files of the tricky graph into a new temporary folder.
 fn tricky_files() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     for (name, bytes) in FILES.iter().zip(render(&tricky_graph())) {
@@ -350,6 +589,32 @@ fn tricky_graph_has_every_node_and_edge() {
     let graph = tricky_graph();
     assert_eq!(graph.graph.node_count(), 7);
     assert_eq!(graph.graph.edge_count(), 7);
+}
+
+#[test]
+fn gexf_loads_in_networkx() {
+    let dir = tricky_files();
+    check_gexf(dir.path());
+}
+
+#[test]
+fn turtle_loads_in_rdflib_and_answers_sparql() {
+    let dir = tricky_files();
+    if let Some(met) = check_rdf(dir.path(), "Q15031") {
+        assert_eq!(met, ["Miguel Díaz-Canel"]);
+    }
+}
+
+#[test]
+fn html_works_in_headless_chromium() {
+    let dir = tricky_files();
+    check_html(dir.path(), "شی جین پینگ", "person:xi-jinping", None);
+}
+
+#[test]
+fn svg_is_drawn_by_graphviz_sfdp() {
+    let dir = tricky_files();
+    check_svg(dir.path());
 }
 
 #[test]
@@ -415,9 +680,29 @@ fn committed_output_passes_every_client_check() {
     }
     check_schema(&output);
     check_python(&output);
-    if output.join("graph.dot").is_file() {
-        check_dot(&output);
-    } else {
-        note("note: output/graph.dot does not exist; dot check of output/ skipped");
+    check_dot(&output);
+    check_gexf(&output);
+    if let Some(met) = check_rdf(&output, "Q15031") {
+        assert!(
+            met.iter().any(|m| m == "Miguel Díaz-Canel"),
+            "SPARQL: Xi Jinping met {met:?}"
+        );
     }
+    check_spacy(&output);
+    check_svg(&output);
+    // The screenshots go to a temporary folder, or where NEWSGRAPH_SCREENSHOTS says (the
+    // README's pictures are made so: NEWSGRAPH_SCREENSHOTS=docs cargo test --test clients).
+    let shots = tempfile::tempdir().expect("temporary folder");
+    let folder = std::env::var_os("NEWSGRAPH_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shots.path().to_path_buf());
+    check_html(
+        &output,
+        "شی جین پینگ",
+        "person:xi-jinping",
+        Some((
+            &folder.join("graph-html.png"),
+            &folder.join("graph-html-selected.png"),
+        )),
+    );
 }

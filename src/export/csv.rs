@@ -12,19 +12,20 @@
 //! | flavor | `nodes.csv` header |
 //! | --- | --- |
 //! | plain | `id,label,type,name_en,name_fa,mentions,documents,wikidata` |
-//! | neo4j | `id:ID,label,:LABEL,name_en,name_fa,mentions:int,documents:int,wikidata` |
+//! | neo4j | `id:ID,label,:LABEL,name_en,name_fa,mentions:int,documents:int,wikidata` (`:LABEL` is `Person`, `Country`, ...) |
 //! | gephi | `Id,Label,type,name_en,name_fa,mentions,documents,wikidata` |
 //!
 //! | flavor | `edges.csv` header |
 //! | --- | --- |
 //! | plain | `source,target,relation,directed,weight,documents,role,first_published,last_published,background,document_ids` |
-//! | neo4j | `:START_ID,:END_ID,:TYPE,directed:boolean,weight:int,documents:int,role,first_published,last_published,background:boolean,document_ids:string[]` |
+//! | neo4j | `:START_ID,:END_ID,:TYPE,directed:boolean,weight:int,documents:int,role,first_published:date,last_published:date,background:boolean,document_ids:string[]` |
 //! | gephi | `Source,Target,Type,Label,Weight,role,documents,first_published,last_published,background` |
 //!
 //! In every flavor `documents` is a count (of the documents that mention a node, or that an
 //! edge was found in); the ids themselves are in `document_ids`, joined with `;`. A document
 //! id that itself contains `;` cannot be told apart from two ids there.
 
+use crate::export::style::iso_date;
 use crate::graph::{Edge, KnowledgeGraph};
 
 /// The tool a pair of CSV files is written for.
@@ -39,8 +40,12 @@ pub enum CsvFlavor {
     /// Headers in the `neo4j-admin database import` format, so both files load with
     /// `neo4j-admin database import full --nodes=nodes.csv --relationships=edges.csv`.
     ///
-    /// * Each node gets its entity type as label (`:LABEL`, e.g. `PERSON`) and keeps its id as
-    ///   the `id` property (`id:ID`).
+    /// * Each node gets its entity type as label in Neo4j's style for labels, upper camel
+    ///   case (`:LABEL` is `Person`, `Country`, `Organization`), and keeps its id as the `id`
+    ///   property (`id:ID`); the `type` of the other flavors is that label.
+    /// * `first_published:date` and `last_published:date` are Neo4j dates: an ISO calendar
+    ///   date (`2022-11-25`, or the date part of `2022-11-25T08:00:00Z`); a publication date
+    ///   in another form leaves the property unset (the plain flavor keeps it as given).
     /// * The relationship type (`:TYPE`) is the predicate in upper case (`met_with` becomes
     ///   `MET_WITH`), following Neo4j's naming convention for relationship types (upper case,
     ///   words joined by `_`); the predicate names are already snake case, so upper-casing
@@ -119,10 +124,15 @@ impl CsvFlavor {
     }
 }
 
+/// A node label in Neo4j's usual style: `PERSON` → `Person`, `ORGANIZATION` → `Organization`.
+pub fn neo4j_label(entity_type: &str) -> String {
+    crate::export::rdf::class_name(entity_type)
+}
+
 /// Appends `nodes.csv` (a header line, then one line per node in id order) to `out`.
 ///
-/// The columns hold the same values in every flavor; only the header differs (see the
-/// [module documentation](self)).
+/// The columns hold the same values in every flavor but for neo4j's `:LABEL`; the headers
+/// differ (see the [module documentation](self)).
 pub fn write_nodes(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>) {
     let mut wtr = writer(out);
     write_row(&mut wtr, &flavor.node_header());
@@ -130,10 +140,15 @@ pub fn write_nodes(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
         let d = &node.data;
         let mentions = d.mentions.to_string();
         let documents = d.documents.len().to_string();
+        let neo4j_label = neo4j_label(&d.entity_type);
         let row: [&str; 8] = [
             &node.id,
             &d.label,
-            &d.entity_type,
+            if flavor == CsvFlavor::Neo4j {
+                &neo4j_label
+            } else {
+                &d.entity_type
+            },
             &d.name_en,
             &d.name_fa,
             &mentions,
@@ -184,15 +199,19 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
                     "weight:int",
                     "documents:int",
                     "role",
-                    "first_published",
-                    "last_published",
+                    "first_published:date",
+                    "last_published:date",
                     "background:boolean",
                     "document_ids:string[]",
                 ],
             );
             for edge in graph.edges() {
                 let rel_type = edge.key.relation.to_uppercase();
-                write_row(&mut wtr, &common_edge_row(edge, &rel_type));
+                let mut row = common_edge_row(edge, &rel_type);
+                for field in &mut row[7..9] {
+                    *field = iso_date(field).unwrap_or_default().to_string();
+                }
+                write_row(&mut wtr, &row);
             }
         }
         CsvFlavor::Gephi => {
@@ -297,6 +316,7 @@ mod tests {
             wikidata: None,
             mentions: 0,
             documents: BTreeSet::new(),
+            samples: BTreeSet::new(),
         }
     }
 
@@ -340,6 +360,7 @@ mod tests {
                 documents: docs(&["d1", "d2"]),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: Some("2022-11-26".to_string()),
+                evidence: BTreeSet::new(),
             },
         );
         part.edges.insert(
@@ -364,6 +385,7 @@ mod tests {
                 documents: docs(&["d2"]),
                 first_published: None,
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())
@@ -417,7 +439,7 @@ mod tests {
         assert_eq!(
             first_line(&edges(CsvFlavor::Neo4j)),
             ":START_ID,:END_ID,:TYPE,directed:boolean,weight:int,documents:int,role,\
-             first_published,last_published,background:boolean,document_ids:string[]"
+             first_published:date,last_published:date,background:boolean,document_ids:string[]"
         );
     }
 
@@ -465,13 +487,20 @@ mod tests {
             "country:CN,country:CU,MET_WITH,false,2,2,,2022-11-25,2022-11-26,false,d1;d2"
         );
         assert!(rows[1].starts_with("country:CN,region:east-asia,PART_OF,true,0,0,"));
-        // The node rows are the plain ones under another header.
+        // The node rows are the plain ones under another header, with Neo4j-style labels.
         let plain = nodes(CsvFlavor::Plain);
         let neo4j = nodes(CsvFlavor::Neo4j);
         assert_eq!(
-            plain.split_once('\n').unwrap().1,
+            plain
+                .split_once('\n')
+                .unwrap()
+                .1
+                .replace(",COUNTRY,", ",Country,")
+                .replace(",PERSON,", ",Person,")
+                .replace(",REGION,", ",Region,"),
             neo4j.split_once('\n').unwrap().1
         );
+        assert_eq!(neo4j_label("ORGANIZATION"), "Organization");
     }
 
     #[test]

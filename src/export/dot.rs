@@ -125,6 +125,7 @@ mod tests {
             wikidata: None,
             mentions: 1,
             documents: BTreeSet::new(),
+            samples: BTreeSet::new(),
         }
     }
 

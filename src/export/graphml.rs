@@ -207,7 +207,7 @@ fn attr<'a>(name: &'a str, escaped: &'a str) -> Attribute<'a> {
 /// character reference or the parser's line-end normalization turns it into a line feed, and
 /// in attribute values tabs and line feeds must be too, or attribute-value normalization
 /// turns them into spaces. Characters that XML 1.0 forbids even as references are replaced.
-fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
+pub(crate) fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
     };
@@ -258,6 +258,7 @@ mod tests {
             wikidata: None,
             mentions: 1,
             documents: ["d1".to_string()].into_iter().collect(),
+            samples: BTreeSet::new(),
         }
     }
 
@@ -288,6 +289,7 @@ mod tests {
                 documents: ["d1", "d2"].iter().map(|s| s.to_string()).collect(),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         part.edges.insert(
@@ -304,6 +306,7 @@ mod tests {
                 documents: BTreeSet::new(),
                 first_published: None,
                 last_published: None,
+                evidence: BTreeSet::new(),
             },
         );
         KnowledgeGraph::build(part, &Gazetteer::default(), &Predicates::default())

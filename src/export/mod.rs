@@ -3,8 +3,16 @@
 
 pub mod csv;
 pub mod dot;
+pub mod gexf;
 pub mod graphml;
+pub mod html;
 pub mod jsonl;
+pub mod layout;
+pub mod options;
+pub mod rdf;
+pub mod spacy;
+pub mod style;
+pub mod svg;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

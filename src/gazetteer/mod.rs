@@ -27,6 +27,7 @@ pub(crate) use rules::Word;
 pub use rules::{
     Argument, Inflection, Predicate, Predicates, Rule, RuleSet, RuleSpecs, Side, Title, Window,
 };
+pub use spacy::skipped as skipped_patterns;
 pub(crate) use wikidata::mapping_errors as wikidata_mapping_errors;
 pub use wikidata::{
     import_wikidata, DumpSource, ImportError, ImportEvent, ImportOptions, ImportSummary,
@@ -403,7 +404,7 @@ impl GazetteerBuilder {
     /// is an existing node id becomes an alias of that entity; other patterns become entities
     /// of their own (all patterns with the same `id` form one entity).
     pub fn add_spacy_patterns(&mut self, file: &str, text: &str) -> &mut Self {
-        let patterns = spacy::parse(file, text, &mut self.errors);
+        let patterns = spacy::parse(file, text, &self.gazetteer, &mut self.errors);
         for pattern in patterns {
             match self.gazetteer.by_id.get(&pattern.entity.id) {
                 Some(&index) => {
