@@ -5,7 +5,7 @@
 //! duplicate id) is yielded as a [`Loaded`] with an error and its id; reading goes on with the
 //! next one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -20,12 +20,35 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 64 << 20;
 /// One input source, after expanding folders.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// A text file: one document whose id is the file stem.
-    Text(PathBuf),
+    /// A text file: one document.
+    Text {
+        /// The file.
+        path: PathBuf,
+        /// The document id: the file stem, or for a file found in a subfolder of a folder
+        /// input, its path from that folder without the extension (`sub/folder/stem`).
+        id: String,
+    },
     /// A JSONL file: one document a line.
-    Jsonl(PathBuf),
+    Jsonl {
+        /// The file.
+        path: PathBuf,
+        /// The id prefix of lines without an `id` (`prefix:line`), formed as for
+        /// [`Source::Text`].
+        id: String,
+    },
     /// JSONL on standard input.
     Stdin,
+    /// A `.txt` or `.jsonl` entry of a folder that cannot be read as a document (a named
+    /// pipe, a socket, a device, a broken symbolic link), or a subfolder that cannot be
+    /// listed: reported as a failed document, never opened.
+    Unreadable {
+        /// The entry.
+        path: PathBuf,
+        /// Its id, formed as for [`Source::Text`] (a subfolder's is its path).
+        id: String,
+        /// Why it cannot be read.
+        error: DocumentError,
+    },
 }
 
 /// Why the inputs named on the command line cannot be used at all.
@@ -42,6 +65,18 @@ pub enum InputError {
     /// A file that is neither `.txt` nor `.jsonl`.
     #[error("{}: not a .txt or .jsonl file", .0.display())]
     Unsupported(PathBuf),
+    /// An input that is the output folder or inside it.
+    #[error(
+        "{}: is inside the output folder {}; the output folder is never read as input",
+        input.display(),
+        out.display()
+    )]
+    InsideOutput {
+        /// The input as given.
+        input: PathBuf,
+        /// The output folder.
+        out: PathBuf,
+    },
 }
 
 /// Why one document could not be read.
@@ -68,12 +103,19 @@ pub enum DocumentError {
     /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(String),
+    /// Not a regular file: skipped unopened, since reading a named pipe or a device may
+    /// never end.
+    #[error("not a regular file ({0}), skipped")]
+    NotRegular(&'static str),
+    /// A subfolder that cannot be listed: the documents in it are not read.
+    #[error("cannot read folder: {0}")]
+    UnreadableFolder(String),
 }
 
 /// A document read from an input, or the reason it could not be.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The document id (for a failed document, the best id known: the file stem, or the
+    /// The document id (for a failed document, the best id known: the file's id, or the
     /// JSONL `id`, or `stem:line`).
     pub id: String,
     /// Where it came from: `path` or `path:line`.
@@ -83,57 +125,321 @@ pub struct Loaded {
 }
 
 /// Expands command-line inputs: folders become every `.txt` and `.jsonl` file under them in
-/// sorted order, `-` becomes standard input.
+/// sorted order, `-` becomes standard input. See [`expand_except`].
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, InputError> {
+    expand_inner(inputs, None)
+}
+
+/// Expands command-line inputs as [`expand`] does, never reading `out_dir` (the output
+/// folder): a folder walk skips it, and an input inside it is an error.
+///
+/// Folders are walked recursively in sorted order. Symbolic links are followed, each folder
+/// and file is read once (a second path to it, through a link or a hard link, is skipped, the
+/// path without links preferred) and a link back to a folder being walked is not followed
+/// again. Entries named `.txt` or `.jsonl` that are not regular files, and subfolders that
+/// cannot be listed, become [`Source::Unreadable`] (a failed document each).
+pub fn expand_except(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Source>, InputError> {
+    expand_inner(inputs, Some(out_dir))
+}
+
+fn expand_inner(inputs: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Source>, InputError> {
+    let out = out_dir.and_then(|dir| {
+        let meta = std::fs::metadata(dir).ok()?;
+        let canonical = std::fs::canonicalize(dir).ok()?;
+        Some((dir, FileId::of(&meta), canonical))
+    });
     let mut sources = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             sources.push(Source::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(input).map_err(|source| InputError::Io {
+        let io = |source| InputError::Io {
             path: input.clone(),
             source,
-        })?;
+        };
+        let meta = std::fs::metadata(input).map_err(io)?;
+        if let Some((dir, _, canonical)) = &out {
+            if std::fs::canonicalize(input)
+                .map_err(io)?
+                .starts_with(canonical)
+            {
+                return Err(InputError::InsideOutput {
+                    input: input.clone(),
+                    out: dir.to_path_buf(),
+                });
+            }
+        }
         if meta.is_dir() {
-            let files =
-                files_under(input).map_err(|(path, source)| InputError::Io { path, source })?;
-            sources.extend(files.into_iter().filter_map(classify));
+            let skip = out.as_ref().map(|(_, id, _)| *id);
+            for entry in
+                walk(input, skip).map_err(|(path, source)| InputError::Io { path, source })?
+            {
+                let id = relative_id(input, entry.path());
+                match entry {
+                    Walked::File(path) => {
+                        if let Some(kind) = document_kind(&path) {
+                            sources.push(match kind {
+                                Kind::Text => Source::Text { path, id },
+                                Kind::Jsonl => Source::Jsonl { path, id },
+                            });
+                        }
+                    }
+                    Walked::Other { path, kind } => {
+                        if document_kind(&path).is_some() {
+                            sources.push(Source::Unreadable {
+                                id,
+                                path,
+                                error: DocumentError::NotRegular(kind),
+                            });
+                        }
+                    }
+                    Walked::Broken { path, error } => {
+                        if document_kind(&path).is_some() {
+                            sources.push(Source::Unreadable {
+                                id,
+                                path,
+                                error: DocumentError::Io(error),
+                            });
+                        }
+                    }
+                    Walked::UnreadableFolder { path, error } => {
+                        // A folder's id is its whole path from the input folder.
+                        let id = path
+                            .strip_prefix(input)
+                            .unwrap_or(&path)
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        sources.push(Source::Unreadable {
+                            id,
+                            path,
+                            error: DocumentError::UnreadableFolder(error),
+                        });
+                    }
+                }
+            }
         } else {
-            sources.push(
-                classify(input.clone()).ok_or_else(|| InputError::Unsupported(input.clone()))?,
-            );
+            let kind =
+                document_kind(input).ok_or_else(|| InputError::Unsupported(input.clone()))?;
+            let (path, id) = (input.clone(), stem(input));
+            sources.push(if !meta.is_file() {
+                Source::Unreadable {
+                    path,
+                    id,
+                    error: DocumentError::NotRegular(file_kind(&meta.file_type())),
+                }
+            } else {
+                match kind {
+                    Kind::Text => Source::Text { path, id },
+                    Kind::Jsonl => Source::Jsonl { path, id },
+                }
+            });
         }
     }
     Ok(sources)
 }
 
-fn classify(path: PathBuf) -> Option<Source> {
+enum Kind {
+    Text,
+    Jsonl,
+}
+
+fn document_kind(path: &Path) -> Option<Kind> {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("txt") => Some(Source::Text(path)),
-        Some("jsonl") => Some(Source::Jsonl(path)),
+        Some("txt") => Some(Kind::Text),
+        Some("jsonl") => Some(Kind::Jsonl),
         _ => None,
     }
 }
 
-/// Every file under `dir`, recursively, in sorted order. On failure, the path that could not
-/// be read and why.
-pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), (PathBuf, std::io::Error)> {
-        let io = |e| (dir.to_path_buf(), e);
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else {
-                out.push(path);
+/// The id of a file found under the folder input `root`: its path from `root` without the
+/// extension, with `/` between folders (`sub/folder/stem`).
+fn relative_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.push(stem(rel));
+    parts.join("/")
+}
+
+/// A file's identity (device and inode): two paths to one file have the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(_meta: &std::fs::Metadata) -> FileId {
+        // Without inode numbers every entry is distinct; walkdir still breaks link loops.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        FileId(0, NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
+}
+
+/// One entry of a folder walk.
+enum Walked {
+    /// A regular file.
+    File(PathBuf),
+    /// Something else that is not a folder: a named pipe, a socket, a device.
+    Other { path: PathBuf, kind: &'static str },
+    /// A symbolic link whose target cannot be reached.
+    Broken { path: PathBuf, error: String },
+    /// A subfolder that cannot be listed.
+    UnreadableFolder { path: PathBuf, error: String },
+}
+
+impl Walked {
+    fn path(&self) -> &Path {
+        match self {
+            Walked::File(path)
+            | Walked::Other { path, .. }
+            | Walked::Broken { path, .. }
+            | Walked::UnreadableFolder { path, .. } => path,
+        }
+    }
+}
+
+/// Every entry under `root` but folders, in sorted order, following symbolic links once (see
+/// [`expand_except`]) and never entering the folder `skip`. Fails only when `root` itself
+/// cannot be listed.
+fn walk(root: &Path, skip: Option<FileId>) -> Result<Vec<Walked>, (PathBuf, std::io::Error)> {
+    std::fs::read_dir(root).map_err(|e| (root.to_path_buf(), e))?;
+    // Everything reachable without following links: a link to one of these is skipped, since
+    // the walk reaches the target by its own path (or is inside it: a loop).
+    let mut real = HashSet::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        if !entry.path_is_symlink() || entry.depth() == 0 {
+            if let Ok(meta) = entry.metadata() {
+                real.insert(FileId::of(&meta));
             }
         }
-        Ok(())
     }
+    let mut seen = HashSet::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            let Ok(meta) = entry.metadata() else {
+                return true;
+            };
+            let id = FileId::of(&meta);
+            if meta.is_dir() && Some(id) == skip {
+                return false;
+            }
+            if entry.depth() > 0 && entry.path_is_symlink() && real.contains(&id) {
+                return false;
+            }
+            !(meta.is_dir() || meta.is_file()) || seen.insert(id)
+        });
+    let mut out = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let t = entry.file_type();
+                if t.is_dir() {
+                    continue;
+                }
+                let path = entry.into_path();
+                out.push(if t.is_file() {
+                    Walked::File(path)
+                } else {
+                    Walked::Other {
+                        path,
+                        kind: file_kind(&t),
+                    }
+                });
+            }
+            Err(e) => {
+                if e.loop_ancestor().is_some() {
+                    continue; // a link back to a folder being walked: followed once already
+                }
+                let Some(path) = e.path().map(Path::to_path_buf) else {
+                    continue;
+                };
+                let error = e
+                    .io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                out.push(match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_dir() => Walked::UnreadableFolder { path, error },
+                    Ok(_) => Walked::Broken { path, error },
+                    Err(target) if target.kind() == std::io::ErrorKind::NotFound => {
+                        Walked::Broken {
+                            error: "broken symbolic link (its target is missing)".into(),
+                            path,
+                        }
+                    }
+                    Err(_) => Walked::Broken { path, error },
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every file under `dir`, recursively, in sorted order, with symbolic links followed once
+/// (as by [`expand_except`]). On failure, the path that could not be read and why: a folder
+/// that cannot be listed, or an entry that is neither a folder nor a regular file (a named
+/// pipe, a socket, a device), which could not be read without hanging. A broken symbolic
+/// link is listed, and fails when read.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
     let mut files = Vec::new();
-    walk(dir, &mut files)?;
-    files.sort();
+    for entry in walk(dir, None)? {
+        match entry {
+            Walked::File(path) | Walked::Broken { path, .. } => files.push(path),
+            Walked::Other { path, kind } => {
+                let reason = format!("not a regular file ({kind})");
+                return Err((
+                    path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, reason),
+                ));
+            }
+            Walked::UnreadableFolder { path, error } => {
+                return Err((path, std::io::Error::other(error)));
+            }
+        }
+    }
     Ok(files)
 }
 
@@ -141,6 +447,31 @@ fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Opens `path` for reading if it is a regular file, without blocking on a named pipe or a
+/// device that was put in its place.
+fn open_regular(path: &Path) -> Result<File, DocumentError> {
+    let io = |e: std::io::Error| DocumentError::Io(e.to_string());
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(DocumentError::NotRegular(file_kind(&meta.file_type())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a named pipe blocks until a writer comes; O_NONBLOCK does not, and does
+        // nothing to a regular file.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(DocumentError::NotRegular(file_kind(&meta.file_type())));
+    }
+    Ok(file)
 }
 
 /// Streams the documents of a list of sources, in order.
@@ -170,13 +501,12 @@ impl Reader {
         }
     }
 
-    fn read_text_file(&self, path: &Path) -> Loaded {
+    fn read_text_file(&self, path: &Path, id: String) -> Loaded {
         let origin = path.display().to_string();
-        let id = stem(path);
         let result = (|| {
-            let file = File::open(path).map_err(|e| DocumentError::Io(e.to_string()))?;
+            let file = open_regular(path)?;
             let mut bytes = Vec::new();
-            file.take(self.max_bytes as u64 + 1)
+            file.take((self.max_bytes as u64).saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| DocumentError::Io(e.to_string()))?;
             if bytes.len() > self.max_bytes {
@@ -224,10 +554,15 @@ impl Reader {
                     })
                 }
             };
+            // A byte order mark may open the stream; it is not part of the first line.
+            let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(rest) if state.line == 1 => rest,
+                _ => &line[..],
+            };
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let (id, result) = parse_jsonl_document(&line, fallback_id);
+            let (id, result) = parse_jsonl_document(line, fallback_id);
             return Some(Loaded { id, origin, result });
         }
     }
@@ -342,24 +677,31 @@ impl Iterator for Reader {
                 break loaded;
             }
             match self.sources.next()? {
-                Source::Text(path) => break self.read_text_file(&path),
-                Source::Jsonl(path) => match File::open(&path) {
+                Source::Text { path, id } => break self.read_text_file(&path, id),
+                Source::Jsonl { path, id } => match open_regular(&path) {
                     Ok(file) => {
                         self.jsonl = Some(JsonlState {
                             name: path.display().to_string(),
-                            stem: stem(&path),
+                            stem: id,
                             reader: Box::new(BufReader::with_capacity(1 << 16, file)),
                             line: 0,
                         })
                     }
-                    Err(e) => {
+                    Err(error) => {
                         break Loaded {
-                            id: stem(&path),
+                            id,
                             origin: path.display().to_string(),
-                            result: Err(DocumentError::Io(e.to_string())),
+                            result: Err(error),
                         }
                     }
                 },
+                Source::Unreadable { path, id, error } => {
+                    break Loaded {
+                        id,
+                        origin: path.display().to_string(),
+                        result: Err(error),
+                    }
+                }
                 Source::Stdin => {
                     self.jsonl = Some(JsonlState {
                         name: "-".into(),
