@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
-use newsgraph::export::{AbortHandle, OutputSet};
+use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::gazetteer::{cases, lint, DataFiles};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::{corpus, eval, Pipeline};
@@ -187,6 +187,11 @@ fn print_stdout(text: &dyn Display) -> Result<()> {
 /// then exit with 128 + the signal number.
 fn stop_on_signals(abort: AbortHandle, out: PathBuf) -> Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // Set in the handler itself, so that a commit not yet begun will not begin.
+        signal_hook::flag::register(signal, abort.request_flag())
+            .context("cannot handle signals")?;
+    }
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
         .context("cannot handle signals")?;
     std::thread::spawn(move || {
@@ -244,7 +249,8 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         .num_threads(args.threads.map_or(0, usize::from))
         .build()
         .context("cannot start worker threads")?;
-    let mut output = OutputSet::create_with_abort(&args.out, &corpus::OUTPUT_FILES, abort)?;
+    let mut output =
+        OutputSet::create_with_abort(&args.out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
     if let Some(ms) = std::env::var(PAUSE_BEFORE_RENAME)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -253,12 +259,14 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     }
     let progress = progress_bar(args.quiet, known_total);
     let reader = input::Reader::new(sources, args.max_document_bytes);
-    let summary = pool.install(|| {
-        let options = corpus::Options { csv: args.csv };
-        corpus::extract_to_output(&pipeline, reader, output, options, |done| {
-            progress.set_position(done as u64)
+    let summary = pool
+        .install(|| {
+            let options = corpus::Options { csv: args.csv };
+            corpus::extract_to_output(&pipeline, reader, output, options, |done| {
+                progress.set_position(done as u64)
+            })
         })
-    })?;
+        .map_err(stopped)?;
     progress.finish_and_clear();
     for (id, reason) in &summary.failures {
         say!("newsgraph: document {id} failed: {reason}");
@@ -282,6 +290,15 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// An output set refused to go on because a signal asked it to stop: the signal thread of
+/// [`stop_on_signals`] is ending the process with its own message and status; wait for it.
+fn stopped(e: ExportError) -> ExportError {
+    if matches!(e, ExportError::Interrupted) {
+        std::thread::sleep(Duration::from_secs(10));
+    }
+    e
 }
 
 /// A bar on a terminal for runs of more than a few documents; hidden otherwise.

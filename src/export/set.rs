@@ -31,6 +31,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -116,7 +117,10 @@ enum Phase {
 
 /// Stops an [`OutputSet`] from another thread (a signal handler): see [`AbortHandle::abort`].
 #[derive(Clone, Debug, Default)]
-pub struct AbortHandle(Arc<Mutex<Phase>>);
+pub struct AbortHandle {
+    phase: Arc<Mutex<Phase>>,
+    requested: Arc<AtomicBool>,
+}
 
 impl AbortHandle {
     /// A handle to give to [`OutputSet::create_with_abort`].
@@ -124,8 +128,15 @@ impl AbortHandle {
         AbortHandle::default()
     }
 
+    /// A flag that, once set (by a signal handler, with `signal_hook::flag::register`),
+    /// keeps the set from starting its commit: a stop asked for before the commit point
+    /// wins even if [`AbortHandle::abort`] has not run yet.
+    pub fn request_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.requested)
+    }
+
     fn phase(&self) -> MutexGuard<'_, Phase> {
-        self.0
+        self.phase
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -197,16 +208,18 @@ impl OutputSet {
         std::fs::create_dir_all(dir)
             .map_err(ExportError::io(dir, "cannot create the output folder"))?;
         let lock = lock(dir)?;
+        // Held through the repairs too: an abort waits for them, never leaves them half done.
+        let mut phase = abort.phase();
+        if matches!(*phase, Phase::Aborted) || abort.requested.load(Ordering::SeqCst) {
+            return Err(ExportError::Interrupted);
+        }
         recover_locked(dir)?;
         for name in names {
-            // Output files of newsgraph before 0.2 (`.documents.jsonl.tmp`) left by a kill.
+            // Output files of newsgraph before the output set (`.documents.jsonl.tmp`) that a
+            // killed run left.
             remove_if_present(&dir.join(format!(".{name}.tmp")))?;
         }
         check_targets(dir, names.iter().copied())?;
-        let mut phase = abort.phase();
-        if matches!(*phase, Phase::Aborted) {
-            return Err(ExportError::Interrupted);
-        }
         let staging = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(dir)
@@ -275,6 +288,9 @@ impl OutputSet {
         let Phase::Staging(staging) = &*phase else {
             return Err(ExportError::Interrupted);
         };
+        if abort.requested.load(Ordering::SeqCst) {
+            return Err(ExportError::Interrupted);
+        }
         let staging = staging.clone();
         let mut manifest = Manifest {
             format: MANIFEST_FORMAT.to_string(),
