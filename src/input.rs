@@ -65,9 +65,9 @@ pub enum InputError {
     /// A file that is neither `.txt` nor `.jsonl`.
     #[error("{}: not a .txt or .jsonl file", .0.display())]
     Unsupported(PathBuf),
-    /// An input that is the output folder or inside it.
+    /// An input that is the output folder or one of the files a run writes there.
     #[error(
-        "{}: is inside the output folder {}; the output folder is never read as input",
+        "{}: is the output folder {} or output in it; the output folder is never read as input",
         input.display(),
         out.display()
     )]
@@ -131,7 +131,7 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, InputError> {
 }
 
 /// Expands command-line inputs as [`expand`] does, never reading `out_dir` (the output
-/// folder): a folder walk skips it, and an input inside it is an error.
+/// folder): a folder walk skips it, and naming it or an output file in it is an error.
 ///
 /// Folders are walked recursively in sorted order. Symbolic links are followed, each folder
 /// and file is read once (a second path to it, through a link or a hard link, is skipped, the
@@ -159,11 +159,8 @@ fn expand_inner(inputs: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Source
             source,
         };
         let meta = std::fs::metadata(input).map_err(io)?;
-        if let Some((dir, _, canonical)) = &out {
-            if std::fs::canonicalize(input)
-                .map_err(io)?
-                .starts_with(canonical)
-            {
+        if let Some((dir, _, out_canonical)) = &out {
+            if is_output(&std::fs::canonicalize(input).map_err(io)?, out_canonical) {
                 return Err(InputError::InsideOutput {
                     input: input.clone(),
                     out: dir.to_path_buf(),
@@ -239,6 +236,25 @@ fn expand_inner(inputs: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Source
         }
     }
     Ok(sources)
+}
+
+/// Whether `path` (canonical) is the output folder `out` (canonical), one of the files a run
+/// writes there, or inside a run's staging or commit folder. (A folder of the user's own
+/// inside the output folder is not output.)
+fn is_output(path: &Path, out: &Path) -> bool {
+    if path == out {
+        return true;
+    }
+    let Ok(rel) = path.strip_prefix(out) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let first = parts.next().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = first else {
+        return true;
+    };
+    first.starts_with(".newsgraph-")
+        || (parts.next().is_none() && crate::corpus::OUTPUT_FILES.contains(&first.as_ref()))
 }
 
 enum Kind {

@@ -183,11 +183,30 @@ fn cases() -> Vec<Case> {
             ..CASE
         },
         Case {
-            name: "input_inside_the_output_folder",
-            make: &[("out/a.txt", Make::Text(KUBA))],
-            args: &["extract", "out/a.txt", "--out", "out"],
+            name: "output_folder_given_as_input",
+            make: &[("in/a.txt", Make::Text(KUBA))],
+            before: Some(|ctx| ctx.run_ok(&["extract", "in", "--out", "out", "--quiet"])),
+            args: &["extract", "out", "--out", "out"],
             code: 2,
-            stderr: &["out/a.txt: is inside the output folder out"],
+            stderr: &["out: is the output folder out or output in it"],
+            ..CASE
+        },
+        Case {
+            name: "output_file_given_as_input",
+            make: &[("in/a.txt", Make::Text(KUBA))],
+            before: Some(|ctx| ctx.run_ok(&["extract", "in", "--out", "out", "--quiet"])),
+            args: &["extract", "in", "out/mentions.jsonl", "--out", "out"],
+            code: 2,
+            stderr: &["out/mentions.jsonl: is the output folder out or output in it"],
+            ..CASE
+        },
+        // A folder of the user's inside the output folder is input like any other.
+        Case {
+            name: "input_folder_inside_the_output_folder",
+            make: &[("out/in/a.txt", Make::Text(KUBA))],
+            before: Some(|ctx| ctx.run_ok(&["extract", "out/in", "--out", "out", "--quiet"])),
+            args: &["extract", "out/in", "--out", "out", "--quiet"],
+            docs: Some(&[("a", "ok")]),
             ..CASE
         },
         // 6. A folder where an output file belongs: nothing changes.
@@ -936,7 +955,17 @@ fn check(case: &Case, root: &Path) -> Result<(), String> {
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .collect();
             names.sort();
+            // The output files, and what the case put there itself (but leftovers of killed
+            // runs, which must go).
             let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+            let prefix = format!("{}/", case.out);
+            for (rel, _) in case.make {
+                if let Some(first) = rel.strip_prefix(&prefix).and_then(|r| r.split('/').next()) {
+                    if !first.starts_with('.') && !expected.iter().any(|e| e == first) {
+                        expected.push(first.to_string());
+                    }
+                }
+            }
             expected.sort();
             if names != expected {
                 return fail(format!("the output folder holds {names:?}"));
