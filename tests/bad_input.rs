@@ -699,9 +699,13 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the binary runs as `nobody` (setpriv exists, and `nobody` may reach the binary).
 fn can_drop_root() -> bool {
     Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args([env!("CARGO_BIN_EXE_newsgraph"), "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
 }
