@@ -142,20 +142,33 @@ fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> Docum
 }
 
 /// Extracts every document of `documents` and writes the output files ([`OUTPUT_FILES`]) into
-/// `out_dir`, whole or not at all. `progress` is called with the number of documents done
+/// `out_dir`, as one set: the complete files of this run, or (when it fails) the earlier
+/// ones; see [`crate::export::set`]. `progress` is called with the number of documents done
 /// after each batch.
 ///
 /// Runs on the current rayon thread pool (use `ThreadPool::install` to choose its size).
-/// Fails only when output cannot be written; failed documents are reported in the summary
-/// and in `documents.jsonl`.
+/// Fails only when output cannot be written (or another run is writing to `out_dir`); failed
+/// documents are reported in the summary and in `documents.jsonl`.
 pub fn extract_to_dir(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
     out_dir: &Path,
     options: Options,
+    progress: impl FnMut(usize),
+) -> Result<Summary, ExportError> {
+    let output = OutputSet::create(out_dir, &OUTPUT_FILES)?;
+    extract_to_output(pipeline, documents, output, options, progress)
+}
+
+/// [`extract_to_dir`] into an output set the caller created (with
+/// [`OutputSet::create_with_abort`], say) for [`OUTPUT_FILES`].
+pub fn extract_to_output(
+    pipeline: &Pipeline,
+    documents: impl Iterator<Item = Loaded>,
+    mut output: OutputSet,
+    options: Options,
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, ExportError> {
-    let mut output = OutputSet::create(out_dir, &OUTPUT_FILES)?;
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
     let mut documents = documents.peekable();
@@ -197,8 +210,9 @@ pub fn extract_to_dir(
     let mut buffer = Vec::new();
     let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         buffer.clear();
-        write(&mut buffer).map_err(|source| ExportError {
-            path: out_dir.join(name),
+        write(&mut buffer).map_err(|source| ExportError::Io {
+            path: name.into(),
+            what: "cannot render",
             source,
         })?;
         output.write(name, &buffer)

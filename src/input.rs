@@ -20,12 +20,35 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 64 << 20;
 /// One input source, after expanding folders.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// A text file: one document whose id is the file stem.
-    Text(PathBuf),
+    /// A text file: one document.
+    Text {
+        /// The file.
+        path: PathBuf,
+        /// The document id: the file stem, or for a file found in a subfolder of a folder
+        /// input, its path from that folder without the extension (`sub/folder/stem`).
+        id: String,
+    },
     /// A JSONL file: one document a line.
-    Jsonl(PathBuf),
+    Jsonl {
+        /// The file.
+        path: PathBuf,
+        /// The id prefix of lines without an `id` (`prefix:line`), formed as for
+        /// [`Source::Text`].
+        id: String,
+    },
     /// JSONL on standard input.
     Stdin,
+    /// A `.txt` or `.jsonl` entry of a folder that cannot be read as a document (a named
+    /// pipe, a socket, a device, a broken symbolic link), or a subfolder that cannot be
+    /// listed: reported as a failed document, never opened.
+    Unreadable {
+        /// The entry.
+        path: PathBuf,
+        /// Its id, formed as for [`Source::Text`] (a subfolder's is its path).
+        id: String,
+        /// Why it cannot be read.
+        error: DocumentError,
+    },
 }
 
 /// Why the inputs named on the command line cannot be used at all.
@@ -42,6 +65,18 @@ pub enum InputError {
     /// A file that is neither `.txt` nor `.jsonl`.
     #[error("{}: not a .txt or .jsonl file", .0.display())]
     Unsupported(PathBuf),
+    /// An input that is the output folder or one of the files a run writes there.
+    #[error(
+        "{}: is the output folder {} or output in it; the output folder is never read as input",
+        input.display(),
+        out.display()
+    )]
+    InsideOutput {
+        /// The input as given.
+        input: PathBuf,
+        /// The output folder.
+        out: PathBuf,
+    },
 }
 
 /// Why one document could not be read.
@@ -68,12 +103,19 @@ pub enum DocumentError {
     /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(String),
+    /// Not a regular file: skipped unopened, since reading a named pipe or a device may
+    /// never end.
+    #[error("not a regular file ({0}), skipped")]
+    NotRegular(&'static str),
+    /// A subfolder that cannot be listed: the documents in it are not read.
+    #[error("cannot read folder: {0}")]
+    UnreadableFolder(String),
 }
 
 /// A document read from an input, or the reason it could not be.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The document id (for a failed document, the best id known: the file stem, or the
+    /// The document id (for a failed document, the best id known: the file's id, or the
     /// JSONL `id`, or `stem:line`).
     pub id: String,
     /// Where it came from: `path` or `path:line`.
@@ -83,45 +125,197 @@ pub struct Loaded {
 }
 
 /// Expands command-line inputs: folders become every `.txt` and `.jsonl` file under them in
-/// sorted order, `-` becomes standard input.
+/// sorted order, `-` becomes standard input. See [`expand_except`].
 pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, InputError> {
+    expand_inner(inputs, None)
+}
+
+/// Expands command-line inputs as [`expand`] does, never reading `out_dir` (the output
+/// folder): a folder walk skips it, and naming it or an output file in it is an error.
+///
+/// Folders are walked recursively in sorted order. Symbolic links are followed, each folder
+/// and file is read once (a second path to it, through a link or a hard link, is skipped, the
+/// path without links preferred) and a link back to a folder being walked is not followed
+/// again. Entries named `.txt` or `.jsonl` that are not regular files, and subfolders that
+/// cannot be listed, become [`Source::Unreadable`] (a failed document each).
+pub fn expand_except(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Source>, InputError> {
+    expand_inner(inputs, Some(out_dir))
+}
+
+fn expand_inner(inputs: &[PathBuf], out_dir: Option<&Path>) -> Result<Vec<Source>, InputError> {
+    let out = out_dir.and_then(|dir| {
+        let meta = std::fs::metadata(dir).ok()?;
+        let canonical = std::fs::canonicalize(dir).ok()?;
+        Some((dir, FileId::of(&meta), canonical))
+    });
     let mut sources = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
             sources.push(Source::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(input).map_err(|source| InputError::Io {
+        let io = |source| InputError::Io {
             path: input.clone(),
             source,
-        })?;
+        };
+        let meta = std::fs::metadata(input).map_err(io)?;
+        if let Some((dir, _, out_canonical)) = &out {
+            if is_output(&std::fs::canonicalize(input).map_err(io)?, out_canonical) {
+                return Err(InputError::InsideOutput {
+                    input: input.clone(),
+                    out: dir.to_path_buf(),
+                });
+            }
+        }
         if meta.is_dir() {
-            let files =
-                files_under(input).map_err(|(path, source)| InputError::Io { path, source })?;
-            sources.extend(files.into_iter().filter_map(classify));
+            let skip = out.as_ref().map(|(_, id, _)| *id);
+            for entry in
+                walk(input, skip).map_err(|(path, source)| InputError::Io { path, source })?
+            {
+                let id = relative_id(input, entry.path());
+                match entry {
+                    Walked::File(path) => {
+                        if let Some(kind) = document_kind(&path) {
+                            sources.push(match kind {
+                                Kind::Text => Source::Text { path, id },
+                                Kind::Jsonl => Source::Jsonl { path, id },
+                            });
+                        }
+                    }
+                    Walked::Other { path, kind } => {
+                        if document_kind(&path).is_some() {
+                            sources.push(Source::Unreadable {
+                                id,
+                                path,
+                                error: DocumentError::NotRegular(kind),
+                            });
+                        }
+                    }
+                    Walked::Broken { path, error } => {
+                        if document_kind(&path).is_some() {
+                            sources.push(Source::Unreadable {
+                                id,
+                                path,
+                                error: DocumentError::Io(error),
+                            });
+                        }
+                    }
+                    Walked::UnreadableFolder { path, error } => {
+                        // A folder's id is its whole path from the input folder.
+                        let id = path
+                            .strip_prefix(input)
+                            .unwrap_or(&path)
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        sources.push(Source::Unreadable {
+                            id,
+                            path,
+                            error: DocumentError::UnreadableFolder(error),
+                        });
+                    }
+                }
+            }
         } else {
-            sources.push(
-                classify(input.clone()).ok_or_else(|| InputError::Unsupported(input.clone()))?,
-            );
+            let kind =
+                document_kind(input).ok_or_else(|| InputError::Unsupported(input.clone()))?;
+            let (path, id) = (input.clone(), stem(input));
+            sources.push(if !meta.is_file() {
+                Source::Unreadable {
+                    path,
+                    id,
+                    error: DocumentError::NotRegular(file_kind(&meta.file_type())),
+                }
+            } else {
+                match kind {
+                    Kind::Text => Source::Text { path, id },
+                    Kind::Jsonl => Source::Jsonl { path, id },
+                }
+            });
         }
     }
     Ok(sources)
 }
 
-fn classify(path: PathBuf) -> Option<Source> {
+/// Whether `path` (canonical) is the output folder `out` (canonical), one of the files a run
+/// writes there, or inside a run's staging or commit folder. (A folder of the user's own
+/// inside the output folder is not output.)
+fn is_output(path: &Path, out: &Path) -> bool {
+    if path == out {
+        return true;
+    }
+    let Ok(rel) = path.strip_prefix(out) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let first = parts.next().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = first else {
+        return true;
+    };
+    first.starts_with(".newsgraph-")
+        || (parts.next().is_none() && crate::corpus::OUTPUT_FILES.contains(&first.as_ref()))
+}
+
+enum Kind {
+    Text,
+    Jsonl,
+}
+
+fn document_kind(path: &Path) -> Option<Kind> {
     match path.extension().and_then(|e| e.to_str()) {
-        Some("txt") => Some(Source::Text(path)),
-        Some("jsonl") => Some(Source::Jsonl(path)),
+        Some("txt") => Some(Kind::Text),
+        Some("jsonl") => Some(Kind::Jsonl),
         _ => None,
     }
 }
 
+/// The id of a file found under the folder input `root`: its path from `root` without the
+/// extension, with `/` between folders (`sub/folder/stem`).
+fn relative_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.push(stem(rel));
+    parts.join("/")
+}
+
 pub use crate::walk::files_under;
+use crate::walk::{file_kind, walk, FileId, Walked};
 
 fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Opens `path` for reading if it is a regular file, without blocking on a named pipe or a
+/// device that was put in its place.
+fn open_regular(path: &Path) -> Result<File, DocumentError> {
+    let io = |e: std::io::Error| DocumentError::Io(e.to_string());
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(DocumentError::NotRegular(file_kind(&meta.file_type())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a named pipe blocks until a writer comes; O_NONBLOCK does not, and does
+        // nothing to a regular file.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(DocumentError::NotRegular(file_kind(&meta.file_type())));
+    }
+    Ok(file)
 }
 
 /// Streams the documents of a list of sources, in order.
@@ -151,13 +345,12 @@ impl Reader {
         }
     }
 
-    fn read_text_file(&self, path: &Path) -> Loaded {
+    fn read_text_file(&self, path: &Path, id: String) -> Loaded {
         let origin = path.display().to_string();
-        let id = stem(path);
         let result = (|| {
-            let file = File::open(path).map_err(|e| DocumentError::Io(e.to_string()))?;
+            let file = open_regular(path)?;
             let mut bytes = Vec::new();
-            file.take(self.max_bytes as u64 + 1)
+            file.take((self.max_bytes as u64).saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| DocumentError::Io(e.to_string()))?;
             if bytes.len() > self.max_bytes {
@@ -205,10 +398,15 @@ impl Reader {
                     })
                 }
             };
+            // A byte order mark may open the stream; it is not part of the first line.
+            let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(rest) if state.line == 1 => rest,
+                _ => &line[..],
+            };
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let (id, result) = parse_jsonl_document(&line, fallback_id);
+            let (id, result) = parse_jsonl_document(line, fallback_id);
             return Some(Loaded { id, origin, result });
         }
     }
@@ -323,24 +521,31 @@ impl Iterator for Reader {
                 break loaded;
             }
             match self.sources.next()? {
-                Source::Text(path) => break self.read_text_file(&path),
-                Source::Jsonl(path) => match File::open(&path) {
+                Source::Text { path, id } => break self.read_text_file(&path, id),
+                Source::Jsonl { path, id } => match open_regular(&path) {
                     Ok(file) => {
                         self.jsonl = Some(JsonlState {
                             name: path.display().to_string(),
-                            stem: stem(&path),
+                            stem: id,
                             reader: Box::new(BufReader::with_capacity(1 << 16, file)),
                             line: 0,
                         })
                     }
-                    Err(e) => {
+                    Err(error) => {
                         break Loaded {
-                            id: stem(&path),
+                            id,
                             origin: path.display().to_string(),
-                            result: Err(DocumentError::Io(e.to_string())),
+                            result: Err(error),
                         }
                     }
                 },
+                Source::Unreadable { path, id, error } => {
+                    break Loaded {
+                        id,
+                        origin: path.display().to_string(),
+                        result: Err(error),
+                    }
+                }
                 Source::Stdin => {
                     self.jsonl = Some(JsonlState {
                         name: "-".into(),

@@ -1,8 +1,10 @@
 //! The `newsgraph` command line: a thin layer over the library.
 
+use std::fmt::Display;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -10,10 +12,23 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
 use newsgraph::export::options::{Background, GraphOptions};
+use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::DataFiles;
 use newsgraph::{corpus, eval, Pipeline};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
+
+/// Writes a line to standard error, never panicking (a closed stderr is not worth a crash).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// The most worker threads `--threads` accepts.
+const MAX_THREADS: u16 = 1024;
+/// Test hook: milliseconds to sleep before each of the final renames of `extract`.
+const PAUSE_BEFORE_RENAME: &str = "NEWSGRAPH_TEST_PAUSE_BEFORE_RENAME";
 
 /// Finds people, parties, countries, organizations and initiatives in news text (Persian and
 /// English) with gazetteers, infers the relations between them with rules, and exports the
@@ -102,16 +117,17 @@ impl Messages {
         }
     }
 
+    // Standard error that went away (`2>&-`) loses the message, never the run.
     fn error(&self, message: &str) {
-        eprintln!("{} {message}", self.paint("1;31", "newsgraph:"));
+        say!("{} {message}", self.paint("1;31", "newsgraph:"));
     }
 
     fn warning(&self, message: &str) {
-        eprintln!("newsgraph: {} {message}", self.paint("1;33", "warning:"));
+        say!("newsgraph: {} {message}", self.paint("1;33", "warning:"));
     }
 
     fn note(&self, message: &str) {
-        eprintln!("newsgraph: {} {message}", self.paint("1;36", "note:"));
+        say!("newsgraph: {} {message}", self.paint("1;36", "note:"));
     }
 }
 
@@ -213,9 +229,9 @@ struct ExtractArgs {
     source: GazetteerSource,
     #[command(flatten)]
     patterns: PatternArgs,
-    /// Worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
+    /// Worker threads (default: one per core; at most 1024).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
+    threads: Option<u16>,
     /// No progress, summary or notes on standard error (failures and warnings are still
     /// reported).
     #[arg(short, long)]
@@ -337,10 +353,73 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            messages.error(&format!("{e:#}"));
+            messages.error(&message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each said once: a cause whose text its parent's message already
+/// holds (`path: cause`) is not repeated.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// Writes `text` to standard output. A reader that went away (`| head -1`) ends the output
+/// quietly: the command still finishes its work and its exit status.
+fn print_stdout(text: &dyn Display) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match write!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write to standard output"),
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: abandon the output set (its staging folder is removed, the
+/// output folder keeps the previous run's files; a commit in progress is finished first),
+/// then exit with 128 + the signal number.
+fn stop_on_signals(abort: AbortHandle, out: PathBuf) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // Set in the handler itself, so that a commit not yet begun will not begin.
+        signal_hook::flag::register(signal, abort.request_flag())
+            .context("cannot handle signals")?;
+    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot handle signals")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let name = match signal {
+                SIGINT => "SIGINT",
+                SIGTERM => "SIGTERM",
+                _ => "SIGHUP",
+            };
+            if abort.abort() {
+                say!(
+                    "newsgraph: stopped by {name}; {} keeps the files it had",
+                    display(&out)
+                );
+            } else {
+                say!(
+                    "newsgraph: stopped by {name} after the output was written to {}",
+                    display(&out)
+                );
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }
 
 /// The pipeline of the gazetteers and patterns. A pattern newsgraph cannot use is skipped
@@ -357,6 +436,10 @@ fn load_pipeline(
         .map(|path| {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read patterns {}", path.display()))?;
+            let text = match text.strip_prefix('\u{FEFF}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
             Ok((path.display().to_string(), text))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -380,30 +463,42 @@ fn load_pipeline(
 
 fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
     let started = Instant::now();
+    let abort = AbortHandle::new();
+    stop_on_signals(abort.clone(), args.out.clone())?;
     let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
-    let sources = input::expand(&args.inputs)?;
+    let sources = input::expand_except(&args.inputs, &args.out)?;
     let known_total = sources
         .iter()
-        .all(|s| matches!(s, Source::Text(_)))
+        .all(|s| matches!(s, Source::Text { .. } | Source::Unreadable { .. }))
         .then_some(sources.len());
-    let progress = progress_bar(args.quiet, known_total);
-    let reader = input::Reader::new(sources, args.max_document_bytes);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(args.threads.map_or(0, usize::from))
         .build()
         .context("cannot start worker threads")?;
-    let summary = pool.install(|| {
-        let options = corpus::Options {
-            csv: args.csv.into(),
-            graph: GraphOptions {
-                background: args.background.into(),
-                min_weight: args.min_weight,
-            },
-        };
-        corpus::extract_to_dir(&pipeline, reader, &args.out, options, |done| {
-            progress.set_position(done as u64)
+    let mut output =
+        OutputSet::create_with_abort(&args.out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
+    if let Some(ms) = std::env::var(PAUSE_BEFORE_RENAME)
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        output.pause_before_each_rename(Duration::from_millis(ms));
+    }
+    let progress = progress_bar(args.quiet, known_total);
+    let reader = input::Reader::new(sources, args.max_document_bytes);
+    let summary = pool
+        .install(|| {
+            let options = corpus::Options {
+                csv: args.csv.into(),
+                graph: GraphOptions {
+                    background: args.background.into(),
+                    min_weight: args.min_weight,
+                },
+            };
+            corpus::extract_to_output(&pipeline, reader, output, options, |done| {
+                progress.set_position(done as u64)
+            })
         })
-    })?;
+        .map_err(stopped)?;
     progress.finish_and_clear();
     for (id, reason) in &summary.failures {
         messages.error(&format!("document {id} failed: {reason}"));
@@ -413,7 +508,7 @@ fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
             messages.note(note);
         }
         let seconds = started.elapsed().as_secs_f64();
-        eprintln!(
+        say!(
             "{} documents ({} failed), {} mentions, graph of {} nodes and {} edges, {:.1} MB in {:.2} s; output in {}",
             summary.documents,
             summary.failures.len(),
@@ -430,6 +525,15 @@ fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// An output set refused to go on because a signal asked it to stop: the signal thread of
+/// [`stop_on_signals`] is ending the process with its own message and status; wait for it.
+fn stopped(e: ExportError) -> ExportError {
+    if matches!(e, ExportError::Interrupted) {
+        std::thread::sleep(Duration::from_secs(10));
+    }
+    e
 }
 
 /// A bar on a terminal for runs of more than a few documents; hidden otherwise.
@@ -459,10 +563,9 @@ fn display(path: &Path) -> String {
 fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
     let files = source.files()?;
     let findings = newsgraph::lint(&files);
-    for finding in &findings {
-        println!("{finding}");
-    }
-    eprintln!("{} findings", findings.len());
+    let report: String = findings.iter().map(|f| format!("{f}\n")).collect();
+    print_stdout(&report)?;
+    say!("{} findings", findings.len());
     Ok(if findings.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -479,25 +582,25 @@ fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
     let gold = eval::load_gold(&args.gold, &map)?;
     let docs = eval::load_documents(&args.inputs, &gold)?;
     let evaluation = eval::evaluate_gold(&pipeline, &gold, &docs);
-    print!("{evaluation}");
+    print_stdout(&evaluation)?;
     if let Some(path) = &args.json {
-        write_whole(path, evaluation.to_json().as_bytes())?;
+        newsgraph::export::write_file(path, evaluation.to_json().as_bytes())?;
     }
     let mut ok = true;
     for (set, doc) in evaluation.missing_documents() {
-        eprintln!("newsgraph: gold document {doc} of set {set} has no input document");
+        say!("newsgraph: gold document {doc} of set {set} has no input document");
         ok = false;
     }
     if args.update_baseline {
         eval::update_baseline(&args.baseline, &evaluation)?;
-        eprintln!("baseline written to {}", display(&args.baseline));
+        say!("baseline written to {}", display(&args.baseline));
     } else if args.baseline.exists() {
         let drops = eval::check_baseline(&evaluation, &eval::Baseline::read(&args.baseline)?);
         for drop in &drops {
-            eprintln!("newsgraph: below the baseline: {drop}");
+            say!("newsgraph: below the baseline: {drop}");
         }
         if drops.is_empty() {
-            eprintln!("no figure below the baseline {}", display(&args.baseline));
+            say!("no figure below the baseline {}", display(&args.baseline));
         }
         ok &= drops.is_empty();
     }
@@ -508,27 +611,11 @@ fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
     })
 }
 
-/// Writes a whole file through a temporary name, so a reader never sees half of it.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .with_context(|| format!("{}: not a file name", display(path)))?;
-    let mut output = newsgraph::export::OutputSet::create(dir, &[name])?;
-    output.write(name, bytes)?;
-    output.commit()?;
-    Ok(())
-}
-
 fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
     let files = source.files()?;
     let pipeline = Pipeline::from_files(&files, &[])?;
     let report = newsgraph::run_cases(&pipeline, &files);
-    print!("{report}");
+    print_stdout(&report)?;
     Ok(if report.is_success() {
         ExitCode::SUCCESS
     } else {
@@ -568,12 +655,12 @@ fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
                 ImportEvent::Reading { total_bytes } => bar = import_bar(quiet, total_bytes),
                 ImportEvent::Progress { bytes } => bar.set_position(bytes),
                 ImportEvent::BadLine { line, reason } => {
-                    bar.suspend(|| eprintln!("{name}:{line}: {reason}"));
+                    bar.suspend(|| say!("{name}:{line}: {reason}"));
                 }
                 ImportEvent::Resolving { rows } => {
                     bar.finish_and_clear();
                     if !quiet && rows > 0 {
-                        eprintln!("resolving the references of {rows} rows");
+                        say!("resolving the references of {rows} rows");
                     }
                 }
             },
@@ -582,8 +669,8 @@ fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
         let mb = summary.json_bytes as f64 / 1e6;
-        eprintln!("{summary}");
-        eprintln!(
+        say!("{summary}");
+        say!(
             "{:.1} MB of JSON ({}, {:.1} MB as stored) in {:.2} s: {:.1} MB/s, {:.0} items/s; output in {}",
             mb,
             summary.compression,

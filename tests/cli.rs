@@ -148,7 +148,13 @@ fn duplicate_ids_fail_the_second() {
     let out = tempfile::tempdir().unwrap();
     std::fs::create_dir(input.path().join("x")).unwrap();
     write(input.path(), "doc.txt", "چین".as_bytes());
+    // Equal names in different folders are distinct (`x/doc`); an id given twice is not.
     write(&input.path().join("x"), "doc.txt", "کوبا".as_bytes());
+    write(
+        input.path(),
+        "more.jsonl",
+        "{\"id\": \"x/doc\", \"text\": \"کوبا\"}\n".as_bytes(),
+    );
     let output = run(&[
         "extract",
         input.path().to_str().unwrap(),
@@ -158,8 +164,13 @@ fn duplicate_ids_fail_the_second() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     let docs = jsonl(&out.path().join("documents.jsonl"));
-    assert_eq!(docs[1]["status"], "error");
-    assert!(docs[1]["error"]
+    let rows: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|d| (d["doc"].as_str().unwrap(), d["status"].as_str().unwrap()))
+        .collect();
+    // In sorted order more.jsonl comes before x/doc.txt, which fails.
+    assert_eq!(rows, [("doc", "ok"), ("x/doc", "ok"), ("x/doc", "error")]);
+    assert!(docs[2]["error"]
         .as_str()
         .unwrap()
         .starts_with("duplicate document id"));

@@ -36,7 +36,10 @@ pub fn read(ann: &Path, map: &TypeMap) -> Result<GoldDocument, EvalError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut gold = parse(ann, &annotations, &doc, &text, map)?;
+    // A byte order mark opening the annotations is not part of the first line. (One opening
+    // the text stays: BRAT counts it as a character of the text.)
+    let annotations = annotations.strip_prefix('\u{FEFF}').unwrap_or(&annotations);
+    let mut gold = parse(ann, annotations, &doc, &text, map)?;
     gold.text_file = Some(txt.display().to_string());
     Ok(gold)
 }

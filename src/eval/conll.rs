@@ -25,12 +25,13 @@
 //! A mention is counted in the row of the gold span it matches (exactly, else by overlap),
 //! otherwise in the row of the first label, in row order, that accepts its type.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::doc::Via;
+use crate::gazetteer::EntityType;
 use crate::{Document, Pipeline};
 
 use super::map::{label_rank, Label, TypeMap};
@@ -75,7 +76,7 @@ pub fn read(path: &Path, map: &TypeMap) -> Result<Vec<ConllSentence>, EvalError>
         path: path.to_path_buf(),
         source,
     })?;
-    parse(path, &text, map)
+    parse(path, text.strip_prefix('\u{FEFF}').unwrap_or(&text), map)
 }
 
 /// Parses the text of a CoNLL file; `path` names it in errors.
@@ -347,18 +348,20 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             .iter()
             .filter(|m| !m.nested && m.via != Via::Coref)
             .collect();
+        // Every lookup below is a binary search or a hash lookup, so that one long sentence
+        // (a whole corpus without blank lines) costs n log n, not n².
+        let spans = Spans::new(&sentence.spans);
+        let offsets = CharOffsets::new(&sentence.text);
         for m in &mentions {
             let entity = pipeline.entity(m);
             let t = entity.entity_type;
-            let exact = sentence
-                .spans
-                .iter()
-                .find(|s| s.start == m.start && s.end == m.end && s.label.accepts(t));
+            let exact = spans
+                .starting_at(m.start)
+                .find(|s| s.end == m.end && s.label.accepts(t));
             let overlap = exact.or_else(|| {
-                sentence
-                    .spans
-                    .iter()
-                    .find(|s| s.start < m.end && m.start < s.end && s.label.accepts(t))
+                spans
+                    .overlapping(m.start, m.end)
+                    .find(|s| s.label.accepts(t))
             });
             let row = match overlap {
                 Some(span) => row_of(&span.label.name),
@@ -372,31 +375,33 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             counts[row][2] += usize::from(exact.is_some());
             counts[row][3] += usize::from(overlap.is_some());
             if exact.is_none() {
-                let any_overlap = sentence
-                    .spans
-                    .iter()
-                    .find(|s| s.start < m.end && m.start < s.end);
+                let any_overlap = spans.overlapping(m.start, m.end).next();
                 spurious.push(ConllMiss {
                     line: sentence.line,
                     text: m.text(&doc).to_string(),
                     entity_type: t.as_str().to_string(),
                     entity: entity.id.clone(),
                     overlaps: any_overlap
-                        .map(|s| format!("{} {}", s.label.name, slice(&sentence.text, s))),
-                    sentence: sentence.text.clone(),
+                        .map(|s| format!("{} {}", s.label.name, offsets.slice(s.start, s.end))),
+                    sentence: offsets.context(m.start, m.end),
                 });
             }
+        }
+        let mut found: HashMap<(usize, usize), Vec<EntityType>> = HashMap::new();
+        for m in &mentions {
+            found
+                .entry((m.start, m.end))
+                .or_default()
+                .push(pipeline.entity(m).entity_type);
         }
         for span in &sentence.spans {
             let Some(row) = row_of(&span.label.name) else {
                 continue;
             };
             counts[row][0] += 1;
-            let found = mentions.iter().any(|m| {
-                m.start == span.start
-                    && m.end == span.end
-                    && span.label.accepts(pipeline.entity(m).entity_type)
-            });
+            let found = found
+                .get(&(span.start, span.end))
+                .is_some_and(|types| types.iter().any(|t| span.label.accepts(*t)));
             counts[row][4] += usize::from(found);
         }
     }
@@ -423,17 +428,99 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
     }
 }
 
+/// The gold spans of one sentence, which the reader produces in text order and disjoint.
+struct Spans<'a> {
+    spans: Vec<&'a ConllSpan>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(spans: &'a [ConllSpan]) -> Spans<'a> {
+        let mut spans: Vec<&ConllSpan> = spans.iter().collect();
+        spans.sort_by_key(|s| (s.start, s.end));
+        Spans { spans }
+    }
+
+    /// The spans that start at `start`, in order.
+    fn starting_at(&self, start: usize) -> impl Iterator<Item = &'a ConllSpan> + '_ {
+        let first = self.spans.partition_point(|s| s.start < start);
+        self.spans[first..]
+            .iter()
+            .take_while(move |s| s.start == start)
+            .copied()
+    }
+
+    /// The spans that overlap `start..end`, in order.
+    fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &'a ConllSpan> + '_ {
+        // Disjoint spans in start order also come in end order.
+        let first = self.spans.partition_point(|s| s.end <= start);
+        self.spans[first..]
+            .iter()
+            .take_while(move |s| s.start < end)
+            .filter(move |s| start < s.end)
+            .copied()
+    }
+}
+
+/// Byte offsets of a sentence's characters, to slice it by code points in constant time.
+struct CharOffsets<'a> {
+    text: &'a str,
+    bytes: Vec<usize>,
+}
+
+/// A sentence longer than this many characters is shown around the mention only.
+const CONTEXT_WHOLE: usize = 400;
+/// How many characters either side of the mention a long sentence shows.
+const CONTEXT_SIDE: usize = 120;
+
+impl<'a> CharOffsets<'a> {
+    fn new(text: &'a str) -> CharOffsets<'a> {
+        let bytes = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        CharOffsets { text, bytes }
+    }
+
+    fn chars(&self) -> usize {
+        self.bytes.len() - 1
+    }
+
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        let at = |i: usize| self.bytes[i.min(self.chars())];
+        &self.text[at(start)..at(end.max(start))]
+    }
+
+    /// The sentence, or for a long one the text around `start..end`, cut ends marked `…`.
+    fn context(&self, start: usize, end: usize) -> String {
+        let n = self.chars();
+        if n <= CONTEXT_WHOLE {
+            return self.text.to_string();
+        }
+        let from = start.saturating_sub(CONTEXT_SIDE);
+        let to = end.saturating_add(CONTEXT_SIDE).min(n);
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
+        }
+        out.push_str(self.slice(from, to));
+        if to < n {
+            out.push('…');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
 fn slice(text: &str, span: &ConllSpan) -> String {
-    text.chars()
-        .skip(span.start)
-        .take(span.end - span.start)
-        .collect()
+    CharOffsets::new(text)
+        .slice(span.start, span.end)
+        .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::EntityType;
 
     fn spans(s: &ConllSentence) -> Vec<(String, &str)> {
         s.spans

@@ -159,7 +159,7 @@ pub fn read_json(path: &Path) -> Result<GoldDocument, EvalError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_json(path, &text)
+    parse_json(path, text.strip_prefix('\u{FEFF}').unwrap_or(&text))
 }
 
 /// Parses the text of a JSON gold file; `path` names it in errors.

@@ -324,23 +324,86 @@ impl Gold {
                 lang: g.lang.clone(),
             });
         }
+        self.check_surfaces(&docs)?;
         Ok(docs)
+    }
+
+    /// Checks that every surface of every JSON gold entity occurs, exactly as written, in
+    /// the text of its document (among `docs`, by id; gold documents without one are
+    /// reported elsewhere). A surface that does not is a mistake of the gold file, which
+    /// could never be matched: the error names the file, the entity and the surface.
+    pub fn check_surfaces(&self, docs: &[Document]) -> Result<(), EvalError> {
+        let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+        for g in self.sets.iter().flat_map(|s| &s.documents) {
+            let Some(text) = g
+                .text
+                .as_deref()
+                .or_else(|| by_id.get(g.doc.as_str()).map(|d| d.text.as_str()))
+            else {
+                continue;
+            };
+            for (i, e) in g.entities.iter().enumerate() {
+                if let Some(surface) = e.surfaces.iter().find(|s| !text.contains(s.as_str())) {
+                    return Err(EvalError::Invalid {
+                        path: g.source.clone(),
+                        reason: format!(
+                            "entity {} ({}): surface «{surface}» does not occur in the text of {}",
+                            i + 1,
+                            e.key,
+                            g.doc
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 /// Reads the input documents (`.txt`, `.jsonl`, folders, `-`, as for `extract`) that `gold`
 /// needs, matched by id; others are skipped unread where possible. A document the gold needs
 /// that cannot be read is an error; one it does not need is ignored.
+///
+/// A document found in a subfolder has the id `sub/folder/stem`; when no input has a gold
+/// document's id itself, the input whose last id segment (`stem`) equals it stands for it
+/// (the first one, in input order), so `eval --gold tests/gold tests/corpus` pairs
+/// `fars_13920618001335` with `tests/corpus/dev/fars_13920618001335.txt`.
+///
+/// Fails, naming the gold file and the entity, when a surface of a JSON gold entity does not
+/// occur in its document's text: such a gold cannot be scored.
 pub fn load_documents(inputs: &[PathBuf], gold: &Gold) -> Result<Vec<Document>, EvalError> {
     let wanted = gold.wanted_documents();
     let sources = input::expand(inputs)?;
-    let mut docs = Vec::new();
+    // The documents in input order, each with whether its id matched exactly; by gold id.
+    let mut docs: Vec<(Document, bool)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for loaded in Reader::new(sources, DEFAULT_MAX_DOCUMENT_BYTES) {
-        if !wanted.contains(loaded.id.as_str()) {
-            continue;
+        let (key, exact) = match wanted.get(loaded.id.as_str()) {
+            Some(key) => (*key, true),
+            None => match loaded
+                .id
+                .rsplit_once('/')
+                .and_then(|(_, stem)| wanted.get(stem))
+            {
+                Some(key) => (*key, false),
+                None => continue,
+            },
+        };
+        let earlier = index.get(key).copied();
+        if earlier.is_some_and(|i| docs[i].1 || !exact) {
+            continue; // an exact match, or an earlier stem match, stands
         }
         match loaded.result {
-            Ok(doc) => docs.push(doc),
+            Ok(mut doc) => {
+                doc.id = key.to_string();
+                match earlier {
+                    Some(i) => docs[i] = (doc, exact),
+                    None => {
+                        index.insert(key.to_string(), docs.len());
+                        docs.push((doc, exact));
+                    }
+                }
+            }
             Err(e) => {
                 return Err(EvalError::Document {
                     origin: loaded.origin,
@@ -349,6 +412,8 @@ pub fn load_documents(inputs: &[PathBuf], gold: &Gold) -> Result<Vec<Document>, 
             }
         }
     }
+    let docs: Vec<Document> = docs.into_iter().map(|(doc, _)| doc).collect();
+    gold.check_surfaces(&docs)?;
     Ok(docs)
 }
 

@@ -22,8 +22,15 @@
 //! | gephi | `Source,Target,Type,Label,Weight,role,documents,first_published,last_published,background` |
 //!
 //! In every flavor `documents` is a count (of the documents that mention a node, or that an
-//! edge was found in); the ids themselves are in `document_ids`, joined with `;`. A document
-//! id that itself contains `;` cannot be told apart from two ids there.
+//! edge was found in); the ids themselves are in `document_ids`, joined with `;`, a `;` or
+//! `\` inside an id written `\;` or `\\` so that the list splits back into the ids (Neo4j's
+//! importer does not undo that escape: such an id reaches it as two array elements).
+//!
+//! Characters that XML 1.0 cannot represent (control characters other than tab, line feed
+//! and carriage return; U+FFFE, U+FFFF) are written as U+FFFD, as in `graph.graphml`, so that
+//! both files hold the same values.
+
+use std::borrow::Cow;
 
 use crate::export::style::iso_date;
 use crate::graph::{Edge, KnowledgeGraph};
@@ -269,7 +276,7 @@ fn common_edge_row(edge: &Edge, relation: &str) -> Vec<String> {
         d.first_published.clone().unwrap_or_default(),
         d.last_published.clone().unwrap_or_default(),
         bool_str(d.background).to_string(),
-        ids.join(";"),
+        crate::export::join_ids(ids),
     ]
 }
 
@@ -289,10 +296,16 @@ fn writer(out: &mut Vec<u8>) -> ::csv::Writer<&mut Vec<u8>> {
         .from_writer(out)
 }
 
-fn write_row<T: AsRef<[u8]>>(wtr: &mut ::csv::Writer<&mut Vec<u8>>, row: &[T]) {
+fn write_row<T: AsRef<str>>(wtr: &mut ::csv::Writer<&mut Vec<u8>>, row: &[T]) {
     // Writing into memory cannot fail, and every row of a file has the header's length.
-    wtr.write_record(row)
-        .expect("in-memory CSV row of the header's length");
+    wtr.write_record(
+        row.iter()
+            .map(|field| match crate::export::printable(field.as_ref()) {
+                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            }),
+    )
+    .expect("in-memory CSV row of the header's length");
 }
 
 fn finish(mut wtr: ::csv::Writer<&mut Vec<u8>>) {

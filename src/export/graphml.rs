@@ -177,7 +177,7 @@ fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
         text(&k.role),
         d.first_published.as_deref().and_then(text),
         d.last_published.as_deref().and_then(text),
-        (!ids.is_empty()).then(|| ids.join(";").into()),
+        (!ids.is_empty()).then(|| crate::export::join_ids(ids).into()),
         Some(d.weight.to_string().into()),
         Some(d.documents.len().to_string().into()),
         Some(boolean(d.directed)),
@@ -208,19 +208,7 @@ fn attr<'a>(name: &'a str, escaped: &'a str) -> Attribute<'a> {
 /// in attribute values tabs and line feeds must be too, or attribute-value normalization
 /// turns them into spaces. Characters that XML 1.0 forbids even as references are replaced.
 pub(crate) fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-    };
-    let value: Cow<'_, str> = if value.chars().all(allowed) {
-        Cow::Borrowed(value)
-    } else {
-        Cow::Owned(
-            value
-                .chars()
-                .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
-                .collect(),
-        )
-    };
+    let value = crate::export::printable(value);
     let escaped = match value {
         Cow::Borrowed(v) => quick_xml::escape::escape(v),
         Cow::Owned(v) => Cow::Owned(quick_xml::escape::escape(v.as_str()).into_owned()),

@@ -1,5 +1,5 @@
-//! Output files: written to a temporary name in the output folder and renamed into place only
-//! when everything succeeded, so a reader never sees a half-written file.
+//! Output files: the set of files a run writes, made visible together ([`OutputSet`], see
+//! [`set`] for the design), and the formats of each.
 
 pub mod csv;
 pub mod dot;
@@ -10,106 +10,69 @@ pub mod jsonl;
 pub mod layout;
 pub mod options;
 pub mod rdf;
+pub mod set;
 pub mod spacy;
 pub mod style;
 pub mod svg;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
 
-/// Why output could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", path.display())]
-pub struct ExportError {
-    /// The file or folder concerned.
-    pub path: PathBuf,
-    /// The cause.
-    pub source: std::io::Error,
+pub use set::{recover, write_file, AbortHandle, ExportError, OutputSet};
+
+/// Whether XML 1.0 can hold `c` at all (as itself or as a character reference).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
-/// A set of output files that become visible together, or not at all.
-///
-/// Each file is written to `.<name>.tmp` in the output folder; [`OutputSet::commit`] renames
-/// them all into place. Dropping the set without committing removes the temporary files and
-/// leaves any earlier output untouched.
-pub struct OutputSet {
-    dir: PathBuf,
-    files: Vec<(String, PathBuf, Option<BufWriter<File>>)>,
-}
-
-impl OutputSet {
-    /// Creates the folder if needed and opens a temporary file for each name.
-    pub fn create(dir: &Path, names: &[&str]) -> Result<OutputSet, ExportError> {
-        let err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| ExportError { path, source }
-        };
-        std::fs::create_dir_all(dir).map_err(err(dir))?;
-        let mut set = OutputSet {
-            dir: dir.to_path_buf(),
-            files: Vec::new(),
-        };
-        for name in names {
-            let tmp = dir.join(format!(".{name}.tmp"));
-            let file = File::create(&tmp).map_err(err(&tmp))?;
-            set.files.push((
-                name.to_string(),
-                tmp,
-                Some(BufWriter::with_capacity(1 << 16, file)),
-            ));
-        }
-        Ok(set)
-    }
-
-    /// Appends bytes to the file called `name`.
-    ///
-    /// # Panics
-    ///
-    /// When `name` was not given to [`OutputSet::create`] (a programming error).
-    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
-        let (_, tmp, writer) = self
-            .files
-            .iter_mut()
-            .find(|(n, _, _)| n == name)
-            .expect("output file declared in OutputSet::create");
-        let writer = writer.as_mut().expect("not committed yet");
-        writer.write_all(bytes).map_err(|source| ExportError {
-            path: tmp.clone(),
-            source,
-        })
-    }
-
-    /// Flushes and syncs every file, then renames each into place.
-    pub fn commit(mut self) -> Result<(), ExportError> {
-        for (_, tmp, writer) in &mut self.files {
-            let writer = writer.take().expect("committed once");
-            let file = writer.into_inner().map_err(|e| ExportError {
-                path: tmp.clone(),
-                source: e.into_error(),
-            })?;
-            file.sync_all().map_err(|source| ExportError {
-                path: tmp.clone(),
-                source,
-            })?;
-        }
-        for (name, tmp, _) in &self.files {
-            let target = self.dir.join(name);
-            std::fs::rename(tmp, &target).map_err(|source| ExportError {
-                path: target,
-                source,
-            })?;
-        }
-        self.files.clear();
-        Ok(())
+/// `value` with every character XML 1.0 cannot represent (control characters other than tab,
+/// line feed and carriage return; U+FFFE, U+FFFF) replaced by U+FFFD. GraphML must do so, and
+/// the CSV files do the same so that both carry the same values.
+pub(crate) fn printable(value: &str) -> Cow<'_, str> {
+    if value.chars().all(xml_char) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(
+            value
+                .chars()
+                .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        )
     }
 }
 
-impl Drop for OutputSet {
-    fn drop(&mut self) {
-        for (_, tmp, writer) in self.files.drain(..) {
-            drop(writer);
-            let _ = std::fs::remove_file(tmp);
+/// Document ids joined with `;`, for `document_ids`. An id that holds `;` or `\` has them
+/// written `\;` and `\\`, so the list splits back into the ids: split at every `;` not
+/// preceded by an unescaped `\`, then replace `\;` by `;` and `\\` by `\`.
+pub(crate) fn join_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            out.push(';');
         }
+        for c in id.chars() {
+            if matches!(c, ';' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_split_back() {
+        assert_eq!(join_ids(["d1", "d2"]), "d1;d2");
+        assert_eq!(join_ids(["d2;d3", "a\\b", ""]), "d2\\;d3;a\\\\b;");
+        assert_eq!(join_ids([]), "");
+    }
+
+    #[test]
+    fn control_characters_become_replacement_characters() {
+        assert!(matches!(printable("a\tb\nc"), Cow::Borrowed(_)));
+        assert_eq!(printable("a\u{1}b\u{FFFF}"), "a\u{FFFD}b\u{FFFD}");
     }
 }

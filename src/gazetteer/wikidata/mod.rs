@@ -367,8 +367,9 @@ struct Draft {
 
 impl Draft {
     fn create(path: PathBuf) -> Result<Draft, ImportError> {
-        let file = File::create(&path).map_err(|source| ExportError {
+        let file = File::create(&path).map_err(|source| ExportError::Io {
             path: path.clone(),
+            what: "cannot create the draft file",
             source,
         })?;
         Ok(Draft {
@@ -378,8 +379,9 @@ impl Draft {
     }
 
     fn error(&self, source: io::Error) -> ImportError {
-        ExportError {
+        ExportError::Io {
             path: self.path.clone(),
+            what: "cannot write the draft file",
             source,
         }
         .into()
