@@ -48,15 +48,18 @@ pub enum Via {
     Pattern,
     /// A short form, pronoun, title or «دو طرف» resolved to an entity of the document.
     Coref,
+    /// A name of a name lexicon (people, places), without curated metadata.
+    Lexicon,
 }
 
 impl Via {
-    /// The contract name: `gazetteer`, `pattern` or `coref`.
+    /// The contract name: `gazetteer`, `pattern`, `coref` or `lexicon`.
     pub fn as_str(self) -> &'static str {
         match self {
             Via::Gazetteer => "gazetteer",
             Via::Pattern => "pattern",
             Via::Coref => "coref",
+            Via::Lexicon => "lexicon",
         }
     }
 }

@@ -174,18 +174,18 @@ pub(crate) fn select(
             Placement::Inside(_) | Placement::Crossing => continue,
         };
         let pool_start = out.pool.len();
-        let mut origin = Origin::Pattern;
+        let mut origin: Option<Origin> = None;
         for c in group {
             let entry = entry(c);
             // A span with a name names only what the name names.
             if short || entry.kind != AliasKind::Short {
                 out.pool.push(entry.target);
-                origin = origin.min(entry.origin);
+                origin = Some(origin.map_or(entry.origin, |o| o.min(entry.origin)));
             }
         }
-        if out.pool.len() == pool_start {
+        let Some(origin) = origin else {
             continue;
-        }
+        };
         if !nested && !short {
             winners.insert(s, (e, out.pool[pool_start]));
         }

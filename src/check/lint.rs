@@ -116,6 +116,10 @@ fn invalid_row(e: RowError) -> Finding {
 pub fn ambiguous_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
     let mut by_key: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (e, entity) in gazetteer.entities().iter().enumerate() {
+        // Lexicon names carry no curated metadata: only their rows are checked.
+        if entity.is_lexicon() {
+            continue;
+        }
         for (a, alias) in entity.aliases.iter().enumerate() {
             if alias.kind == AliasKind::Short {
                 continue;
@@ -185,6 +189,10 @@ pub fn common_word_aliases(gazetteer: &Gazetteer, stopwords: &HashSet<String>) -
     let common = &gazetteer.morphology().common_words;
     let mut findings = Vec::new();
     for entity in gazetteer.entities() {
+        // Lexicon names carry no curated metadata: only their rows are checked.
+        if entity.is_lexicon() {
+            continue;
+        }
         let mut seen = HashSet::new();
         for alias in &entity.aliases {
             let key = skeleton(&alias.text);
@@ -366,6 +374,10 @@ fn separators(normalized: &Normalized) -> Vec<usize> {
 pub fn foldable_spellings(gazetteer: &Gazetteer) -> Vec<Finding> {
     let mut findings = Vec::new();
     for entity in gazetteer.entities() {
+        // Lexicon names carry no curated metadata: only their rows are checked.
+        if entity.is_lexicon() {
+            continue;
+        }
         let forms: Vec<(String, Vec<usize>)> = entity
             .aliases
             .iter()
@@ -435,6 +447,10 @@ fn covering_alias(entity: &Entity, forms: &[(String, Vec<usize>)], i: usize) -> 
 pub fn missing_names(gazetteer: &Gazetteer) -> Vec<Finding> {
     let mut findings = Vec::new();
     for entity in gazetteer.entities() {
+        // Lexicon names carry no curated metadata: only their rows are checked.
+        if entity.is_lexicon() {
+            continue;
+        }
         if entity.aliases.iter().all(|a| a.origin == Origin::Pattern) {
             continue;
         }
@@ -516,6 +532,10 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer, joiners: &[String]) -> Vec<Findin
     // (X, Y) -> (X's alias, Y's alias) pairs
     let mut shadows: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for (y, container) in entities.iter().enumerate() {
+        // Lexicon names carry no curated metadata: only their rows are checked.
+        if container.is_lexicon() {
+            continue;
+        }
         for (b, alias) in container.aliases.iter().enumerate() {
             if alias.kind == AliasKind::Short {
                 continue;

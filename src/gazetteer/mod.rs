@@ -10,12 +10,13 @@
 mod entities;
 mod files;
 mod iso3166;
+mod lexicons;
 mod morphology;
 mod rules;
 mod spacy;
 mod wikidata;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -148,6 +149,8 @@ pub enum Origin {
     Gazetteer,
     /// A spaCy phrase-pattern file given with `--patterns`.
     Pattern,
+    /// A name lexicon (`lexicons/`): names without curated metadata.
+    Lexicon,
 }
 
 /// One name of an entity.
@@ -223,6 +226,11 @@ impl Entity {
             .and_then(|rest| rest.strip_prefix(':'))
     }
 
+    /// Whether the entity comes from a name lexicon (`lexicons/`), not a curated row.
+    pub fn is_lexicon(&self) -> bool {
+        !self.aliases.is_empty() && self.aliases.iter().all(|a| a.origin == Origin::Lexicon)
+    }
+
     /// A display label: the Persian name, or the English one when there is none.
     pub fn label(&self) -> &str {
         if self.name_fa.is_empty() {
@@ -282,6 +290,9 @@ pub struct Gazetteer {
     entities: Vec<Entity>,
     by_id: HashMap<String, EntityIndex>,
     morphology: Morphology,
+    /// Skeletons of lexicon names that are matched only with supporting context (one word,
+    /// or a common word), sorted.
+    contextual: Vec<String>,
 }
 
 impl Gazetteer {
@@ -343,6 +354,14 @@ impl Gazetteer {
         })
     }
 
+    /// Whether the lexicons hold `name` (any spelling) as a name that needs supporting
+    /// context: one word, or a common word.
+    pub fn is_contextual_name(&self, name: &str) -> bool {
+        self.contextual
+            .binary_search(&crate::text::skeleton(name))
+            .is_ok()
+    }
+
     /// The Persian morphology tables used by matching.
     pub fn morphology(&self) -> &Morphology {
         &self.morphology
@@ -364,6 +383,10 @@ impl Gazetteer {
 pub struct GazetteerBuilder {
     gazetteer: Gazetteer,
     errors: Vec<RowError>,
+    /// The lexicon files, added when the gazetteer is built, after every curated and pattern
+    /// entity: (name, text).
+    lexicons: Vec<(String, String)>,
+    romanizer: lexicons::Romanizer,
 }
 
 impl GazetteerBuilder {
@@ -389,7 +412,60 @@ impl GazetteerBuilder {
             let suffixes = morphology::parse_suffixes("suffixes.tsv", text, &mut self.errors);
             self.gazetteer.morphology.suffixes = suffixes;
         }
+        if let Some(text) = files.get(lexicons::ROMANIZE_FILE) {
+            self.romanizer =
+                lexicons::Romanizer::parse(lexicons::ROMANIZE_FILE, text, &mut self.errors);
+        }
+        for name in [lexicons::PEOPLE_FILE, lexicons::PLACES_FILE] {
+            if let Some(text) = files.get(name) {
+                self.lexicons.push((name.to_string(), text.to_string()));
+            }
+        }
         self
+    }
+
+    /// Adds the lexicon entities: after every curated and pattern entity, whose names win.
+    fn add_lexicons(&mut self) {
+        let lexicon_files = std::mem::take(&mut self.lexicons);
+        if lexicon_files.is_empty() {
+            return;
+        }
+        let g = &self.gazetteer;
+        let taken: HashSet<String> = g
+            .entities
+            .iter()
+            .flat_map(|e| &e.aliases)
+            .map(|a| crate::text::skeleton(&a.text))
+            .collect();
+        let ids: HashSet<String> = g.by_id.keys().cloned().collect();
+        let countries: HashSet<String> = g
+            .entities
+            .iter()
+            .filter_map(|e| e.country_code().map(str::to_string))
+            .collect();
+        let cx = lexicons::Context {
+            taken: &taken,
+            common_words: &g.morphology.common_words,
+            ids: &ids,
+            countries: &countries,
+            romanizer: &self.romanizer,
+        };
+        let mut contextual = Vec::new();
+        let mut added = Vec::new();
+        for (name, text) in &lexicon_files {
+            if name == lexicons::PEOPLE_FILE {
+                added.extend(lexicons::people(name, text, &cx, &mut contextual));
+            } else {
+                let places = lexicons::places(name, text, &cx, &mut contextual, &mut self.errors);
+                added.extend(places);
+            }
+        }
+        contextual.sort_unstable();
+        contextual.dedup();
+        self.gazetteer.contextual = contextual;
+        for entity in added {
+            self.insert(entity);
+        }
     }
 
     /// Adds the entities of one TSV file (`file` is the name used in error messages).
@@ -460,6 +536,7 @@ impl GazetteerBuilder {
     /// Like [`GazetteerBuilder::build`], but returns the gazetteer of all valid rows together
     /// with the errors (for lint, which reports instead of failing).
     pub fn build_lenient(mut self) -> (Gazetteer, Vec<RowError>) {
+        self.add_lexicons();
         let g = &self.gazetteer;
         for entity in &g.entities {
             let references = entity

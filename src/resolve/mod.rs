@@ -92,6 +92,7 @@ pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Ex
         let via = match s.origin {
             Origin::Gazetteer => Via::Gazetteer,
             Origin::Pattern => Via::Pattern,
+            Origin::Lexicon => Via::Lexicon,
         };
         let mut targets = selection.targets(s).iter().copied();
         keep(s.span.clone(), s.nested, &mut targets, via);

@@ -256,7 +256,14 @@ impl<'g> Base<'g> {
             .filter_map(|e| Some((super::parse_qid(e.wikidata.as_deref()?)?, e.id.as_str())))
             .collect();
         let mut by_name: HashMap<(EntityType, String), Option<&'g str>> = HashMap::new();
-        for entity in gazetteer.entities().iter().filter(|e| e.wikidata.is_none()) {
+        // Lexicon names are not curated rows: an import gives them metadata, never the reverse.
+        let curated = |e: &&crate::gazetteer::Entity| !e.is_lexicon();
+        for entity in gazetteer
+            .entities()
+            .iter()
+            .filter(curated)
+            .filter(|e| e.wikidata.is_none())
+        {
             let mut keys: Vec<String> = [&entity.name_en, &entity.name_fa]
                 .into_iter()
                 .map(|n| name_key(n))
