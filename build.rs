@@ -43,4 +43,33 @@ fn main() {
     src.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("embedded.rs");
     std::fs::write(out, src).expect("write embedded.rs");
+    write_char_tables();
+}
+
+/// Character-class tables for the Arabic block (U+0600–U+06FF), the hot path of Persian
+/// text: one array lookup instead of a binary search in the Unicode tables per character.
+/// Computed here from the standard library's own classification, so they cannot disagree.
+fn write_char_tables() {
+    let mut src = String::from("/// `char::is_alphanumeric` of U+0600 + i.\n");
+    src.push_str("pub(crate) const ARABIC_ALPHANUMERIC: [bool; 256] = [");
+    for i in 0..256u32 {
+        let c = char::from_u32(0x0600 + i).expect("the Arabic block is all scalar values");
+        write!(src, "{},", c.is_alphanumeric()).unwrap();
+    }
+    src.push_str("];\n");
+    src.push_str("/// `unicode_normalization::char::is_combining_mark` of U+0600 + i.\n");
+    src.push_str("pub(crate) const ARABIC_COMBINING: [bool; 256] = [");
+    for i in 0..256u32 {
+        let c = char::from_u32(0x0600 + i).expect("the Arabic block is all scalar values");
+        write!(
+            src,
+            "{},",
+            unicode_normalization::char::is_combining_mark(c)
+        )
+        .unwrap();
+    }
+    src.push_str("];\n");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("char_tables.rs");
+    std::fs::write(out, src).expect("write char_tables.rs");
 }

@@ -147,6 +147,7 @@ impl Pipeline {
             norm,
             chars: &chars,
             sentences: &sentences,
+            rules: &self.rules,
         };
         resolve::mentions(&input, &scratch.entities, &mut extraction);
         extraction.sentences = sentences;

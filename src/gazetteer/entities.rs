@@ -3,8 +3,15 @@
 use super::{is_alpha2, Alias, AliasKind, Entity, EntityType, Office, Origin, RowError};
 
 const REQUIRED: [&str; 4] = ["id", "type", "name_en", "name_fa"];
-const OPTIONAL: [&str; 7] = [
-    "aliases", "short", "country", "part_of", "offices", "wikidata", "note",
+const OPTIONAL: [&str; 8] = [
+    "aliases",
+    "short",
+    "country",
+    "part_of",
+    "offices",
+    "wikidata",
+    "capital_of",
+    "note",
 ];
 
 /// Reads a tab-separated file with a header row, `#` comments and no quoting, calling `row`
@@ -332,6 +339,11 @@ fn parse_row(
             ))
         }
     };
+    let capital_of = match cell("capital_of") {
+        "" => None,
+        state if entity_type == EntityType::City => Some(state.to_string()),
+        _ => return Err("capital_of: only a CITY is the capital of a state".into()),
+    };
     Ok(Entity {
         id: id.to_string(),
         entity_type,
@@ -342,6 +354,7 @@ fn parse_row(
         part_of,
         offices,
         wikidata,
+        capital_of,
         file: file.to_string(),
         line,
     })

@@ -20,6 +20,8 @@ use crate::text::skeleton;
 pub(crate) const PEOPLE_FILE: &str = "lexicons/people.txt";
 /// The places lexicon.
 pub(crate) const PLACES_FILE: &str = "lexicons/places.tsv";
+/// One-word place names that are also Persian words (generated from hazm's word list).
+pub(crate) const PLACES_COMMON_FILE: &str = "lexicons/places_common.txt";
 /// The romanization table of ids.
 pub(crate) const ROMANIZE_FILE: &str = "lexicons/romanize.tsv";
 
@@ -85,6 +87,8 @@ pub(crate) struct Context<'a> {
     pub(crate) taken: &'a HashSet<String>,
     /// Normalized common words: a lexicon name that is one needs context.
     pub(crate) common_words: &'a HashSet<String>,
+    /// Normalized one-word place names that are also Persian words: they need context too.
+    pub(crate) place_words: &'a HashSet<String>,
     /// Ids already in use.
     pub(crate) ids: &'a HashSet<String>,
     /// Country codes the gazetteer has (a city is `part_of` its country when it does).
@@ -128,6 +132,7 @@ fn lexicon_entity(
         part_of: Vec::new(),
         offices: Vec::new(),
         wikidata: None,
+        capital_of: None,
         file: file.to_string(),
         line,
     }
@@ -272,7 +277,7 @@ pub(crate) fn places(
             // A place name that is a common word («دوشنبه», «خبر») waits for context; the
             // places that are frequent words because they are places («تهران», «کرج») are
             // curated (entities/cities.tsv).
-            if cx.common_words.contains(&key) {
+            if cx.common_words.contains(&key) || cx.place_words.contains(&key) {
                 contextual.push(key);
                 continue;
             }

@@ -205,6 +205,8 @@ pub struct Entity {
     pub country: Option<String>,
     /// Ids of the entities this one is part of.
     pub part_of: Vec<String>,
+    /// For a capital city, the node id of the state it may stand for («واشنگتن اعلام کرد»).
+    pub capital_of: Option<String>,
     /// Offices held (for people).
     pub offices: Vec<Office>,
     /// The Wikidata QID, when known.
@@ -293,6 +295,9 @@ pub struct Gazetteer {
     /// Skeletons of lexicon names that are matched only with supporting context (one word,
     /// or a common word), sorted.
     contextual: Vec<String>,
+    /// (role, body id) → every (holder, office index), in gazetteer order: a title without a
+    /// name looks its holders up here, not in every entity.
+    offices_by_role: HashMap<(String, String), Vec<(EntityIndex, usize)>>,
 }
 
 impl Gazetteer {
@@ -346,12 +351,11 @@ impl Gazetteer {
         role: &'a str,
         of: &'a str,
     ) -> impl Iterator<Item = (EntityIndex, &'a Office)> + 'a {
-        self.entities.iter().enumerate().flat_map(move |(i, e)| {
-            e.offices
-                .iter()
-                .filter(move |o| o.role == role && o.of == of)
-                .map(move |o| (EntityIndex(i as u32), o))
-        })
+        self.offices_by_role
+            .get(&(role.to_string(), of.to_string()))
+            .into_iter()
+            .flatten()
+            .map(move |&(holder, office)| (holder, &self.entity(holder).offices[office]))
     }
 
     /// Whether the lexicons hold `name` (any spelling) as a name that needs supporting
@@ -387,6 +391,7 @@ pub struct GazetteerBuilder {
     /// entity: (name, text).
     lexicons: Vec<(String, String)>,
     romanizer: lexicons::Romanizer,
+    place_words: HashSet<String>,
 }
 
 impl GazetteerBuilder {
@@ -415,6 +420,9 @@ impl GazetteerBuilder {
         if let Some(text) = files.get(lexicons::ROMANIZE_FILE) {
             self.romanizer =
                 lexicons::Romanizer::parse(lexicons::ROMANIZE_FILE, text, &mut self.errors);
+        }
+        if let Some(text) = files.get(lexicons::PLACES_COMMON_FILE) {
+            self.place_words = morphology::parse_word_list(text);
         }
         for name in [lexicons::PEOPLE_FILE, lexicons::PLACES_FILE] {
             if let Some(text) = files.get(name) {
@@ -446,6 +454,7 @@ impl GazetteerBuilder {
         let cx = lexicons::Context {
             taken: &taken,
             common_words: &g.morphology.common_words,
+            place_words: &self.place_words,
             ids: &ids,
             countries: &countries,
             romanizer: &self.romanizer,
@@ -543,6 +552,7 @@ impl GazetteerBuilder {
                 .part_of
                 .iter()
                 .map(|id| ("part_of", id))
+                .chain(entity.capital_of.iter().map(|id| ("capital_of", id)))
                 .chain(entity.offices.iter().map(|o| ("offices", &o.of)));
             for (column, id) in references {
                 if !g.by_id.contains_key(id) {
@@ -554,6 +564,16 @@ impl GazetteerBuilder {
                 }
             }
         }
+        let mut offices: HashMap<(String, String), Vec<(EntityIndex, usize)>> = HashMap::new();
+        for (i, entity) in self.gazetteer.entities.iter().enumerate() {
+            for (k, office) in entity.offices.iter().enumerate() {
+                offices
+                    .entry((office.role.clone(), office.of.clone()))
+                    .or_default()
+                    .push((EntityIndex(i as u32), k));
+            }
+        }
+        self.gazetteer.offices_by_role = offices;
         self.errors
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         (self.gazetteer, self.errors)

@@ -431,6 +431,7 @@ fn parse_line(file: &str, line: usize, json: &str, known: &Gazetteer) -> Result<
         part_of: Vec::new(),
         offices: Vec::new(),
         wikidata: None,
+        capital_of: None,
         file: file.into(),
         line,
     })))

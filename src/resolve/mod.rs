@@ -16,7 +16,7 @@ pub(crate) use discourse::Resolver;
 use std::ops::Range;
 
 use crate::doc::{CharIndex, Document, Extraction, Mention, Via};
-use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Origin, Word};
+use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Origin, RuleSet, Word};
 use crate::select::{PhraseHits, Selected, Selection};
 use crate::text::Normalized;
 
@@ -38,6 +38,7 @@ pub(crate) struct Input<'a> {
     pub(crate) norm: &'a Normalized,
     pub(crate) chars: &'a CharIndex,
     pub(crate) sentences: &'a [Range<usize>],
+    pub(crate) rules: &'a RuleSet,
 }
 
 /// Turns the selected entity spans into the document's mentions (sorted by start, a longer
@@ -50,6 +51,7 @@ pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Ex
         norm,
         chars,
         sentences,
+        ..
     } = *input;
     let type_of = |s: &Selected| {
         gazetteer
@@ -162,7 +164,43 @@ pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Ex
             candidates: at..extraction.candidate_pool.len() as u32,
         });
     }
+    capitals(input, extraction);
     resolve_ambiguous(gazetteer, extraction);
+}
+
+/// A capital stands for its state («واشنگتن اعلام کرد», «روابط دمشق و بغداد») unless a place
+/// word stands right before it in its sentence («در تهران», «به پکن»): then it is the place.
+/// The city stays the second candidate.
+fn capitals(input: &Input, extraction: &mut Extraction) {
+    let Extraction {
+        mentions,
+        candidate_pool: pool,
+        ..
+    } = extraction;
+    let text = &input.doc.text;
+    for m in mentions.iter_mut().filter(|m| !m.nested) {
+        let city = input.gazetteer.entity(m.entity);
+        let Some(state) = city.capital_of.as_deref() else {
+            continue;
+        };
+        let Some(state) = input.gazetteer.index_of(state) else {
+            continue;
+        };
+        let sentence_start = input.sentences.get(m.sentence).map_or(0, |s| s.start);
+        let before = &text[sentence_start.min(m.byte_start)..m.byte_start];
+        let place = crate::text::words(before).last().is_some_and(|w| {
+            input
+                .rules
+                .is_before_place(&crate::text::skeleton(&before[w]))
+        });
+        if place {
+            continue;
+        }
+        let at = pool.len() as u32;
+        pool.extend([state.0, m.entity.0]);
+        m.entity = state;
+        m.candidates = at..at + 2;
+    }
 }
 
 /// Chooses, for each ambiguous mention, the candidate whose country is mentioned nearest in

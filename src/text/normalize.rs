@@ -211,8 +211,16 @@ pub fn is_invisible(c: char) -> bool {
 /// (ZWNJ also belongs to words, which is why it is a [`Gap::Zwnj`] and not a boundary.)
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match (c as u32).wrapping_sub(0x0600) {
+        at @ 0..=255 => ARABIC_ALPHANUMERIC[at as usize],
+        _ => c.is_alphanumeric(),
+    }
 }
+
+include!(concat!(env!("OUT_DIR"), "/char_tables.rs"));
 
 /// Persian letters that end a syllable with a written long vowel; the ezafe after them is
 /// written as an attached «ی» (آمریکای لاتین), which suffix rules need to know.
@@ -276,9 +284,12 @@ fn classify_simple(c: char) -> Class {
         '\u{06F0}'..='\u{06F9}' => Keep(Folded::One(digit(c as u32 - 0x06F0))),
         '\u{0660}'..='\u{0669}' => Keep(Folded::One(digit(c as u32 - 0x0660))),
         '٫' => Keep(Folded::One('.')),
+        '٬' => Keep(Folded::One(',')),
+        // The rest of the Arabic block: marks are dropped, and nothing has a case.
+        '\u{0600}'..='\u{06FF}' if ARABIC_COMBINING[c as usize - 0x0600] => Ignore,
+        '\u{0600}'..='\u{06FF}' => Keep(Folded::One(c)),
         // Typographic apostrophes: "People’s Republic" is "People's Republic".
         '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => Keep(Folded::One('\'')),
-        '٬' => Keep(Folded::One(',')),
         // Dashes and hyphens of every kind to ASCII '-'.
         '\u{2010}'..='\u{2015}'
         | '\u{2212}'
@@ -358,6 +369,15 @@ mod tests {
         ("bom is ignored", "\u{FEFF}چین", "چین"),
         ("empty", "", ""),
     ];
+
+    #[test]
+    fn word_characters_agree_with_the_unicode_tables() {
+        for u in 0..0x3000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{u:04X}");
+            }
+        }
+    }
 
     #[test]
     fn folding_table() {

@@ -30,6 +30,8 @@ struct FileSpec {
     #[serde(default)]
     modality: ModalitySpec,
     #[serde(default)]
+    places: PlacesSpec,
+    #[serde(default)]
     title: Vec<Spanned<TitleSpec>>,
     #[serde(default)]
     rule: Vec<Spanned<RuleSpec>>,
@@ -98,6 +100,17 @@ pub struct CorefSpec {
     /// References to the two parties of the last meeting («دو طرف»).
     #[serde(default)]
     pub pairs: Vec<String>,
+}
+
+/// Words about places.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PlacesSpec {
+    /// Words that, right before a capital, make it the place and not the state it stands
+    /// for («در تهران», «به پکن», "in Washington"); elsewhere a capital is its state
+    /// («واشنگتن اعلام کرد»).
+    #[serde(default)]
+    pub before_place: Vec<String>,
 }
 
 /// Cues that decide the modality of subjunctive triggers.
@@ -288,6 +301,8 @@ pub struct RuleSpecs {
     pub coref: CorefSpec,
     /// Modality cues.
     pub modality: ModalitySpec,
+    /// Place words.
+    pub places: PlacesSpec,
 }
 
 fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
@@ -407,7 +422,7 @@ impl RuleSpecs {
         }
         // A phrase that normalizes to nothing would match nowhere, or, inside a longer
         // phrase, everywhere: an error, at the line of its key.
-        let lists: [(&str, &str, &Vec<String>); 14] = [
+        let lists: [(&str, &str, &Vec<String>); 15] = [
             ("markers", "prepositions", &spec.markers.prepositions),
             ("markers", "postpositions", &spec.markers.postpositions),
             ("markers", "not_markers", &spec.markers.not_markers),
@@ -426,6 +441,7 @@ impl RuleSpecs {
             ("modality", "planned", &spec.modality.planned),
             ("modality", "hypothetical", &spec.modality.hypothetical),
             ("modality", "past", &spec.modality.past),
+            ("places", "before_place", &spec.places.before_place),
         ];
         for (table, key, list) in lists {
             if let Some(blank) = list.iter().find(|p| skeleton(p).is_empty()) {
@@ -457,6 +473,7 @@ impl RuleSpecs {
         extend(&mut self.modality.planned, spec.modality.planned);
         extend(&mut self.modality.past, spec.modality.past);
         extend(&mut self.modality.hypothetical, spec.modality.hypothetical);
+        extend(&mut self.places.before_place, spec.places.before_place);
     }
 }
 

@@ -20,6 +20,8 @@ pub struct RuleSet {
     specs: RuleSpecs,
     lexicon: Lexicon,
     predicates: Predicates,
+    /// Skeletons of `places.before_place`, sorted.
+    before_place: Vec<String>,
 }
 
 impl RuleSet {
@@ -54,10 +56,19 @@ impl RuleSet {
     /// The rule set of loaded specs and a predicate table.
     pub fn new(specs: RuleSpecs, predicates: Predicates) -> RuleSet {
         let lexicon = Lexicon::new(&specs);
+        let mut before_place: Vec<String> = specs
+            .places
+            .before_place
+            .iter()
+            .map(|w| crate::text::skeleton(w))
+            .collect();
+        before_place.sort_unstable();
+        before_place.dedup();
         RuleSet {
             specs,
             lexicon,
             predicates,
+            before_place,
         }
     }
 
@@ -69,6 +80,13 @@ impl RuleSet {
     /// The predicate table.
     pub fn predicates(&self) -> &Predicates {
         &self.predicates
+    }
+
+    /// Whether `word` (a skeleton) makes a capital after it the place, not its state.
+    pub(crate) fn is_before_place(&self, word: &str) -> bool {
+        self.before_place
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .is_ok()
     }
 
     /// Every phrase the rules react to, with its meanings.
