@@ -4,7 +4,39 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::gazetteer::EntityIndex;
+use crate::gazetteer::{Entity, EntityIndex, Gazetteer};
+
+/// The entities of one document: the gazetteer's, then those discovered in the document.
+#[derive(Clone, Copy, Debug)]
+pub struct Entities<'a> {
+    gazetteer: &'a Gazetteer,
+    local: &'a [Entity],
+}
+
+impl<'a> Entities<'a> {
+    /// The view of `gazetteer` and the document's discovered entities `local`.
+    pub fn new(gazetteer: &'a Gazetteer, local: &'a [Entity]) -> Entities<'a> {
+        Entities { gazetteer, local }
+    }
+
+    /// The entity at `index`.
+    ///
+    /// # Panics
+    ///
+    /// When `index` belongs to another gazetteer or document.
+    pub fn entity(&self, index: EntityIndex) -> &'a Entity {
+        let n = self.gazetteer.len();
+        match index.as_usize().checked_sub(n) {
+            None => self.gazetteer.entity(index),
+            Some(local) => &self.local[local],
+        }
+    }
+
+    /// The gazetteer.
+    pub fn gazetteer(&self) -> &'a Gazetteer {
+        self.gazetteer
+    }
+}
 
 /// One input document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,6 +82,8 @@ pub enum Via {
     Coref,
     /// A name of a name lexicon (people, places), without curated metadata.
     Lexicon,
+    /// A name the gazetteer lacks, found by a discovery pattern (`gazetteers/patterns/`).
+    Discovered,
 }
 
 impl Via {
@@ -60,6 +94,7 @@ impl Via {
             Via::Pattern => "pattern",
             Via::Coref => "coref",
             Via::Lexicon => "lexicon",
+            Via::Discovered => "discovered",
         }
     }
 }
@@ -87,6 +122,9 @@ pub struct Mention {
     pub nested: bool,
     /// The 0-based index of the sentence it stands in.
     pub sentence: usize,
+    /// For `via: discovered`: the index of the discovery pattern that found it (see
+    /// [`Gazetteer::discovery`](crate::Gazetteer::discovery)).
+    pub pattern: Option<u16>,
     pub(crate) candidates: Range<u32>,
 }
 
@@ -173,10 +211,18 @@ pub struct Extraction {
     pub relations: Vec<Relation>,
     /// The number of code points in the document.
     pub chars: usize,
+    /// Entities found by discovery patterns, which the gazetteer lacks: their indexes follow
+    /// the gazetteer's (see [`Extraction::entity`]).
+    pub discovered: Vec<Entity>,
     pub(crate) candidate_pool: Vec<u32>,
 }
 
 impl Extraction {
+    /// The entity `index` names: a gazetteer entity, or one discovered in this document.
+    pub fn entity<'a>(&'a self, gazetteer: &'a Gazetteer, index: EntityIndex) -> &'a Entity {
+        Entities::new(gazetteer, &self.discovered).entity(index)
+    }
+
     /// Every entity a mention's alias names, best first: more than one only for an ambiguous
     /// alias, which the resolve stage decides by context.
     pub fn candidates(&self, mention: &Mention) -> impl ExactSizeIterator<Item = EntityIndex> + '_ {

@@ -314,7 +314,7 @@ impl GraphPart {
             },
         );
         for m in &extraction.mentions {
-            let entity = gazetteer.entity(m.entity);
+            let entity = extraction.entity(gazetteer, m.entity);
             let node = part
                 .nodes
                 .entry(entity.id.clone())
@@ -336,8 +336,8 @@ impl GraphPart {
             }
         }
         for relation in extraction.relations.iter().filter(|r| GraphPart::admits(r)) {
-            let subject = gazetteer.entity(relation.subject);
-            let object = gazetteer.entity(relation.object);
+            let subject = extraction.entity(gazetteer, relation.subject);
+            let object = extraction.entity(gazetteer, relation.object);
             for entity in [subject, object] {
                 let node = part
                     .nodes

@@ -50,7 +50,7 @@ let extraction = pipeline.extract(&doc);
 let found: Vec<(&str, &str)> = extraction
     .mentions
     .iter()
-    .map(|m| (m.text(&doc), pipeline.entity(m).id.as_str()))
+    .map(|m| (m.text(&doc), pipeline.entity(&extraction, m).id.as_str()))
     .collect();
 assert_eq!(found, [("چين", "country:CN"), ("كوبا", "country:CU")]);
 assert!(extraction.relations.is_empty());
@@ -104,6 +104,7 @@ assert!(pipeline.extract(&doc).mentions.is_empty());
 #![deny(missing_docs)]
 
 mod check;
+mod discover;
 mod doc;
 mod gazetteer;
 mod graph;
@@ -124,12 +125,13 @@ pub mod text;
 mod tests;
 
 pub use check::{lint, run_cases, Case, CaseFailure, CaseReport, Expect, Finding};
-pub use doc::{Document, Extraction, Mention, Modality, Relation, Via};
+pub use doc::{Document, Entities, Extraction, Mention, Modality, Relation, Via};
 pub use gazetteer::{
     import_wikidata, is_alpha2, skipped_patterns, Alias, AliasKind, Argument, DataError, DataFiles,
-    DumpSource, Entity, EntityIndex, EntityType, Gazetteer, GazetteerBuilder, ImportError,
-    ImportEvent, ImportOptions, ImportSummary, Office, Origin, Predicate, Predicates, RowError,
-    Rule, RuleSet, RuleSpecs, Title, DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
+    Discovery, DiscoveryPattern, DumpSource, Entity, EntityIndex, EntityType, Gazetteer,
+    GazetteerBuilder, ImportError, ImportEvent, ImportOptions, ImportSummary, Office, Origin,
+    Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs, Title, DEFAULT_MAX_LINE_BYTES,
+    TYPES_FILE,
 };
 pub use graph::{
     DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData, Snippet,

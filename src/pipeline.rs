@@ -5,7 +5,7 @@ use crate::gazetteer::{DataError, DataFiles, Entity, Gazetteer, GazetteerBuilder
 use crate::scan::{self, Automaton, AutomatonError, Group, Hits, Phrase};
 use crate::select::{self, PhraseHits, SelectScratch, Selection};
 use crate::text::{self, Normalized};
-use crate::{relate, resolve, Mention};
+use crate::{discover, relate, resolve, Mention};
 
 /// Why a pipeline could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -95,9 +95,10 @@ impl Pipeline {
         &self.gazetteer
     }
 
-    /// The entity a mention names.
-    pub fn entity(&self, mention: &Mention) -> &Entity {
-        self.gazetteer.entity(mention.entity)
+    /// The entity a mention of `extraction` names: a gazetteer entity, or one discovered in
+    /// that document.
+    pub fn entity<'a>(&'a self, extraction: &'a Extraction, mention: &Mention) -> &'a Entity {
+        extraction.entity(&self.gazetteer, mention.entity)
     }
 
     /// The number of distinct normalized phrases (aliases and rule phrases) in the automaton.
@@ -149,7 +150,22 @@ impl Pipeline {
             sentences: &sentences,
             rules: &self.rules,
         };
-        resolve::mentions(&input, &scratch.entities, &mut extraction);
+        // discover: names the gazetteer lacks, by their context.
+        let known: Vec<(std::ops::Range<usize>, crate::gazetteer::EntityType)> = scratch
+            .entities
+            .spans
+            .iter()
+            .filter(|s| !s.nested && !s.short)
+            .map(|s| {
+                let target = crate::gazetteer::EntityIndex(scratch.entities.targets(s)[0]);
+                (
+                    norm.original_range(s.span.clone()),
+                    self.gazetteer.entity(target).entity_type,
+                )
+            })
+            .collect();
+        let found = discover::discover(&self.gazetteer, text, &sentences, &known);
+        resolve::mentions(&input, &scratch.entities, &found, &mut extraction);
         extraction.sentences = sentences;
         resolve::drop_phrases_inside_names(
             &extraction.mentions,

@@ -403,7 +403,7 @@ fn match_table() {
                     let nested = if m.nested { "~" } else { "" };
                     (
                         format!("{nested}{}", m.text(&doc)),
-                        pipeline.entity(m).id.clone(),
+                        pipeline.entity(&extraction, m).id.clone(),
                     )
                 })
                 .collect();

@@ -30,7 +30,12 @@ fn every_must_entity_of_the_seed_is_found() {
     let found: Vec<(&str, &str)> = extraction
         .mentions
         .iter()
-        .map(|m| (m.text(&doc), pipeline.entity(m).entity_type.as_str()))
+        .map(|m| {
+            (
+                m.text(&doc),
+                pipeline.entity(&extraction, m).entity_type.as_str(),
+            )
+        })
         .collect();
     let mut missing = Vec::new();
     for entity in gold["entities"].as_array().unwrap() {
@@ -80,8 +85,9 @@ fn check_whole_words(pipeline: &Pipeline, gazetteer: &Gazetteer, doc: &Document)
         .map(|s| s.text.clone())
         .collect();
     let mut bad = Vec::new();
-    for m in pipeline.extract(doc).mentions {
-        if pipeline.entity(&m).entity_type.as_str() != "COUNTRY" {
+    let extraction = pipeline.extract(doc);
+    for m in &extraction.mentions {
+        if pipeline.entity(&extraction, m).entity_type.as_str() != "COUNTRY" {
             continue;
         }
         let before = doc.text[..m.byte_start].chars().next_back();
@@ -147,11 +153,11 @@ fn arabic_letter_forms_match_like_persian_ones() {
         .collect();
     let arabic = Document::new("arabic", arabic);
     let ids = |d: &Document| -> Vec<(usize, usize, String)> {
-        pipeline
-            .extract(d)
+        let extraction = pipeline.extract(d);
+        extraction
             .mentions
             .iter()
-            .map(|m| (m.start, m.end, pipeline.entity(m).id.clone()))
+            .map(|m| (m.start, m.end, pipeline.entity(&extraction, m).id.clone()))
             .collect()
     };
     assert_eq!(ids(&doc), ids(&arabic));

@@ -101,11 +101,11 @@ fn george_washington_from_real_dump_lines() {
     Gazetteer::from_files(&files).expect("loads");
     let pipeline = Pipeline::from_files(&files, &[]).expect("loads");
     let doc = Document::new("d", "جورج واشنگتن و سباستین پینیرا در رم.");
-    let found: Vec<(&str, &str)> = pipeline
-        .extract(&doc)
+    let extraction = pipeline.extract(&doc);
+    let found: Vec<(&str, &str)> = extraction
         .mentions
         .iter()
-        .map(|m| (m.text(&doc), pipeline.entity(m).id.as_str()))
+        .map(|m| (m.text(&doc), pipeline.entity(&extraction, m).id.as_str()))
         .collect();
     assert_eq!(
         found,

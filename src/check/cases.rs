@@ -25,6 +25,9 @@
 //!   `text` in `sentence`. Occurrences are plain substrings, so «چین» inside «چینی» is one:
 //!   choose `text` to cover exactly the place that must stay empty (often the whole word).
 //!
+//! `entity` may be the id of a discovered name (`person:discovered.<slug>`), which is made from
+//! the name itself.
+//!
 //! A row with an unknown `expect`, an unknown entity id, `*` in a `match` row, or a `text`
 //! that does not occur in its `sentence` is invalid: it is reported as `file:line: reason` and
 //! makes the run fail, like a failing case.
@@ -214,7 +217,9 @@ pub fn run_cases(pipeline: &Pipeline, files: &DataFiles) -> CaseReport {
         report.files.push(name.to_string());
         for case in parse_cases(name, text, &mut report.errors) {
             if let Some(id) = &case.entity {
-                if pipeline.gazetteer().get(id).is_none() {
+                // A discovered name's id is made from the name, in its own namespace.
+                let discovered = id.contains(":discovered.");
+                if !discovered && pipeline.gazetteer().get(id).is_none() {
                     report.errors.push(RowError {
                         file: case.file.clone(),
                         line: case.line,
@@ -246,7 +251,7 @@ fn check(pipeline: &Pipeline, case: &Case) -> Result<(), String> {
     let names = |m: &Mention| {
         case.entity
             .as_deref()
-            .is_none_or(|id| pipeline.entity(m).id == id)
+            .is_none_or(|id| pipeline.entity(&extraction, m).id == id)
     };
     let describe = |ms: &[&Mention]| -> String {
         ms.iter()
@@ -318,7 +323,7 @@ fn describe(pipeline: &Pipeline, extraction: &Extraction, doc: &Document, m: &Me
     if candidates.len() > 1 {
         let ids: Vec<&str> = extraction
             .candidates(m)
-            .map(|c| pipeline.gazetteer().entity(c).id.as_str())
+            .map(|c| extraction.entity(pipeline.gazetteer(), c).id.as_str())
             .collect();
         notes.push(format!("candidates {}", ids.join(", ")));
     }
@@ -330,7 +335,7 @@ fn describe(pipeline: &Pipeline, extraction: &Extraction, doc: &Document, m: &Me
     format!(
         "«{}» {}{notes} at chars {}..{}",
         m.text(doc),
-        pipeline.entity(m).id,
+        pipeline.entity(extraction, m).id,
         m.start,
         m.end
     )

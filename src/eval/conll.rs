@@ -353,7 +353,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
         let spans = Spans::new(&sentence.spans);
         let offsets = CharOffsets::new(&sentence.text);
         for m in &mentions {
-            let entity = pipeline.entity(m);
+            let entity = pipeline.entity(&extraction, m);
             let t = entity.entity_type;
             let exact = spans
                 .starting_at(m.start)
@@ -392,7 +392,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             found
                 .entry((m.start, m.end))
                 .or_default()
-                .push(pipeline.entity(m).entity_type);
+                .push(pipeline.entity(&extraction, m).entity_type);
         }
         for span in &sentence.spans {
             let Some(row) = row_of(&span.label.name) else {

@@ -408,7 +408,7 @@ impl<'a> DocContext<'a> {
         }
         let mut preds: Vec<PredictedSurface<'a>> = Vec::new();
         for m in &self.extraction.mentions {
-            let entity = self.pipeline.entity(m);
+            let entity = self.pipeline.entity(self.extraction, m);
             let text = m.text(self.doc);
             let optional = m.nested || m.via == Via::Coref;
             if let Some(p) = preds
@@ -501,7 +501,7 @@ impl<'a> DocContext<'a> {
             };
             let candidates = std::iter::once(m.entity).chain(self.extraction.candidates(m));
             for candidate in candidates {
-                let found = gazetteer.entity(candidate);
+                let found = self.extraction.entity(gazetteer, candidate);
                 for &i in entities {
                     let e = &self.gold.entities[i];
                     if e.label.accepts(found.entity_type) {
@@ -549,8 +549,8 @@ impl<'a> DocContext<'a> {
             if r.negated || r.modality != Modality::Asserted || background {
                 continue;
             }
-            let mut subject = gazetteer.entity(r.subject).id.as_str();
-            let mut object = gazetteer.entity(r.object).id.as_str();
+            let mut subject = self.extraction.entity(gazetteer, r.subject).id.as_str();
+            let mut object = self.extraction.entity(gazetteer, r.object).id.as_str();
             if r.symmetric && object < subject {
                 std::mem::swap(&mut subject, &mut object);
             }

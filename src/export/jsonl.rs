@@ -50,8 +50,14 @@ pub struct MentionRow<'a> {
     /// Entity type.
     #[serde(rename = "type")]
     pub entity_type: &'static str,
-    /// `gazetteer`, `pattern` or `coref`.
+    /// `gazetteer`, `pattern`, `lexicon`, `discovered` or `coref`.
     pub via: &'static str,
+    /// For `via: discovered`: the id of the discovery pattern that found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<&'a str>,
+    /// For `via: discovered`: the pattern's confidence (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     /// Inside a longer mention.
     pub nested: bool,
     /// Sentence index.
@@ -68,9 +74,11 @@ pub fn write_mentions(
     extraction: &Extraction,
     out: &mut Vec<u8>,
 ) {
+    let patterns = gazetteer.discovery().patterns();
     for m in &extraction.mentions {
-        let entity = gazetteer.entity(m.entity);
+        let entity = extraction.entity(gazetteer, m.entity);
         let candidates = extraction.candidates(m);
+        let pattern = m.pattern.and_then(|p| patterns.get(usize::from(p)));
         let row = MentionRow {
             doc: &doc.id,
             start: m.start,
@@ -81,11 +89,13 @@ pub fn write_mentions(
             entity: &entity.id,
             entity_type: entity.entity_type.as_str(),
             via: m.via.as_str(),
+            pattern: pattern.map(|p| p.id.as_str()),
+            confidence: pattern.map(|p| p.confidence),
             nested: m.nested,
             sentence: m.sentence,
             candidates: if candidates.len() > 1 {
                 candidates
-                    .map(|c| gazetteer.entity(c).id.as_str())
+                    .map(|c| extraction.entity(gazetteer, c).id.as_str())
                     .collect()
             } else {
                 Vec::new()
@@ -145,9 +155,9 @@ pub fn write_relations(
     for r in &extraction.relations {
         let row = RelationRow {
             doc: &doc.id,
-            subject: &g.entity(r.subject).id,
+            subject: &extraction.entity(g, r.subject).id,
             predicate: &r.predicate,
-            object: &g.entity(r.object).id,
+            object: &extraction.entity(g, r.object).id,
             role: r.role.as_deref(),
             sentence: r.sentence,
             start: r.start,

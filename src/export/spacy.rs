@@ -214,7 +214,7 @@ pub fn write_doc(
     let mut last_end = 0;
     let mut spans = Vec::with_capacity(extraction.mentions.len());
     for m in &extraction.mentions {
-        let entity = gazetteer.entity(m.entity);
+        let entity = extraction.entity(gazetteer, m.entity);
         let label = entity.entity_type.as_str();
         spans.push(SpanOut {
             start: m.start,

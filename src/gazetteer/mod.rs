@@ -7,6 +7,7 @@
 //! Every invalid row is reported as a [`RowError`] naming its file, line and reason; loading
 //! reports all of them at once, so a reviewer fixes a file in one pass.
 
+mod discovery;
 mod entities;
 mod files;
 mod iso3166;
@@ -20,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
+pub use discovery::{Discovery, DiscoveryPattern};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
@@ -298,6 +300,7 @@ pub struct Gazetteer {
     /// (role, body id) → every (holder, office index), in gazetteer order: a title without a
     /// name looks its holders up here, not in every entity.
     offices_by_role: HashMap<(String, String), Vec<(EntityIndex, usize)>>,
+    discovery: Discovery,
 }
 
 impl Gazetteer {
@@ -366,6 +369,11 @@ impl Gazetteer {
             .is_ok()
     }
 
+    /// The discovery data: word classes, first names and patterns.
+    pub fn discovery(&self) -> &Discovery {
+        &self.discovery
+    }
+
     /// The Persian morphology tables used by matching.
     pub fn morphology(&self) -> &Morphology {
         &self.morphology
@@ -420,6 +428,24 @@ impl GazetteerBuilder {
         if let Some(text) = files.get(lexicons::ROMANIZE_FILE) {
             self.romanizer =
                 lexicons::Romanizer::parse(lexicons::ROMANIZE_FILE, text, &mut self.errors);
+            self.gazetteer.discovery.romanizer = self.romanizer.clone();
+        }
+        if let Some(text) = files.get(discovery::CLASSES_FILE) {
+            let d = &mut self.gazetteer.discovery;
+            d.add_classes(discovery::CLASSES_FILE, text, &mut self.errors);
+        }
+        if let Some(text) = files.get(discovery::PATTERNS_FILE) {
+            let d = &mut self.gazetteer.discovery;
+            d.add_patterns(discovery::PATTERNS_FILE, text, &mut self.errors);
+        }
+        if let Some(text) = files.get(lexicons::PEOPLE_FILE) {
+            self.gazetteer.discovery.add_first_names(text);
+        }
+        if let Some(text) = files.get(discovery::WORDS_FILE) {
+            self.gazetteer.discovery.words = morphology::parse_word_list(text);
+        }
+        if let Some(text) = files.get(discovery::VERBS_FILE) {
+            self.gazetteer.discovery.verbs = morphology::parse_word_list(text);
         }
         if let Some(text) = files.get(lexicons::PLACES_COMMON_FILE) {
             self.place_words = morphology::parse_word_list(text);

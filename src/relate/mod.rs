@@ -27,7 +27,7 @@ mod tests;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::doc::{CharIndex, Document, Extraction, Mention, Modality, Relation};
+use crate::doc::{CharIndex, Document, Entities, Extraction, Mention, Modality, Relation};
 use crate::gazetteer::{Argument, EntityIndex, EntityType, Gazetteer, RuleSet, Word};
 use crate::resolve::Resolver;
 use crate::select::{PhraseHit, PhraseHits};
@@ -91,6 +91,7 @@ impl RuleRef {
 struct Context<'a> {
     set: &'a RuleSet,
     gazetteer: &'a Gazetteer,
+    entities: Entities<'a>,
     doc: &'a Document,
     chars: &'a CharIndex,
     phrases: &'a PhraseHits,
@@ -108,10 +109,13 @@ pub(crate) fn relate(
     phrases: &PhraseHits,
     extraction: &mut Extraction,
 ) {
-    let resolver = Resolver::new(gazetteer, doc, chars, extraction);
+    let discovered = std::mem::take(&mut extraction.discovered);
+    let entities = Entities::new(gazetteer, &discovered);
+    let resolver = Resolver::new(entities, doc, chars, extraction);
     let mut cx = Context {
         set,
         gazetteer,
+        entities,
         doc,
         chars,
         phrases,
@@ -132,6 +136,7 @@ pub(crate) fn relate(
         ..
     } = cx;
     resolver.finish(extraction);
+    extraction.discovered = discovered;
     relations.sort_by(|a, b| {
         (
             a.sentence,
@@ -169,7 +174,7 @@ impl Context<'_> {
     }
 
     fn entity_type(&self, m: &Mention) -> EntityType {
-        self.gazetteer.entity(m.entity).entity_type
+        self.entities.entity(m.entity).entity_type
     }
 
     /// The rule phrases that lie inside `range`. Phrases are sorted by start, so this costs a
@@ -332,12 +337,12 @@ impl Context<'_> {
         let from_text = self.relations.iter().find(|r| {
             r.subject == person
                 && predicates.is_office(&r.predicate)
-                && self.gazetteer.entity(r.object).entity_type == EntityType::Country
+                && self.entities.entity(r.object).entity_type == EntityType::Country
         });
         if let Some(r) = from_text {
             return Some(r.object);
         }
-        let code = self.gazetteer.entity(person).country.as_deref()?;
+        let code = self.entities.entity(person).country.as_deref()?;
         self.gazetteer.country(code)
     }
 

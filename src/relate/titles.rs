@@ -112,7 +112,7 @@ impl Context<'_> {
             })
         })?;
         let body_type = self.entity_type(&self.mentions()[body]);
-        let body_id = &self.gazetteer.entity(self.mentions()[body].entity).id;
+        let body_id = &self.entities.entity(self.mentions()[body].entity).id;
         titles
             .into_iter()
             .find(|&t| {

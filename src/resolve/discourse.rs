@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::doc::{CharIndex, Document, Extraction, Mention, Via};
+use crate::doc::{CharIndex, Document, Entities, Extraction, Mention, Via};
 use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Word};
 use crate::select::PhraseHits;
 
@@ -19,6 +19,7 @@ pub(crate) struct Discourse {
 /// The resolve stage's answers to the relate stage, and the writer of their mentions.
 pub(crate) struct Resolver<'a> {
     gazetteer: &'a Gazetteer,
+    entities: Entities<'a>,
     doc: &'a Document,
     chars: &'a CharIndex,
     year: Option<i32>,
@@ -33,13 +34,14 @@ pub(crate) struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// The resolver of one document, holding the mentions of the resolve stage's first part.
     pub(crate) fn new(
-        gazetteer: &'a Gazetteer,
+        entities: Entities<'a>,
         doc: &'a Document,
         chars: &'a CharIndex,
         extraction: &mut Extraction,
     ) -> Resolver<'a> {
         Resolver {
-            gazetteer,
+            gazetteer: entities.gazetteer(),
+            entities,
             doc,
             chars,
             year: doc.year(),
@@ -69,7 +71,7 @@ impl<'a> Resolver<'a> {
         office: bool,
         meeting: bool,
     ) {
-        let is_person = |e: EntityIndex| self.gazetteer.entity(e).entity_type == EntityType::Person;
+        let is_person = |e: EntityIndex| self.entities.entity(e).entity_type == EntityType::Person;
         if !office && is_person(subject) {
             self.discourse.salient = Some(subject);
         }
@@ -93,7 +95,7 @@ impl<'a> Resolver<'a> {
             .filter(|m| {
                 m.byte_end <= at
                     && !m.nested
-                    && self.gazetteer.entity(m.entity).entity_type == EntityType::Person
+                    && self.entities.entity(m.entity).entity_type == EntityType::Person
             })
             .map(|m| m.entity);
         let recent = before.clone().next();
@@ -136,6 +138,7 @@ impl<'a> Resolver<'a> {
             via: Via::Coref,
             nested: false,
             sentence,
+            pattern: None,
             candidates: at..at + 1,
         }
     }
@@ -153,7 +156,7 @@ impl<'a> Resolver<'a> {
         body: usize,
         sentence: usize,
     ) -> bool {
-        let body_id = &self.gazetteer.entity(self.mentions[body].entity).id;
+        let body_id = &self.entities.entity(self.mentions[body].entity).id;
         let year = self.year;
         let mut holders: Vec<EntityIndex> = self
             .gazetteer

@@ -15,7 +15,9 @@ pub(crate) use discourse::Resolver;
 
 use std::ops::Range;
 
-use crate::doc::{CharIndex, Document, Extraction, Mention, Via};
+use crate::discover::Found;
+use crate::doc::{CharIndex, Document, Entities, Extraction, Mention, Via};
+use crate::gazetteer::Entity;
 use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Origin, RuleSet, Word};
 use crate::select::{PhraseHits, Selected, Selection};
 use crate::text::Normalized;
@@ -44,7 +46,12 @@ pub(crate) struct Input<'a> {
 /// Turns the selected entity spans into the document's mentions (sorted by start, a longer
 /// mention before those nested in it) and their candidate pool, then resolves ambiguous
 /// aliases by context.
-pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Extraction) {
+pub(crate) fn mentions(
+    input: &Input,
+    selection: &Selection,
+    found: &[Found],
+    extraction: &mut Extraction,
+) {
     let Input {
         gazetteer,
         doc,
@@ -161,11 +168,143 @@ pub(crate) fn mentions(input: &Input, selection: &Selection, extraction: &mut Ex
             via,
             nested,
             sentence,
+            pattern: None,
             candidates: at..extraction.candidate_pool.len() as u32,
         });
     }
+    discovered(input, found, extraction);
     capitals(input, extraction);
     resolve_ambiguous(gazetteer, extraction);
+}
+
+/// The names the discover stage found become mentions of entities of the document
+/// (`extraction.discovered`, one per type and normalized name), unless a known name stands
+/// there; a later mention of a discovered person's last word («لاوروف» after «سرگئی لاوروف»)
+/// refers to that person.
+fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
+    if found.is_empty() {
+        return;
+    }
+    let gazetteer = input.gazetteer;
+    let text = &input.doc.text;
+    let first_local = gazetteer.len() as u32;
+    // (type, normalized name) → local entity; a discovered person's last word → the person.
+    let mut by_name: Vec<(EntityType, String, u32)> = Vec::new();
+    let mut surnames: Vec<(String, u32, usize)> = Vec::new();
+    for f in found {
+        let mentions = &extraction.mentions;
+        let at = mentions.partition_point(|m| m.byte_start < f.span.start);
+        let overlaps = |m: &Mention| m.byte_start < f.span.end && f.span.start < m.byte_end;
+        // Top-level mentions do not overlap: the few before `at` are the only candidates.
+        let clash = mentions[..at].iter().rev().take(8).any(overlaps)
+            || mentions[at..]
+                .iter()
+                .take_while(|m| m.byte_start < f.span.end)
+                .any(overlaps);
+        if clash {
+            continue;
+        }
+        let surface = &text[f.span.clone()];
+        let key = crate::text::skeleton(surface);
+        let entity = match by_name
+            .iter()
+            .find(|(t, k, _)| *t == f.entity_type && *k == key)
+        {
+            Some(&(_, _, e)) => e,
+            None => {
+                let e = first_local + extraction.discovered.len() as u32;
+                let persian = surface
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+                let (name_en, name_fa) = if persian {
+                    (String::new(), surface.to_string())
+                } else {
+                    (surface.to_string(), String::new())
+                };
+                let discovery = gazetteer.discovery();
+                extraction.discovered.push(Entity {
+                    id: discovery.id_of(f.entity_type, surface),
+                    entity_type: f.entity_type,
+                    name_en,
+                    name_fa,
+                    aliases: Vec::new(),
+                    country: None,
+                    part_of: Vec::new(),
+                    offices: Vec::new(),
+                    wikidata: None,
+                    capital_of: None,
+                    file: String::new(),
+                    line: 0,
+                });
+                by_name.push((f.entity_type, key, e));
+                if f.entity_type == EntityType::Person && f.words.len() >= 2 {
+                    if let Some(last) = f.words.last() {
+                        surnames.push((crate::text::skeleton(&text[last.clone()]), e, f.span.end));
+                    }
+                }
+                e
+            }
+        };
+        let mention =
+            discovered_mention(input, f.span.clone(), entity, Some(f.pattern), extraction);
+        extraction.mentions.insert(at, mention);
+    }
+    if surnames.is_empty() {
+        return;
+    }
+    let mut later: Vec<(Range<usize>, u32)> = Vec::new();
+    for w in crate::text::words(text) {
+        let key = crate::text::skeleton(&text[w.clone()]);
+        if let Some(&(_, e, after)) = surnames.iter().find(|(s, _, _)| *s == key) {
+            if w.start >= after {
+                later.push((w, e));
+            }
+        }
+    }
+    for (span, entity) in later {
+        let mentions = &extraction.mentions;
+        let at = mentions.partition_point(|m| m.byte_start < span.start);
+        let overlaps = |m: &Mention| m.byte_start < span.end && span.start < m.byte_end;
+        let clash = mentions[..at].iter().rev().take(8).any(overlaps)
+            || mentions[at..]
+                .iter()
+                .take_while(|m| m.byte_start < span.end)
+                .any(overlaps);
+        if clash {
+            continue;
+        }
+        let mut mention = discovered_mention(input, span, entity, None, extraction);
+        mention.via = Via::Coref;
+        extraction.mentions.insert(at, mention);
+    }
+}
+
+fn discovered_mention(
+    input: &Input,
+    span: Range<usize>,
+    entity: u32,
+    pattern: Option<u16>,
+    extraction: &mut Extraction,
+) -> Mention {
+    let chars = input.chars.span(&input.doc.text, &span);
+    let sentence = input
+        .sentences
+        .partition_point(|s| s.end <= span.start)
+        .min(input.sentences.len().saturating_sub(1));
+    let at = extraction.candidate_pool.len() as u32;
+    extraction.candidate_pool.push(entity);
+    Mention {
+        start: chars.start,
+        end: chars.end,
+        byte_start: span.start,
+        byte_end: span.end,
+        entity: EntityIndex(entity),
+        via: Via::Discovered,
+        nested: false,
+        sentence,
+        pattern,
+        candidates: at..at + 1,
+    }
 }
 
 /// A capital stands for its state («واشنگتن اعلام کرد», «روابط دمشق و بغداد») unless a place
@@ -175,11 +314,13 @@ fn capitals(input: &Input, extraction: &mut Extraction) {
     let Extraction {
         mentions,
         candidate_pool: pool,
+        discovered,
         ..
     } = extraction;
     let text = &input.doc.text;
+    let entities = Entities::new(input.gazetteer, discovered);
     for m in mentions.iter_mut().filter(|m| !m.nested) {
-        let city = input.gazetteer.entity(m.entity);
+        let city = entities.entity(m.entity);
         let Some(state) = city.capital_of.as_deref() else {
             continue;
         };
@@ -210,13 +351,15 @@ fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
     let Extraction {
         mentions,
         candidate_pool: pool,
+        discovered,
         ..
     } = extraction;
+    let entities = Entities::new(gazetteer, discovered);
     let countries: Vec<(usize, usize, &str)> = mentions
         .iter()
-        .filter(|m| gazetteer.entity(m.entity).entity_type == EntityType::Country)
+        .filter(|m| entities.entity(m.entity).entity_type == EntityType::Country)
         .filter_map(|m| {
-            let code = gazetteer.entity(m.entity).country_code()?;
+            let code = entities.entity(m.entity).country_code()?;
             Some((m.byte_start, m.sentence, code))
         })
         .collect();
@@ -226,7 +369,7 @@ fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
             continue;
         }
         let candidates = &pool[range.clone()];
-        let country_of = |e: u32| gazetteer.entity(EntityIndex(e)).country.as_deref();
+        let country_of = |e: u32| entities.entity(EntityIndex(e)).country.as_deref();
         let after = countries
             .iter()
             .filter(|c| c.1 == m.sentence && c.0 > m.byte_start);

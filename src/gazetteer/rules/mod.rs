@@ -96,7 +96,7 @@ impl RuleSet {
 }
 
 /// Parses a TOML data file; a syntax or schema error goes to `errors` as `file:line: reason`.
-fn parse_toml<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
     errors: &mut Vec<RowError>,
@@ -116,7 +116,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
 
 /// The line of the first non-blank character at or after `byte` (toml's spans of tables may
 /// start on the blank line before the header).
-fn line_of(text: &str, byte: usize) -> usize {
+pub(crate) fn line_of(text: &str, byte: usize) -> usize {
     let byte = byte.min(text.len());
     let blank = text[byte..].len() - text[byte..].trim_start().len();
     text[..byte + blank].matches('\n').count() + 1

@@ -499,11 +499,11 @@ fn output_loads_with_the_bundled_gazetteer_and_is_found_in_text() {
         "George Washington was the first president.",
     ] {
         let doc = Document::new("d", text);
-        let found: Vec<&str> = pipeline
-            .extract(&doc)
+        let extraction = pipeline.extract(&doc);
+        let found: Vec<&str> = extraction
             .mentions
             .iter()
-            .map(|m| pipeline.entity(m).id.as_str())
+            .map(|m| pipeline.entity(&extraction, m).id.as_str())
             .collect();
         assert!(
             found.contains(&"person:george-washington-q23"),

@@ -1,0 +1,154 @@
+//! The discover stage: names the gazetteer lacks, found by their context with the declarative
+//! patterns of `gazetteers/patterns/` (in the style of CoreNLP's TokensRegex).
+//!
+//! Each sentence becomes a *class string*, one ASCII letter per word (and per quote or
+//! punctuation mark): a word of a known name is `P` (person), `C` (country), `X` (city) or `K`
+//! (any other type); a word of the class table is `H` (honorific), `T` (title), `S` (speech
+//! verb), `G` (organization head) or `J` (party head); a first name of the people lexicon is
+//! `F`; a capitalized Latin word `L`, another Latin word `l`, a number `d`; a Persian verb
+//! form `v`; another Persian word `c`; any other word `w`; `Q`/`q` open and close a quotation, `p` is other punctuation
+//! and `.` ends a clause. Every pattern is a regular expression over that string, compiled
+//! once; its group `name` marks the words of the name. No pattern is code.
+
+use std::ops::Range;
+
+use crate::gazetteer::{EntityType, Gazetteer};
+use crate::text::{skeleton, words};
+
+/// A name a pattern found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// Original byte span of the name.
+    pub(crate) span: Range<usize>,
+    /// The index of the pattern.
+    pub(crate) pattern: u16,
+    /// The type the pattern gives.
+    pub(crate) entity_type: EntityType,
+    /// Byte spans of its words.
+    pub(crate) words: Vec<Range<usize>>,
+}
+
+fn known_class(entity_type: EntityType) -> u8 {
+    match entity_type {
+        EntityType::Person => b'P',
+        EntityType::Country => b'C',
+        EntityType::City => b'X',
+        _ => b'K',
+    }
+}
+
+fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
+    match c {
+        '«' | '“' => Some(b'Q'),
+        '»' | '”' => Some(b'q'),
+        '"' => {
+            *in_quote = !*in_quote;
+            Some(if *in_quote { b'Q' } else { b'q' })
+        }
+        '.' | '!' | '?' | '؟' => Some(b'.'),
+        ',' | '،' | ':' | ';' | '؛' | '(' | ')' | '-' | '–' | '/' => Some(b'p'),
+        _ => None,
+    }
+}
+
+/// The names of `text` the patterns find, in text order, none overlapping another or a
+/// `known` span (top-level mentions, sorted by start: `(byte span, type)`).
+pub(crate) fn discover(
+    gazetteer: &Gazetteer,
+    text: &str,
+    sentences: &[Range<usize>],
+    known: &[(Range<usize>, EntityType)],
+) -> Vec<Found> {
+    let discovery = gazetteer.discovery();
+    if discovery.patterns().is_empty() {
+        return Vec::new();
+    }
+    let common = &gazetteer.morphology().common_words;
+    let mut out: Vec<Found> = Vec::new();
+    let mut classes: Vec<u8> = Vec::new();
+    // For each letter of `classes`, the word it stands for (punctuation: none).
+    let mut word_of: Vec<Option<usize>> = Vec::new();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut next_known = 0;
+    for sentence in sentences {
+        classes.clear();
+        word_of.clear();
+        spans.clear();
+        let mut in_quote = false;
+        let mut previous_end = sentence.start;
+        for w in words(&text[sentence.clone()]) {
+            let w = w.start + sentence.start..w.end + sentence.start;
+            for c in text[previous_end..w.start].chars() {
+                if let Some(class) = punctuation_class(c, &mut in_quote) {
+                    classes.push(class);
+                    word_of.push(None);
+                }
+            }
+            previous_end = w.end;
+            while next_known < known.len() && known[next_known].0.end <= w.start {
+                next_known += 1;
+            }
+            let inside = known
+                .get(next_known)
+                .filter(|(k, _)| k.start < w.end && w.start < k.end);
+            let word = &text[w.clone()];
+            let key = skeleton(word);
+            let class = if let Some((_, entity_type)) = inside {
+                known_class(*entity_type)
+            } else if let Some(class) = discovery.class_of(&key) {
+                class
+            } else if discovery.is_first_name(&key, common.contains(&key)) {
+                b'F'
+            } else if key.bytes().all(|b| b.is_ascii_digit()) {
+                b'd'
+            } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    b'L'
+                } else {
+                    b'l'
+                }
+            } else if discovery.is_verb(&key) {
+                b'v'
+            } else if common.contains(&key) || discovery.is_word(&key) || key.chars().count() < 2 {
+                b'c'
+            } else {
+                b'w'
+            };
+            classes.push(class);
+            word_of.push(Some(spans.len()));
+            spans.push(w);
+        }
+        let Ok(class_string) = std::str::from_utf8(&classes) else {
+            continue;
+        };
+        let first_of_sentence = out.len();
+        for (p, pattern) in discovery.patterns().iter().enumerate() {
+            for caps in pattern.regex.captures_iter(class_string) {
+                let Some(name) = caps.name("name") else {
+                    continue;
+                };
+                let members: Vec<usize> = (name.start()..name.end())
+                    .filter_map(|i| word_of[i])
+                    .collect();
+                let (Some(&first), Some(&last)) = (members.first(), members.last()) else {
+                    continue;
+                };
+                let span = spans[first].start..spans[last].end;
+                let overlaps = out[first_of_sentence..]
+                    .iter()
+                    .any(|f| f.span.start < span.end && span.start < f.span.end);
+                if overlaps {
+                    continue;
+                }
+                out.push(Found {
+                    span,
+                    pattern: p as u16,
+                    entity_type: pattern.entity_type,
+                    words: members.iter().map(|&i| spans[i].clone()).collect(),
+                });
+            }
+        }
+        out[first_of_sentence..].sort_by_key(|f| f.span.start);
+    }
+    out
+}

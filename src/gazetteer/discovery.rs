@@ -1,0 +1,224 @@
+//! The discovery data (`patterns/`): word classes and the patterns written over them, which
+//! the discover stage runs to find names the gazetteer lacks. First names come from the people
+//! lexicon: a word that begins at least [`FIRST_NAME_MIN`] of its names.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::entities::read_tsv;
+use super::rules::{line_of, parse_toml};
+use super::{EntityType, RowError};
+use crate::text::skeleton;
+
+/// The word classes, relative to the gazetteer folder.
+pub(crate) const CLASSES_FILE: &str = "patterns/classes.tsv";
+/// The patterns.
+pub(crate) const PATTERNS_FILE: &str = "patterns/patterns.toml";
+/// Persian words (hazm's list): a word that is not one, nor a common word, is unknown.
+pub(crate) const WORDS_FILE: &str = "lexicons/persian_words.txt";
+/// Persian verb forms (generated from hazm's verb list): never unknown words either.
+pub(crate) const VERBS_FILE: &str = "lexicons/persian_verbs.txt";
+/// A first name that is also a common word («آن», «شاه», «روی») counts only when it begins
+/// at least this many names of the people lexicon («محمد», «علی»).
+const COMMON_FIRST_NAME_MIN: usize = 30;
+/// How many names of the people lexicon a word must begin to be a first name.
+const FIRST_NAME_MIN: usize = 3;
+
+/// The classes a data file may give a word (the others come from the text).
+pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
+    (b'H', "honorific"),
+    (b'T', "title word"),
+    (b'S', "speech verb"),
+    (b'G', "organization head"),
+    (b'J', "party head"),
+];
+
+/// Every letter a pattern may use.
+pub(crate) const ALL_CLASSES: &str = "HTSGJFPCXKQqp.wcvLld";
+
+/// One discovery pattern.
+#[derive(Clone, Debug)]
+pub struct DiscoveryPattern {
+    /// Its id, written with every mention it finds (`fa.title-name`).
+    pub id: String,
+    /// The type of what it finds.
+    pub entity_type: EntityType,
+    /// Written with every mention it finds (0–1).
+    pub confidence: f64,
+    pub(crate) regex: Regex,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    #[serde(default)]
+    pattern: Vec<toml::Spanned<PatternSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternSpec {
+    id: String,
+    #[serde(rename = "type")]
+    entity_type: String,
+    confidence: f64,
+    regex: String,
+}
+
+/// Word classes, first names and patterns.
+#[derive(Clone, Debug, Default)]
+pub struct Discovery {
+    classes: HashMap<String, u8>,
+    /// Normalized first names, with how many names of the people lexicon they begin.
+    first_names: HashMap<String, usize>,
+    patterns: Vec<DiscoveryPattern>,
+    pub(crate) romanizer: super::lexicons::Romanizer,
+    /// Normalized Persian words: not names unless a pattern says so by other means.
+    pub(crate) words: HashSet<String>,
+    /// Normalized Persian verb forms.
+    pub(crate) verbs: HashSet<String>,
+}
+
+impl Discovery {
+    /// The class letter of a word given by the data files (`skeleton` normalized).
+    pub(crate) fn class_of(&self, skeleton: &str) -> Option<u8> {
+        self.classes.get(skeleton).copied()
+    }
+
+    /// Whether a normalized word is a Persian verb form.
+    pub(crate) fn is_verb(&self, skeleton: &str) -> bool {
+        self.verbs.contains(skeleton)
+    }
+
+    /// Whether a normalized word is a Persian word of the word list.
+    pub(crate) fn is_word(&self, skeleton: &str) -> bool {
+        self.words.contains(skeleton)
+    }
+
+    /// Whether a normalized word is a first name: it begins enough names of the people
+    /// lexicon, and many more where it is also a common word (`common`).
+    pub(crate) fn is_first_name(&self, skeleton: &str, common: bool) -> bool {
+        self.first_names
+            .get(skeleton)
+            .is_some_and(|&n| n >= FIRST_NAME_MIN && (!common || n >= COMMON_FIRST_NAME_MIN))
+    }
+
+    /// The node id of a discovered name: its type's prefix, then `discovered.` and a
+    /// romanized slug of its normalized form. A curated slug has no `.`, so the two can never
+    /// collide; the same name gets the same id in every document.
+    pub(crate) fn id_of(&self, entity_type: EntityType, name: &str) -> String {
+        let mut slug = self.romanizer.slug(name);
+        if slug.is_empty() {
+            slug = "x".to_string();
+        }
+        format!("{}:discovered.{slug}", entity_type.id_prefix())
+    }
+
+    /// The patterns, in file order.
+    pub fn patterns(&self) -> &[DiscoveryPattern] {
+        &self.patterns
+    }
+
+    pub(crate) fn add_classes(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+        read_tsv(
+            file,
+            text,
+            &["class", "word"],
+            &["note"],
+            errors,
+            |_, cols, rec| {
+                let class = cols.get(rec, "class");
+                let Some(&(letter, _)) =
+                    WORD_CLASSES.iter().find(|(l, _)| class.as_bytes() == [*l])
+                else {
+                    let known: Vec<String> = WORD_CLASSES
+                        .iter()
+                        .map(|(l, what)| format!("{} ({what})", *l as char))
+                        .collect();
+                    return Err(format!(
+                        "class {class:?} is not one of {}",
+                        known.join(", ")
+                    ));
+                };
+                let word = skeleton(cols.get(rec, "word"));
+                if word.is_empty() {
+                    return Err("empty word".into());
+                }
+                self.classes.insert(word, letter);
+                Ok(())
+            },
+        );
+    }
+
+    pub(crate) fn add_patterns(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+        let Some(spec) = parse_toml::<FileSpec>(file, text, errors) else {
+            return;
+        };
+        for entry in &spec.pattern {
+            let line = line_of(text, entry.span().start);
+            let p = entry.get_ref();
+            let error = |reason: String| RowError {
+                file: file.to_string(),
+                line,
+                reason: format!("pattern {:?}: {reason}", p.id),
+            };
+            let Some(entity_type) = EntityType::parse(&p.entity_type) else {
+                errors.push(error(format!("unknown entity type {:?}", p.entity_type)));
+                continue;
+            };
+            if !(0.0..=1.0).contains(&p.confidence) {
+                errors.push(error("confidence must be between 0 and 1".into()));
+                continue;
+            }
+            // Letters outside the class alphabet match nothing: a typo.
+            let body = p.regex.replace("?P<name>", "");
+            if let Some(bad) = body
+                .chars()
+                .filter(char::is_ascii_alphabetic)
+                .find(|c| !ALL_CLASSES.contains(*c))
+            {
+                errors.push(error(format!("{bad:?} is not a word class")));
+                continue;
+            }
+            let regex = match Regex::new(&p.regex) {
+                Ok(regex) => regex,
+                Err(e) => {
+                    errors.push(error(format!("invalid regex: {e}")));
+                    continue;
+                }
+            };
+            if regex.capture_names().all(|n| n != Some("name")) {
+                errors.push(error("the regex needs a group `(?P<name>...)`".into()));
+                continue;
+            }
+            if self.patterns.iter().any(|q| q.id == p.id) {
+                errors.push(error("duplicate pattern id".into()));
+                continue;
+            }
+            self.patterns.push(DiscoveryPattern {
+                id: p.id.clone(),
+                entity_type,
+                confidence: p.confidence,
+                regex,
+            });
+        }
+    }
+
+    /// The first names of a people lexicon (one name a line).
+    pub(crate) fn add_first_names(&mut self, people: &str) {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for line in people.lines() {
+            let mut words = line.trim_start_matches('\u{FEFF}').split_whitespace();
+            if let (Some(first), Some(_)) = (words.next(), words.next()) {
+                *counts.entry(skeleton(first)).or_default() += 1;
+            }
+        }
+        self.first_names.extend(
+            counts
+                .into_iter()
+                .filter(|(w, n)| *n >= FIRST_NAME_MIN && w.chars().count() >= 2),
+        );
+    }
+}
