@@ -191,14 +191,27 @@ def main(argv=None):
         files = expand(args.inputs)
         if not files:
             sys.exit("spark_extract: no input files")
+        # One job counts the lines of every input partition; from the counts, each partition
+        # knows its file, its first line number and the position of its first line in the
+        # whole input, as one `extract` over the files would number them.
         per_file = []
         for path in files:
             uri = path if "://" in path else os.path.abspath(path)
-            lines = sc.textFile(uri, minPartitions=args.partitions or None)
-            per_file.append(
-                lines.zipWithIndex().map(lambda pair, path=path: (path, pair[1], pair[0]))
-            )
-        numbered = (sc.union(per_file) if len(per_file) > 1 else per_file[0]).zipWithIndex()
+            per_file.append((path, sc.textFile(uri, minPartitions=args.partitions or None)))
+        lines = sc.union([rdd for _, rdd in per_file]) if len(per_file) > 1 else per_file[0][1]
+        counts = lines.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
+        starts, seq, index = [], 0, 0
+        for path, rdd in per_file:
+            line = 0
+            for _ in range(rdd.getNumPartitions()):
+                starts.append((path, line, seq))
+                line += counts[index]
+                seq += counts[index]
+                index += 1
+        numbered = lines.mapPartitionsWithIndex(
+            lambda i, it: (((starts[i][0], starts[i][1] + n, text), starts[i][2] + n)
+                           for n, text in enumerate(it))
+        )
 
         def map_and_combine(records):
             records = iter(records)
@@ -243,7 +256,7 @@ def main(argv=None):
         try:
             merged = os.path.join(work, "merged.partial.jsonl")
             with open(merged, "w", encoding="utf-8") as out:
-                for line in reduced.toLocalIterator():
+                for line in reduced.toLocalIterator(prefetchPartitions=True):
                     out.write(line)
                     out.write("\n")
             final = [driver_binary, "merge", merged, "--out", args.out, "--quiet"]
