@@ -42,6 +42,7 @@ import time
 import zlib
 
 BINARY_NAME = "newsgraph"
+DOCUMENT_PREFIX = '{"k":"d:'
 
 
 def executable(path):
@@ -161,7 +162,7 @@ def main(argv=None):
     )
     args, merge_args = parser.parse_known_args(argv)
 
-    from pyspark import SparkConf, SparkFiles
+    from pyspark import SparkConf, SparkFiles, StorageLevel
     from pyspark.sql import SparkSession
 
     conf = SparkConf().setAppName("newsgraph")
@@ -200,6 +201,7 @@ def main(argv=None):
             per_file.append((path, sc.textFile(uri, minPartitions=args.partitions or None)))
         lines = sc.union([rdd for _, rdd in per_file]) if len(per_file) > 1 else per_file[0][1]
         counts = lines.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
+        phases = [("count", time.monotonic())]
         starts, seq, index = [], 0, 0
         for path, rdd in per_file:
             line = 0
@@ -239,7 +241,9 @@ def main(argv=None):
             # extract exits 1 when some documents failed: they are error records, not a crash.
             yield from run_pipeline([extract, merge], lines(), allowed=[(0, 1), (0,)])
 
-        combined = numbered.mapPartitions(map_and_combine)
+        # Kept (on disk if need be) for its second reader: the shuffle reads the graph
+        # records, the driver the document records.
+        combined = numbered.mapPartitions(map_and_combine).persist(StorageLevel.MEMORY_AND_DISK)
         shards = args.shards or combined.getNumPartitions()
 
         def reduce_shard(pairs):
@@ -247,26 +251,40 @@ def main(argv=None):
             merge = [binary, "merge", "-", "--emit", "jsonl"]
             yield from run_pipeline([merge], (line for _, line in pairs))
 
-        reduced = (
-            combined.map(lambda line: (key_of(line), line))
+        # Document records need no merging (each is one document, already in input order
+        # within its partition): they skip the shuffle. Graph records go to the shard of
+        # their key and are merged there.
+        graph = (
+            combined.filter(lambda line: not line.startswith(DOCUMENT_PREFIX))
+            .map(lambda line: (key_of(line), line))
             .partitionBy(shards, shard_of)
             .mapPartitions(reduce_shard)
         )
+        documents = combined.filter(lambda line: line.startswith(DOCUMENT_PREFIX))
         work = tempfile.mkdtemp(prefix="newsgraph-spark-")
         try:
             merged = os.path.join(work, "merged.partial.jsonl")
             with open(merged, "w", encoding="utf-8") as out:
-                for line in reduced.toLocalIterator(prefetchPartitions=True):
-                    out.write(line)
-                    out.write("\n")
+                # The graph first: its first job runs every map task at once.
+                for phase, rdd in (("map+shuffle+reduce", graph), ("documents", documents)):
+                    for line in rdd.toLocalIterator(prefetchPartitions=True):
+                        out.write(line)
+                        out.write("\n")
+                    phases.append((phase, time.monotonic()))
+            combined.unpersist()
             final = [driver_binary, "merge", merged, "--out", args.out, "--quiet"]
             code = subprocess.run(final + common + merge_args).returncode
+            phases.append(("final merge", time.monotonic()))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         print(
             f"spark_extract: {len(files)} file(s), {numbered.getNumPartitions()} partitions, "
-            f"{shards} shards, {time.monotonic() - started:.2f} s after the SparkSession was up;"
-            f" output in {args.out}",
+            f"{shards} shards, {time.monotonic() - started:.2f} s after the SparkSession was up ("
+            + ", ".join(
+                f"{phase} {t - before:.2f} s"
+                for (phase, t), before in zip(phases, [started] + [t for _, t in phases])
+            )
+            + f"); output in {args.out}",
             file=sys.stderr,
         )
         return code
