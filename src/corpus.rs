@@ -66,18 +66,22 @@ pub struct Summary {
     pub notes: Vec<String>,
 }
 
-struct DocumentOutput {
-    documents_line: Vec<u8>,
-    mentions_lines: Vec<u8>,
-    relations_lines: Vec<u8>,
-    spacy_lines: Vec<u8>,
-    mentions: usize,
-    failure: Option<(String, String)>,
-    bytes: usize,
-    graph: GraphPart,
+pub(crate) struct DocumentOutput {
+    pub(crate) documents_line: Vec<u8>,
+    pub(crate) mentions_lines: Vec<u8>,
+    pub(crate) relations_lines: Vec<u8>,
+    pub(crate) spacy_lines: Vec<u8>,
+    pub(crate) mentions: usize,
+    pub(crate) failure: Option<(String, String)>,
+    pub(crate) bytes: usize,
+    pub(crate) graph: GraphPart,
 }
 
-fn process(pipeline: &Pipeline, scratch: &mut Scratch, loaded: &Loaded) -> DocumentOutput {
+pub(crate) fn process(
+    pipeline: &Pipeline,
+    scratch: &mut Scratch,
+    loaded: &Loaded,
+) -> DocumentOutput {
     let mut out = DocumentOutput {
         documents_line: Vec::new(),
         mentions_lines: Vec::new(),
@@ -171,12 +175,46 @@ pub fn extract_to_output(
 ) -> Result<Summary, ExportError> {
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
+    process_all(
+        pipeline,
+        documents,
+        BATCH_DOCUMENTS,
+        |out| {
+            output.write("documents.jsonl", &out.documents_line)?;
+            output.write("mentions.jsonl", &out.mentions_lines)?;
+            output.write("relations.jsonl", &out.relations_lines)?;
+            output.write("docs.spacy.jsonl", &out.spacy_lines)?;
+            summary.documents += 1;
+            summary.mentions += out.mentions;
+            summary.bytes += out.bytes;
+            summary.failures.extend(out.failure);
+            graph.merge(out.graph);
+            Ok::<(), ExportError>(())
+        },
+        &mut progress,
+    )?;
+    write_graph_files(pipeline, graph, &mut output, options, &mut summary)?;
+    output.commit()?;
+    Ok(summary)
+}
+
+/// Extracts `documents` in batches of at most `batch_documents` (and [`BATCH_BYTES`]) across
+/// the current rayon pool, and hands each document's output to `each` in input order;
+/// `progress` gets the number of documents done after each batch.
+pub(crate) fn process_all<E>(
+    pipeline: &Pipeline,
+    documents: impl Iterator<Item = Loaded>,
+    batch_documents: usize,
+    mut each: impl FnMut(DocumentOutput) -> Result<(), E>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), E> {
     let mut documents = documents.peekable();
-    let mut batch: Vec<Loaded> = Vec::with_capacity(BATCH_DOCUMENTS);
+    let mut batch: Vec<Loaded> = Vec::with_capacity(batch_documents);
+    let mut done = 0;
     while documents.peek().is_some() {
         batch.clear();
         let mut bytes = 0;
-        while batch.len() < BATCH_DOCUMENTS && bytes < BATCH_BYTES {
+        while batch.len() < batch_documents.max(1) && bytes < BATCH_BYTES {
             let Some(loaded) = documents.next() else {
                 break;
             };
@@ -190,18 +228,23 @@ pub fn extract_to_output(
             })
             .collect();
         for out in outputs {
-            output.write("documents.jsonl", &out.documents_line)?;
-            output.write("mentions.jsonl", &out.mentions_lines)?;
-            output.write("relations.jsonl", &out.relations_lines)?;
-            output.write("docs.spacy.jsonl", &out.spacy_lines)?;
-            summary.documents += 1;
-            summary.mentions += out.mentions;
-            summary.bytes += out.bytes;
-            summary.failures.extend(out.failure);
-            graph.merge(out.graph);
+            done += 1;
+            each(out)?;
         }
-        progress(summary.documents);
+        progress(done);
     }
+    Ok(())
+}
+
+/// Writes the graph files of [`OUTPUT_FILES`] for `graph` into `output`, and the graph's
+/// figures and notes into `summary`.
+pub(crate) fn write_graph_files(
+    pipeline: &Pipeline,
+    graph: GraphPart,
+    output: &mut OutputSet,
+    options: Options,
+    summary: &mut Summary,
+) -> Result<(), ExportError> {
     let graph = KnowledgeGraph::build(graph, pipeline.gazetteer(), pipeline.rules().predicates());
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
@@ -260,6 +303,5 @@ pub fn extract_to_output(
         Ok(())
     })?;
     summary.notes = notes.into_inner();
-    output.commit()?;
-    Ok(summary)
+    Ok(())
 }

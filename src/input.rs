@@ -325,6 +325,8 @@ pub struct Reader {
     max_bytes: usize,
     /// Where each document id was first read from.
     first_origin: HashMap<String, String>,
+    /// The file name, id stem and line offset standard input stands for.
+    stdin_name: Option<(String, String, usize)>,
 }
 
 struct JsonlState {
@@ -342,7 +344,20 @@ impl Reader {
             jsonl: None,
             max_bytes,
             first_origin: HashMap::new(),
+            stdin_name: None,
         }
+    }
+
+    /// Standard input read as lines `first_line`, `first_line + 1`, ... of the JSONL file
+    /// `name` (origins `name:line`, missing ids `stem:line`, the stem formed as for a JSONL
+    /// file): what a map task of a distributed job that holds a slice of that file gives
+    /// `extract -`, so that its rows match those of one run over the whole file.
+    pub fn stdin_as(mut self, name: &str, first_line: usize) -> Reader {
+        let stem = Path::new(name)
+            .file_stem()
+            .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+        self.stdin_name = Some((name.to_string(), stem, first_line.saturating_sub(1)));
+        self
     }
 
     fn read_text_file(&self, path: &Path, id: String) -> Loaded {
@@ -547,11 +562,15 @@ impl Iterator for Reader {
                     }
                 }
                 Source::Stdin => {
+                    let (name, stem, line) = self
+                        .stdin_name
+                        .clone()
+                        .unwrap_or_else(|| ("-".into(), "stdin".into(), 0));
                     self.jsonl = Some(JsonlState {
-                        name: "-".into(),
-                        stem: "stdin".into(),
+                        name,
+                        stem,
                         reader: Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-                        line: 0,
+                        line,
                     })
                 }
             }

@@ -119,6 +119,7 @@ pub mod corpus;
 pub mod eval;
 pub mod export;
 pub mod input;
+pub mod partial;
 pub mod text;
 
 #[cfg(test)]

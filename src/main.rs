@@ -15,7 +15,7 @@ use newsgraph::export::options::{Background, GraphOptions};
 use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::DataFiles;
-use newsgraph::{corpus, eval, Pipeline};
+use newsgraph::{corpus, eval, partial, Pipeline};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
 /// Writes a line to standard error, never panicking (a closed stderr is not worth a crash).
@@ -138,6 +138,10 @@ enum Command {
     /// page, an SVG picture, spaCy documents) to an output folder.
     #[command(long_about = EXTRACT_ABOUT)]
     Extract(ExtractArgs),
+    /// Merge partial results (`extract --emit jsonl`) into the output folder, or into one
+    /// partial (`--emit jsonl`): the reduce stage of a distributed run. Any grouping and
+    /// order of the partials of a corpus gives the files of one `extract` over it.
+    Merge(MergeArgs),
     /// Check and inspect gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -223,8 +227,29 @@ struct ExtractArgs {
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// The output folder (created if missing).
-    #[arg(short, long, value_name = "DIR")]
-    out: PathBuf,
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        required_unless_present = "emit",
+        conflicts_with = "emit"
+    )]
+    out: Option<PathBuf>,
+    /// Instead of an output folder, write one partial result a document (JSON lines) to
+    /// standard output, for `newsgraph merge`: the map stage of a distributed run.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    emit: Option<EmitArg>,
+    /// With `-`: read standard input as the lines of this JSONL file (document sources
+    /// `FILE:line`, missing ids `stem:line`), as a task holding a slice of it does.
+    #[arg(long, value_name = "FILE", requires = "emit")]
+    stdin_name: Option<String>,
+    /// With `--stdin-name`: the line number of the first line of standard input.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "stdin_name")]
+    first_line: usize,
+    /// With `--emit`: the sequence number of the first document (its position in the whole
+    /// corpus; `merge` writes documents in this order).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "emit")]
+    first_index: u64,
     #[command(flatten)]
     source: GazetteerSource,
     #[command(flatten)]
@@ -239,6 +264,49 @@ struct ExtractArgs {
     /// Documents larger than this many bytes fail instead of being read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
     max_document_bytes: usize,
+    #[command(flatten)]
+    graph: GraphArgs,
+}
+
+/// `--emit`: the partial formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EmitArg {
+    /// One JSON object a line (see `newsgraph merge --help`).
+    Jsonl,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Partials written by `extract --emit jsonl` or `merge --emit jsonl`: files, folders
+    /// (every file under them) or `-` for standard input, in any order and grouping.
+    #[arg(required = true, value_name = "PARTIAL")]
+    inputs: Vec<PathBuf>,
+    /// The output folder (created if missing).
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        required_unless_present = "emit",
+        conflicts_with = "emit"
+    )]
+    out: Option<PathBuf>,
+    /// Instead of an output folder, write the merged partial to standard output (a
+    /// combiner).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    emit: Option<EmitArg>,
+    #[command(flatten)]
+    source: GazetteerSource,
+    #[command(flatten)]
+    patterns: PatternArgs,
+    #[command(flatten)]
+    graph: GraphArgs,
+    /// No summary or notes on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct GraphArgs {
     /// Header conventions of nodes.csv and edges.csv.
     #[arg(long, value_enum, value_name = "FLAVOR", default_value_t = CsvArg::Plain)]
     csv: CsvArg,
@@ -249,6 +317,18 @@ struct ExtractArgs {
     /// Leave edges found in text fewer than N times out of every graph file.
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_weight: u64,
+}
+
+impl GraphArgs {
+    fn options(&self) -> corpus::Options {
+        corpus::Options {
+            csv: self.csv.into(),
+            graph: GraphOptions {
+                background: self.background.into(),
+                min_weight: self.min_weight,
+            },
+        }
+    }
 }
 
 /// `--csv`, as clap shows it (the library's [`CsvFlavor`] knows nothing of clap).
@@ -344,7 +424,11 @@ fn main() -> ExitCode {
         color: cli.color.stderr(),
     };
     let result = match cli.command {
-        Command::Extract(args) => extract(args, messages),
+        Command::Extract(args) => match args.out.clone() {
+            Some(out) => extract(args, out, messages),
+            None => extract_partial(args, messages),
+        },
+        Command::Merge(args) => merge(args, messages),
         Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
         Command::Gazetteer(GazetteerCommand::Test(source)) => run_cases(&source),
         Command::Gazetteer(GazetteerCommand::ImportWikidata(args)) => import_wikidata(&args),
@@ -461,12 +545,12 @@ fn load_pipeline(
     Ok(Pipeline::from_files(&files, &patterns)?)
 }
 
-fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
+fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCode> {
     let started = Instant::now();
     let abort = AbortHandle::new();
-    stop_on_signals(abort.clone(), args.out.clone())?;
+    stop_on_signals(abort.clone(), out.clone())?;
     let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
-    let sources = input::expand_except(&args.inputs, &args.out)?;
+    let sources = input::expand_except(&args.inputs, &out)?;
     let known_total = sources
         .iter()
         .all(|s| matches!(s, Source::Text { .. } | Source::Unreadable { .. }))
@@ -476,7 +560,7 @@ fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let mut output =
-        OutputSet::create_with_abort(&args.out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
+        OutputSet::create_with_abort(&out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
     if let Some(ms) = std::env::var(PAUSE_BEFORE_RENAME)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -487,13 +571,7 @@ fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
     let reader = input::Reader::new(sources, args.max_document_bytes);
     let summary = pool
         .install(|| {
-            let options = corpus::Options {
-                csv: args.csv.into(),
-                graph: GraphOptions {
-                    background: args.background.into(),
-                    min_weight: args.min_weight,
-                },
-            };
+            let options = args.graph.options();
             corpus::extract_to_output(&pipeline, reader, output, options, |done| {
                 progress.set_position(done as u64)
             })
@@ -517,7 +595,92 @@ fn extract(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
             summary.edges,
             summary.bytes as f64 / 1e6,
             seconds,
-            display(&args.out)
+            display(&out)
+        );
+    }
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `extract --emit jsonl`: one partial line a document on standard output.
+fn extract_partial(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
+    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
+    let sources = input::expand(&args.inputs)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()
+        .context("cannot start worker threads")?;
+    let mut reader = input::Reader::new(sources, args.max_document_bytes);
+    if let Some(name) = &args.stdin_name {
+        reader = reader.stdin_as(name, args.first_line);
+    }
+    let summary = match pool.install(|| {
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+        partial::extract_to_partial(&pipeline, reader, args.first_index, &mut stdout, |_| {})
+    }) {
+        Ok(summary) => summary,
+        // The reader went away: nothing more to say.
+        Err(partial::PartialError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for (id, reason) in &summary.failures {
+        messages.error(&format!("document {id} failed: {reason}"));
+    }
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `merge`: partials to the output folder, or to one merged partial.
+fn merge(args: MergeArgs, messages: Messages) -> Result<ExitCode> {
+    let started = Instant::now();
+    let merged = partial::read_partials(&args.inputs)?;
+    let Some(out) = args.out.clone() else {
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match partial::write_partial(merged, &mut stdout) {
+            Err(partial::PartialError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::BrokenPipe =>
+            {
+                Ok(ExitCode::from(1))
+            }
+            result => result.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+        };
+    };
+    let abort = AbortHandle::new();
+    stop_on_signals(abort.clone(), out.clone())?;
+    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
+    let output =
+        OutputSet::create_with_abort(&out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
+    let summary = match partial::merge_to_output(&pipeline, merged, output, args.graph.options()) {
+        Err(partial::PartialError::Export(e)) => return Err(stopped(e).into()),
+        result => result?,
+    };
+    for (id, reason) in &summary.failures {
+        messages.error(&format!("document {id} failed: {reason}"));
+    }
+    if !args.quiet {
+        for note in &summary.notes {
+            messages.note(note);
+        }
+        say!(
+            "{} documents ({} failed), {} mentions, graph of {} nodes and {} edges, {:.1} MB merged in {:.2} s; output in {}",
+            summary.documents,
+            summary.failures.len(),
+            summary.mentions,
+            summary.nodes,
+            summary.edges,
+            summary.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64(),
+            display(&out)
         );
     }
     Ok(if summary.failures.is_empty() {

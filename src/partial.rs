@@ -1,0 +1,415 @@
+//! Partial results: the map and reduce stages of a distributed run.
+//!
+//! `extract --emit jsonl` writes one [`Record`] a document, as one JSON line: its sequence
+//! number (the input position, or the one a distributed job gives it), the exact lines it adds
+//! to `documents.jsonl`, `mentions.jsonl`, `relations.jsonl` and `docs.spacy.jsonl`, its
+//! failure, and its [`GraphPart`]. `merge` reads any number of such lines, in any order and
+//! any grouping, and either writes the output set ([`merge_to_output`]) or a merged partial
+//! ([`write_partial`]): the documents (without their graph) in sequence order, then one
+//! record per document info, node and edge of the merged graph, in key order.
+//!
+//! Every line starts with its key, `k`: `d:<seq, 20 digits>` for a document, `i:<doc id>`,
+//! `n:<node id>` and `e:<edge key>` for the graph, so that a job can partition records by
+//! key without parsing the rest. Records with the same graph key merge with
+//! [`GraphPart::merge`] (associative and commutative); document records are sorted by
+//! sequence number. So merging any partition of a corpus in any order gives the bytes of
+//! one `extract` over the whole corpus.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{self, DocumentOutput, Options, Summary};
+use crate::export::{ExportError, OutputSet};
+use crate::graph::{DocumentInfo, EdgeData, EdgeKey, GraphPart, NodeData};
+use crate::input::Loaded;
+use crate::Pipeline;
+
+/// Why partials could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PartialError {
+    /// A file could not be read, or the output could not be written.
+    #[error("{}: {what}: {source}", path.display())]
+    Io {
+        /// The file (`-` for standard input or output).
+        path: PathBuf,
+        /// What was being done.
+        what: &'static str,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A line that is not a partial record.
+    #[error("{}:{line}: not a newsgraph partial record: {reason}", path.display())]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Two document records with the same sequence number: a partial given twice.
+    #[error(
+        "document number {seq} appears twice ({first} and {second}); was a partial given twice?"
+    )]
+    DuplicateDocument {
+        /// The sequence number.
+        seq: u64,
+        /// Where it was first read (`file:line`).
+        first: String,
+        /// Where it was read again.
+        second: String,
+    },
+    /// The output set could not be written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// One document's share of every output file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// Its position in the corpus: documents are written in this order.
+    pub seq: u64,
+    /// Its `documents.jsonl` line.
+    pub documents: String,
+    /// Its `mentions.jsonl` lines.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mentions: String,
+    /// Its `relations.jsonl` lines.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub relations: String,
+    /// Its `docs.spacy.jsonl` lines.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub spacy: String,
+    /// Number of mentions.
+    #[serde(default)]
+    pub mention_count: usize,
+    /// Bytes of text.
+    #[serde(default)]
+    pub bytes: usize,
+    /// Its id and why it failed, for a failed document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<(String, String)>,
+    /// Its graph (absent once merged into the graph records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph: Option<PartLists>,
+}
+
+/// A [`GraphPart`] as JSON can hold it (edge keys are not strings): its maps as lists of
+/// pairs, in key order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartLists {
+    /// `GraphPart::documents`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<(String, DocumentInfo)>,
+    /// `GraphPart::nodes`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<(String, NodeData)>,
+    /// `GraphPart::edges`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<(EdgeKey, EdgeData)>,
+}
+
+impl From<GraphPart> for PartLists {
+    fn from(part: GraphPart) -> PartLists {
+        PartLists {
+            documents: part.documents.into_iter().collect(),
+            nodes: part.nodes.into_iter().collect(),
+            edges: part.edges.into_iter().collect(),
+        }
+    }
+}
+
+impl From<PartLists> for GraphPart {
+    fn from(lists: PartLists) -> GraphPart {
+        // A list that repeats a key (which no partial writer does) merges its entries.
+        let mut part = GraphPart::default();
+        for (id, info) in lists.documents {
+            let mut one = GraphPart::default();
+            one.documents.insert(id, info);
+            part.merge(one);
+        }
+        for (id, node) in lists.nodes {
+            let mut one = GraphPart::default();
+            one.nodes.insert(id, node);
+            part.merge(one);
+        }
+        for (key, edge) in lists.edges {
+            let mut one = GraphPart::default();
+            one.edges.insert(key, edge);
+            part.merge(one);
+        }
+        part
+    }
+}
+
+/// One line of a partial.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The key records are grouped by: `d:`, `i:`, `n:` or `e:` and the identity.
+    pub k: String,
+    /// A document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<DocumentRecord>,
+    /// A document's graph info (publication date, language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<(String, DocumentInfo)>,
+    /// A node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<(String, NodeData)>,
+    /// An edge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge: Option<(EdgeKey, EdgeData)>,
+}
+
+impl Record {
+    fn empty(k: String) -> Record {
+        Record {
+            k,
+            doc: None,
+            info: None,
+            node: None,
+            edge: None,
+        }
+    }
+
+    /// The key of document number `seq`.
+    pub fn document_key(seq: u64) -> String {
+        format!("d:{seq:020}")
+    }
+
+    /// The key of an edge: `e:` and its source, target, relation and role, separated by
+    /// U+001F.
+    pub fn edge_key(key: &EdgeKey) -> String {
+        format!(
+            "e:{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            key.source, key.target, key.relation, key.role
+        )
+    }
+}
+
+fn to_line(record: &Record, out: &mut Vec<u8>) {
+    // Plain data into memory: serialization cannot fail.
+    serde_json::to_writer(&mut *out, record).expect("in-memory JSON serialization");
+    out.push(b'\n');
+}
+
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn document_record(seq: u64, out: DocumentOutput) -> Record {
+    let mut record = Record::empty(Record::document_key(seq));
+    record.doc = Some(DocumentRecord {
+        seq,
+        documents: utf8(out.documents_line),
+        mentions: utf8(out.mentions_lines),
+        relations: utf8(out.relations_lines),
+        spacy: utf8(out.spacy_lines),
+        mention_count: out.mentions,
+        bytes: out.bytes,
+        failure: out.failure,
+        graph: Some(out.graph.into()),
+    });
+    record
+}
+
+/// The map stage: extracts `documents` and writes one partial line per document to `out`,
+/// flushed after each, numbering them from `first_seq`. Documents are extracted a few at a
+/// time (a few per thread), so memory is bounded by the largest documents, not the input.
+pub fn extract_to_partial(
+    pipeline: &Pipeline,
+    documents: impl Iterator<Item = Loaded>,
+    first_seq: u64,
+    out: &mut dyn Write,
+    mut progress: impl FnMut(usize),
+) -> Result<Summary, PartialError> {
+    let mut summary = Summary::default();
+    let mut seq = first_seq;
+    let mut line = Vec::new();
+    let batch = rayon::current_num_threads() * 2;
+    corpus::process_all(
+        pipeline,
+        documents,
+        batch,
+        |doc| {
+            summary.documents += 1;
+            summary.mentions += doc.mentions;
+            summary.bytes += doc.bytes;
+            summary.failures.extend(doc.failure.clone());
+            line.clear();
+            to_line(&document_record(seq, doc), &mut line);
+            seq += 1;
+            out.write_all(&line)
+                .and_then(|()| out.flush())
+                .map_err(|source| PartialError::Io {
+                    path: "-".into(),
+                    what: "cannot write the partial",
+                    source,
+                })
+        },
+        &mut progress,
+    )?;
+    Ok(summary)
+}
+
+/// Partials read into memory: documents by sequence number, and the merged graph.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Documents (without their graph) by sequence number, with where each was read.
+    pub documents: BTreeMap<u64, (DocumentRecord, String)>,
+    /// The merged graph.
+    pub graph: GraphPart,
+}
+
+impl Merged {
+    /// Adds one record read at `origin` (`file:line`).
+    pub fn add(&mut self, record: Record, origin: String) -> Result<(), PartialError> {
+        if let Some(mut doc) = record.doc {
+            if let Some(graph) = doc.graph.take() {
+                self.graph.merge(graph.into());
+            }
+            if let Some((_, first)) = self.documents.get(&doc.seq) {
+                return Err(PartialError::DuplicateDocument {
+                    seq: doc.seq,
+                    first: first.clone(),
+                    second: origin,
+                });
+            }
+            self.documents.insert(doc.seq, (doc, origin));
+        }
+        let mut part = GraphPart::default();
+        if let Some((id, info)) = record.info {
+            part.documents.insert(id, info);
+        }
+        if let Some((id, node)) = record.node {
+            part.nodes.insert(id, node);
+        }
+        if let Some((key, edge)) = record.edge {
+            part.edges.insert(key, edge);
+        }
+        self.graph.merge(part);
+        Ok(())
+    }
+
+    /// Reads every record of `reader` (named `path` in messages).
+    pub fn read(&mut self, path: &Path, reader: impl BufRead) -> Result<(), PartialError> {
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.map_err(|source| PartialError::Io {
+                path: path.to_path_buf(),
+                what: "cannot read",
+                source,
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: Record =
+                serde_json::from_str(&line).map_err(|e| PartialError::BadLine {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    reason: e.to_string(),
+                })?;
+            self.add(record, format!("{}:{}", path.display(), i + 1))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the partials `inputs`: files, folders (every file under them, in sorted order) or
+/// `-` for standard input.
+pub fn read_partials(inputs: &[PathBuf]) -> Result<Merged, PartialError> {
+    let mut merged = Merged::default();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            merged.read(input, io::stdin().lock())?;
+            continue;
+        }
+        let files: Vec<PathBuf> = if input.is_dir() {
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(input)
+                .follow_links(true)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![input.clone()]
+        };
+        for file in files {
+            let opened = std::fs::File::open(&file).map_err(|source| PartialError::Io {
+                path: file.clone(),
+                what: "cannot open",
+                source,
+            })?;
+            merged.read(&file, io::BufReader::with_capacity(1 << 16, opened))?;
+        }
+    }
+    Ok(merged)
+}
+
+/// Writes `merged` as one partial: documents in sequence order, then the graph's document
+/// infos, nodes and edges in key order.
+pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialError> {
+    let fail = |source| PartialError::Io {
+        path: "-".into(),
+        what: "cannot write the partial",
+        source,
+    };
+    let mut line = Vec::new();
+    let mut put = |record: &Record, out: &mut dyn Write| {
+        line.clear();
+        to_line(record, &mut line);
+        out.write_all(&line)
+    };
+    for (_, (doc, _)) in merged.documents {
+        let mut record = Record::empty(Record::document_key(doc.seq));
+        record.doc = Some(doc);
+        put(&record, out).map_err(fail)?;
+    }
+    let graph = merged.graph;
+    for (id, info) in graph.documents {
+        let mut record = Record::empty(format!("i:{id}"));
+        record.info = Some((id, info));
+        put(&record, out).map_err(fail)?;
+    }
+    for (id, node) in graph.nodes {
+        let mut record = Record::empty(format!("n:{id}"));
+        record.node = Some((id, node));
+        put(&record, out).map_err(fail)?;
+    }
+    for (key, edge) in graph.edges {
+        let mut record = Record::empty(Record::edge_key(&key));
+        record.edge = Some((key, edge));
+        put(&record, out).map_err(fail)?;
+    }
+    out.flush().map_err(fail)
+}
+
+/// The reduce stage: writes every output file of [`crate::corpus::OUTPUT_FILES`] for
+/// `merged` into `output` and commits it, with the same bytes as one `extract` over the
+/// documents the partials came from.
+pub fn merge_to_output(
+    pipeline: &Pipeline,
+    merged: Merged,
+    mut output: OutputSet,
+    options: Options,
+) -> Result<Summary, PartialError> {
+    let mut summary = Summary::default();
+    for (_, (doc, _)) in merged.documents {
+        output.write("documents.jsonl", doc.documents.as_bytes())?;
+        output.write("mentions.jsonl", doc.mentions.as_bytes())?;
+        output.write("relations.jsonl", doc.relations.as_bytes())?;
+        output.write("docs.spacy.jsonl", doc.spacy.as_bytes())?;
+        summary.documents += 1;
+        summary.mentions += doc.mention_count;
+        summary.bytes += doc.bytes;
+        summary.failures.extend(doc.failure);
+    }
+    corpus::write_graph_files(pipeline, merged.graph, &mut output, options, &mut summary)?;
+    output.commit()?;
+    Ok(summary)
+}

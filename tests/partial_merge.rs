@@ -1,0 +1,206 @@
+//! The map and reduce stages: any partition of the corpus into partials, combined and merged
+//! in any order, gives the output files of one `extract`, byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use newsgraph::corpus::{self, Options};
+use newsgraph::export::OutputSet;
+use newsgraph::input::{expand, Reader, DEFAULT_MAX_DOCUMENT_BYTES};
+use newsgraph::partial::{extract_to_partial, merge_to_output, write_partial, Merged};
+use newsgraph::Pipeline;
+use proptest::prelude::*;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("output folder")
+        .map(|e| {
+            let e = e.expect("entry");
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).expect("output file"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Output files by name.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The pipeline, one `extract` over the corpus (its files), and one partial line a document.
+fn fixture() -> &'static (Pipeline, Files, Vec<Vec<u8>>) {
+    static FIXTURE: OnceLock<(Pipeline, Files, Vec<Vec<u8>>)> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let pipeline = Pipeline::embedded().expect("bundled data");
+        let sources = expand(&[corpus()]).expect("corpus");
+        let out = tempfile::tempdir().expect("temp dir");
+        corpus::extract_to_dir(
+            &pipeline,
+            Reader::new(sources.clone(), DEFAULT_MAX_DOCUMENT_BYTES),
+            out.path(),
+            Options::default(),
+            |_| {},
+        )
+        .expect("extract");
+        let reference = read_dir(out.path());
+        let mut partial = Vec::new();
+        extract_to_partial(
+            &pipeline,
+            Reader::new(sources, DEFAULT_MAX_DOCUMENT_BYTES),
+            0,
+            &mut partial,
+            |_| {},
+        )
+        .expect("partial");
+        let lines: Vec<Vec<u8>> = partial
+            .split_inclusive(|&b| b == b'\n')
+            .map(<[u8]>::to_vec)
+            .collect();
+        (pipeline, reference, lines)
+    })
+}
+
+fn combine(lines: &[&[u8]]) -> Vec<u8> {
+    let mut merged = Merged::default();
+    merged
+        .read(Path::new("group"), &lines.concat()[..])
+        .expect("partial lines");
+    let mut out = Vec::new();
+    write_partial(merged, &mut out).expect("in memory");
+    out
+}
+
+#[test]
+fn one_partial_a_document_and_records_that_start_with_their_key() {
+    let (_, _, lines) = fixture();
+    let sources = expand(&[corpus()]).expect("corpus");
+    assert_eq!(lines.len(), sources.len());
+    for (i, line) in lines.iter().enumerate() {
+        let prefix = format!("{{\"k\":\"d:{i:020}\"");
+        assert!(line.starts_with(prefix.as_bytes()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn any_partition_combined_in_any_order_gives_the_bytes_of_one_extract(
+        order in Just((0..128usize).collect::<Vec<_>>()).prop_shuffle(),
+        cuts in prop::collection::vec(0..128usize, 0..6),
+        seed in any::<u64>(),
+        twice in any::<bool>(),
+    ) {
+        let (pipeline, reference, lines) = fixture();
+        let order: Vec<usize> = order.into_iter().filter(|&i| i < lines.len()).collect();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (order.len() + 1)).collect();
+        cuts.extend([0, order.len()]);
+        cuts.sort_unstable();
+        cuts.dedup();
+        // Each group of documents, in shuffled order, combined into one partial.
+        let mut groups: Vec<Vec<u8>> = cuts
+            .windows(2)
+            .map(|w| {
+                let group: Vec<&[u8]> = order[w[0]..w[1]].iter().map(|&i| &lines[i][..]).collect();
+                combine(&group)
+            })
+            .collect();
+        let n = groups.len();
+        for i in 0..n {
+            groups.swap(i, (seed as usize).wrapping_add(i * 7) % n);
+        }
+        // Optionally combine the combined partials again, two by two.
+        if twice {
+            groups = groups
+                .chunks(2)
+                .map(|pair| combine(&pair.iter().map(|g| &g[..]).collect::<Vec<_>>()))
+                .collect();
+        }
+        let mut merged = Merged::default();
+        for (i, group) in groups.iter().enumerate() {
+            merged.read(Path::new(&format!("part{i}")), &group[..]).expect("partial");
+        }
+        let out = tempfile::tempdir().expect("temp dir");
+        let output = OutputSet::create(out.path(), &corpus::OUTPUT_FILES).expect("output set");
+        merge_to_output(pipeline, merged, output, Options::default()).expect("merge");
+        let got = read_dir(out.path());
+        prop_assert_eq!(got.len(), reference.len());
+        for ((name, bytes), (want_name, want)) in got.iter().zip(reference) {
+            prop_assert_eq!(name, want_name);
+            prop_assert!(bytes == want, "{} differs from one extract", name);
+        }
+    }
+}
+
+#[test]
+fn a_partial_given_twice_is_an_error() {
+    let (_, _, lines) = fixture();
+    let mut merged = Merged::default();
+    merged.read(Path::new("a"), &lines[0][..]).expect("first");
+    let e = merged
+        .read(Path::new("b"), &lines[0][..])
+        .expect_err("twice");
+    assert!(e.to_string().contains("appears twice"), "{e}");
+}
+
+#[test]
+fn cli_map_and_reduce_with_a_bad_line() {
+    let bin = env!("CARGO_BIN_EXE_newsgraph");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"شی جین پینگ با میگل دیاز-کانل دیدار کرد.\"}\nnot json\n{\"text\":\"چین و کوبا\"}\n",
+    )
+    .expect("input");
+    let reference = dir.path().join("reference");
+    let status = Command::new(bin)
+        .args(["extract", "-q", "--out"])
+        .arg(&reference)
+        .arg(&input)
+        .status()
+        .expect("extract");
+    assert_eq!(status.code(), Some(1), "a bad line fails its document");
+    let partial = Command::new(bin)
+        .args(["extract", "--emit", "jsonl"])
+        .arg(&input)
+        .output()
+        .expect("extract --emit");
+    assert_eq!(partial.status.code(), Some(1));
+    let text = String::from_utf8(partial.stdout).expect("utf-8");
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "one line a document, the bad one too"
+    );
+    assert!(text
+        .lines()
+        .nth(1)
+        .is_some_and(|l| l.contains("\\\"status\\\":\\\"error\\\"")));
+    let file = dir.path().join("p.jsonl");
+    std::fs::write(&file, &text).expect("partial");
+    let merged = dir.path().join("merged");
+    let status = Command::new(bin)
+        .args(["merge", "-q", "--out"])
+        .arg(&merged)
+        .arg(&file)
+        .status()
+        .expect("merge");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(read_dir(&merged), read_dir(&reference));
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"k\":\"d:1\",\"doc\":7}\n").expect("bad partial");
+    let out = Command::new(bin)
+        .args(["merge", "--emit", "jsonl"])
+        .arg(&bad)
+        .output()
+        .expect("merge");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("bad.jsonl:1: not a newsgraph partial record"));
+}
