@@ -509,6 +509,12 @@ const RULE_TESTS: &[RuleTest] = &[
         relations: &[(XI, "met_with", DIAZ, "planned")],
     },
     RuleTest {
+        name: "countries meet when their people are not named «مذاکرات روسای جمهور X و Y» (dev corpus)",
+        text: "اين در حالي است كه افزايش سطح همكاريهاي تجاري دو كشور از مهمترين اولويتهاي مذاكرات روساي جمهور چين و روسيه بوده است.",
+        published: None,
+        relations: &[("country:CN", "met_with", "country:RU", "")],
+    },
+    RuleTest {
         name: "must not: countries meet only when no person is named for them",
         text: "شی جین پینگ با میگل دیاز-کانل دیدار کرد. چین و کوبا با هم دیدار کردند.",
         published: None,
