@@ -191,6 +191,8 @@ pub struct Relation {
     pub negated: bool,
     /// Asserted, planned or hypothetical; only asserted ones are graph edges.
     pub modality: Modality,
+    /// How it took place, when the rule says (`phone`: «گفت‌وگوی تلفنی»).
+    pub channel: Option<Arc<str>>,
 }
 
 impl Relation {

@@ -572,7 +572,16 @@ impl<'a> DocContext<'a> {
             }
         }
         let empty = BTreeSet::new();
-        let stands_for = |key: &str, id: &str| ids.get(key).unwrap_or(&empty).contains(id);
+        // A city stands for its country too: a visit to Tehran is a visit to Iran (the
+        // guidelines' "a country (or a city of it)"); the relation keeps the city.
+        let stands_for = |key: &str, id: &str| {
+            let set = ids.get(key).unwrap_or(&empty);
+            set.contains(id)
+                || gazetteer.index_of(id).is_some_and(|i| {
+                    let e = gazetteer.entity(i);
+                    e.entity_type == EntityType::City && e.part_of.iter().any(|p| set.contains(p))
+                })
+        };
         let adjacency: Vec<Vec<usize>> = golds
             .iter()
             .map(|g| {

@@ -142,6 +142,9 @@ pub struct RelationRow<'a> {
     pub modality: &'static str,
     /// Whether the predicate is symmetric.
     pub symmetric: bool,
+    /// How it took place (`phone`), when a rule says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<&'a str>,
 }
 
 /// Appends one JSON line per relation of `extraction` to `out`.
@@ -167,6 +170,7 @@ pub fn write_relations(
             negated: r.negated,
             modality: r.modality.as_str(),
             symmetric: r.symmetric,
+            channel: r.channel.as_deref(),
         };
         write_line(&row, out);
     }

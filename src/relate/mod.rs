@@ -75,6 +75,8 @@ struct RuleRef {
     id: Arc<str>,
     predicate: Arc<str>,
     symmetric: bool,
+    /// How the event took place (`phone`), when the rule says.
+    channel: Option<Arc<str>>,
 }
 
 impl RuleRef {
@@ -83,6 +85,7 @@ impl RuleRef {
             id: Arc::from(id),
             predicate: Arc::from(predicate),
             symmetric,
+            channel: None,
         }
     }
 }
@@ -130,6 +133,7 @@ pub(crate) fn relate(
         cx.resolver
             .remaining_pronouns(s, sentence.clone(), phrases, words, before);
     }
+    cx.drop_country_meetings();
     let Context {
         resolver,
         mut relations,
@@ -190,6 +194,41 @@ impl Context<'_> {
             .filter(move |f| f.span.end <= end)
     }
 
+    /// `ranges` without the topics of talks: from each topic opener («در خصوص», «درباره»,
+    /// «برای») to the next marker of `markers` (normalized), or to the end of its range.
+    fn without_topics(&self, ranges: &[Range<usize>], markers: &[String]) -> Vec<Range<usize>> {
+        let mut out = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            let mut start = r.start;
+            let mut hits = self.found_in(r).peekable();
+            while let Some(f) = hits.next() {
+                if f.span.start < start || !self.is(f, |w| *w == Word::TopicOpener) {
+                    continue;
+                }
+                if start < f.span.start {
+                    out.push(start..f.span.start);
+                }
+                // The topic runs to the next marker of the rule.
+                let mut end = r.end;
+                for g in hits.by_ref() {
+                    let marker = self.word(g).any(|w| match w {
+                        Word::Preposition(t) | Word::Postposition(t) => markers.contains(t),
+                        _ => false,
+                    });
+                    if marker {
+                        end = g.span.start;
+                        break;
+                    }
+                }
+                start = end;
+            }
+            if start < r.end {
+                out.push(start..r.end);
+            }
+        }
+        out
+    }
+
     /// The indexes of the mentions that start inside `range` (mentions are sorted by start).
     fn mentions_from(&self, range: &Range<usize>) -> Range<usize> {
         let mentions = self.mentions();
@@ -243,6 +282,20 @@ impl Context<'_> {
     /// The preferred filler of `arg` among `fillers` (first or last in text order), with every
     /// filler of the same type when the argument takes a list.
     fn choose(&self, arg: &Argument, fillers: &[Filler], last: bool) -> Vec<Filler> {
+        if arg.every {
+            // Every fitting filler of the first type that has one.
+            for &ty in &arg.types {
+                let all: Vec<Filler> = fillers
+                    .iter()
+                    .copied()
+                    .filter(|&f| self.fits(f, ty))
+                    .collect();
+                if !all.is_empty() {
+                    return all;
+                }
+            }
+            return Vec::new();
+        }
         for &ty in &arg.types {
             let mut of_type = fillers.iter().copied().filter(|&f| self.fits(f, ty));
             let pick = if last {
@@ -346,6 +399,48 @@ impl Context<'_> {
         self.gazetteer.country(code)
     }
 
+    /// Countries meet only when no person is named for them: a meeting of two countries
+    /// («دیدار نخست‌وزیران هند و پاکستان», «سران چهار کشور ... با یکدیگر دیدار») is left out
+    /// when the document has a meeting of two people of those countries.
+    fn drop_country_meetings(&mut self) {
+        let predicates = self.set.predicates();
+        let is_country =
+            |e: EntityIndex| self.gazetteer.entity(e).entity_type == EntityType::Country;
+        let person_arg = Argument {
+            types: vec![EntityType::Country],
+            markers: Vec::new(),
+            side: crate::gazetteer::Side::Before,
+            list: false,
+            reach: None,
+            adjacent: false,
+            every: false,
+        };
+        let mut pairs: Vec<(EntityIndex, EntityIndex)> = Vec::new();
+        for r in &self.relations {
+            let person =
+                |e: EntityIndex| self.gazetteer.entity(e).entity_type == EntityType::Person;
+            if predicates.is_meeting(&r.predicate) && person(r.subject) && person(r.object) {
+                if let (Some(a), Some(b)) = (
+                    self.coerce(r.subject, &person_arg),
+                    self.coerce(r.object, &person_arg),
+                ) {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        if pairs.is_empty() {
+            return;
+        }
+        self.relations.retain(|r| {
+            !(predicates.is_meeting(&r.predicate)
+                && is_country(r.subject)
+                && is_country(r.object)
+                && pairs.iter().any(|&(a, b)| {
+                    (a, b) == (r.subject, r.object) || (b, a) == (r.subject, r.object)
+                }))
+        });
+    }
+
     /// Records a relation, has the resolver write the mentions of the pronouns and pairs in
     /// it, and tells the resolver what later references may refer to.
     fn push_relation(
@@ -396,6 +491,7 @@ impl Context<'_> {
             rule: rule.id.clone(),
             negated,
             modality,
+            channel: rule.channel.clone(),
         });
     }
 }

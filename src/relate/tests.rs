@@ -5,7 +5,8 @@
 use crate::{Document, Pipeline};
 
 /// One case: `relations` as `(subject, predicate, object, extra)`, where `extra` is the
-/// role of a `holds_office` relation, or `negated`, `planned`, `hypothetical`, or empty.
+/// role of a `holds_office` relation, or `negated`, `planned`, `hypothetical`, the channel of
+/// an asserted relation (`phone`), or empty.
 struct RuleTest {
     name: &'static str,
     text: &'static str,
@@ -164,7 +165,10 @@ const RULE_TESTS: &[RuleTest] = &[
         name: "short form after the full name",
         text: "شی جین پینگ به مسکو رفت. شی با پوتین دیدار کرد.",
         published: None,
-        relations: &[(XI, "met_with", "person:vladimir-putin", "")],
+        relations: &[
+            ("person:vladimir-putin", "met_with", "person:xi-jinping", ""),
+            ("person:xi-jinping", "visited", "city:moscow", ""),
+        ],
     },
     RuleTest {
         name: "«پس از» is not the marker «از»",
@@ -352,6 +356,230 @@ const RULE_TESTS: &[RuleTest] = &[
             (XI, "signed", DIAZ, ""),
         ],
     },
+
+    // Meetings in their common forms (issue: relations, item 1).
+    RuleTest {
+        name: "nominal «در دیدار Y»: the clause's subject met Y (dev corpus)",
+        text: "سیدمحمد خاتمی رئیس جمهوری در دیدار خسوس پرز وزیر امور خارجه ونزوئلا ابراز امیدواری کرد.",
+        published: None,
+        relations: &[
+            ("person:mohammad-khatami", "met_with", "person:jesus-arnaldo-perez", ""),
+            ("person:jesus-arnaldo-perez", "holds_office", "country:VE", "Foreign Minister"),
+        ],
+    },
+    RuleTest {
+        name: "nominal «در دیدار خود با Y»",
+        text: "شی جین پینگ در دیدار خود با میگل دیاز-کانل گفت.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "nominal «در دیدار دیروز خود با Y»",
+        text: "شی جین پینگ در دیدار دیروز خود با میگل دیاز-کانل گفت.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "nominal «دیدار X و Y»",
+        text: "دیدار شی جین پینگ و میگل دیاز-کانل در پکن انجام شد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«دیداری با Y داشت»",
+        text: "شی جین پینگ دیداری با میگل دیاز-کانل داشت.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«X و Y دیداری داشتند»",
+        text: "شی جین پینگ و میگل دیاز-کانل دیداری داشتند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«ملاقات کرد»",
+        text: "شی جین پینگ با میگل دیاز-کانل ملاقات کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«رایزنی کرد»",
+        text: "شی جین پینگ با میگل دیاز-کانل رایزنی کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "«در حاشیه اجلاس ... با Y دیدار کرد»",
+        text: "شی جین پینگ در حاشیه اجلاس گروه بیست با میگل دیاز-کانل دیدار کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "reciprocal, each person with a title (dev corpus)",
+        text: "همچنين امروز خاوير سولانا مسئول سياست خارجي اتحاديه اروپا و علي لاريجاني دبير شوراي عالي امنيت ملي ايران براي بررسي برنامه هسته‌اي كشورمان در مونيخ با هم ديدار كردند.",
+        published: None,
+        relations: &[
+            ("person:javier-solana", "met_with", "person:ali-larijani", ""),
+            (
+                "person:ali-larijani",
+                "holds_office",
+                "organization:supreme-national-security-council",
+                "Secretary",
+            ),
+        ],
+    },
+    RuleTest {
+        name: "reciprocal of four, across a relative clause (dev corpus)",
+        text: "در این گزارش‌های تلویزیونی که همراه با تصاویر و فیلم بود، تصریح شد: حسن روحانی، حامد کرزی، امامعلی رحمان و ممنون حسین با استفاده از فرصت مناسبی که در کابل  داشتند با هم دیدار و مسائل توسعه روابط دو و چند جانبه را مورد بحث و بررسی قرار دادند.",
+        published: None,
+        relations: &[
+            ("person:emomali-rahmon", "met_with", "person:mamnoon-hussain", ""),
+            ("person:hamid-karzai", "met_with", "person:emomali-rahmon", ""),
+            ("person:hamid-karzai", "met_with", "person:mamnoon-hussain", ""),
+            ("person:hassan-rouhani", "met_with", "person:emomali-rahmon", ""),
+            ("person:hassan-rouhani", "met_with", "person:hamid-karzai", ""),
+            ("person:hassan-rouhani", "met_with", "person:mamnoon-hussain", ""),
+        ],
+    },
+    RuleTest {
+        name: "«گفتگوهایی را با Y آغاز کردند» (dev corpus)",
+        text: "يدالله سحابي گفتگوهايي را با شاپور بختيار آغاز كرد.",
+        published: None,
+        relations: &[("person:yadollah-sahabi", "met_with", "person:shapour-bakhtiar", "")],
+    },
+    RuleTest {
+        name: "by phone: «در گفت‌وگوی تلفنی با Y»",
+        text: "شی جین پینگ در گفت‌وگوی تلفنی با میگل دیاز-کانل گفت.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "phone")],
+    },
+    RuleTest {
+        name: "by phone: «تماس تلفنی X با Y»",
+        text: "تماس تلفنی شی جین پینگ با میگل دیاز-کانل انجام شد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "phone")],
+    },
+    RuleTest {
+        name: "by phone: «X و Y تلفنی گفت‌وگو کردند»",
+        text: "شی جین پینگ و میگل دیاز-کانل تلفنی گفت‌وگو کردند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "phone")],
+    },
+    RuleTest {
+        name: "English: in a phone call with",
+        text: "Xi Jinping, in a phone call with Miguel Díaz-Canel, said.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "phone")],
+    },
+    RuleTest {
+        name: "English: talks between X and Y",
+        text: "talks between Xi Jinping and Miguel Díaz-Canel were held.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "English: held talks with",
+        text: "Xi Jinping held talks with Miguel Díaz-Canel.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "must not: the topic of talks «در خصوص «... Z ...»» is no argument",
+        text: "شی جین پینگ در دیدار با میگل دیاز-کانل در خصوص «تمایل ولادیمیر پوتین به همکاری» مذاکره کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "must not: a «برای» purpose clause is no argument",
+        text: "شی جین پینگ با میگل دیاز-کانل برای بررسی پیشنهاد ولادیمیر پوتین دیدار کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    RuleTest {
+        name: "must not: sports «دیدار» is a match",
+        text: "دیدار تیم‌های ایران و چین با تساوی به پایان رسید.",
+        published: None,
+        relations: &[],
+    },
+    RuleTest {
+        name: "must not: a planned meeting",
+        text: "شی جین پینگ فردا با میگل دیاز-کانل دیدار خواهد کرد.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "planned")],
+    },
+    RuleTest {
+        name: "countries meet when their people are not named «مذاکرات روسای جمهور X و Y» (dev corpus)",
+        text: "اين در حالي است كه افزايش سطح همكاريهاي تجاري دو كشور از مهمترين اولويتهاي مذاكرات روساي جمهور چين و روسيه بوده است.",
+        published: None,
+        relations: &[("country:CN", "met_with", "country:RU", "")],
+    },
+    RuleTest {
+        name: "must not: countries meet only when no person is named for them",
+        text: "شی جین پینگ با میگل دیاز-کانل دیدار کرد. چین و کوبا با هم دیدار کردند.",
+        published: None,
+        relations: &[(XI, "met_with", DIAZ, "")],
+    },
+    // Offices of bodies and roles (item 3).
+    RuleTest {
+        name: "title «وزیر دفاع» of the United States is the Secretary of Defense",
+        text: "دونالد رامسفلد وزير دفاع آمريكا گفت.",
+        published: None,
+        relations: &[("person:donald-rumsfeld", "holds_office", "country:US", "Secretary of Defense")],
+    },
+    RuleTest {
+        name: "title «رهبر حزب X» is its Leader",
+        text: "جرمی کوربین رهبر حزب کارگر انگلیس گفت.",
+        published: None,
+        relations: &[("person:jeremy-corbyn", "holds_office", "party:labour-party-uk", "Leader")],
+    },
+    // Visits and places (item 4).
+    RuleTest {
+        name: "visit: «وارد X شد», «به X گریخت» (dev corpus)",
+        text: "آلبرتو فوجيموري در سال 2000 به ژاپن گريخت و پس از پنج سال وارد شيلي شد.",
+        published: None,
+        relations: &[
+            ("person:alberto-fujimori", "visited", "country:CL", ""),
+            ("person:alberto-fujimori", "visited", "country:JP", ""),
+        ],
+    },
+    RuleTest {
+        name: "visit to a city: «در سفر هفته گذشته خود به تهران» (dev corpus)",
+        text: "محمدالبرادعي رييس آژانس بين المللي انرژي اتمي در سفر هفته گذشته خود به تهران گفت.",
+        published: None,
+        relations: &[
+            ("person:mohamed-elbaradei", "holds_office", "organization:iaea", "Director General"),
+            ("person:mohamed-elbaradei", "visited", "city:tehran", ""),
+        ],
+    },
+    RuleTest {
+        name: "visit: «به X رفت»",
+        text: "شی جین پینگ به کوبا رفت.",
+        published: None,
+        relations: &[(XI, "visited", "country:CU", "")],
+    },
+    RuleTest {
+        name: "visit: «X را به مقصد Y ترک کرد»",
+        text: "شی جین پینگ کوبا را به مقصد ونزوئلا ترک کرد.",
+        published: None,
+        relations: &[
+            (XI, "visited", "country:CU", ""),
+            (XI, "visited", "country:VE", ""),
+        ],
+    },
+    // Country relations (item 5).
+    RuleTest {
+        name: "diplomatic relations restored «از سر گرفتند»",
+        text: "کوبا و آمریکا روابط دیپلماتیک خود را از سر گرفتند.",
+        published: None,
+        relations: &[("country:CU", "diplomatic_relations", "country:US", "")],
+    },
+    RuleTest {
+        name: "diplomatic relations cut «قطع کرد» (negated)",
+        text: "کوبا روابط دیپلماتیک خود را با آمریکا قطع کرد.",
+        published: None,
+        relations: &[("country:CU", "diplomatic_relations", "country:US", "negated")],
+    },
 ];
 
 fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, String)> {
@@ -366,7 +594,7 @@ fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, Str
             let extra = match (&r.role, r.negated, r.modality.as_str()) {
                 (Some(role), _, _) => role.clone(),
                 (None, true, _) => "negated".into(),
-                (None, false, "asserted") => String::new(),
+                (None, false, "asserted") => r.channel.as_deref().unwrap_or("").to_string(),
                 (None, false, modality) => modality.into(),
             };
             let (mut s, mut o) = (

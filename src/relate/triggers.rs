@@ -85,9 +85,12 @@ impl Context<'_> {
             }
         }
         let rule_markers = &rule.markers;
+        // No argument comes from the topic of talks («... در خصوص Z مذاکره کرد»).
+        let before = self.without_topics(&before, rule_markers);
+        let after = self.without_topics(std::slice::from_ref(&after), rule_markers);
         let side_ranges = |side: Side| match side {
             Side::Before => before.clone(),
-            Side::After => vec![after.clone()],
+            Side::After => after.clone(),
         };
         // Subject.
         let subject_ranges = side_ranges(rule.subject.side);
@@ -145,8 +148,11 @@ impl Context<'_> {
         if subjects.is_empty() && rule.subject.reach.is_none() {
             if let Some(antecedent) = &window.antecedent {
                 let fillers = self.fillers(antecedent);
-                if let Some(f) = self.choose(&rule.subject, &fillers, true).first() {
-                    subjects = self.resolve(*f, &rule.subject, &object_entities, true);
+                let chosen = self.choose(&rule.subject, &fillers, true);
+                // One antecedent, or all of them for a subject that takes every filler.
+                let take = if rule.subject.every { chosen.len() } else { 1 };
+                for f in chosen.iter().take(take) {
+                    subjects.extend(self.resolve(*f, &rule.subject, &object_entities, true));
                 }
             } else if window.conjoined {
                 if let Some(previous) = previous_subject {
@@ -166,16 +172,19 @@ impl Context<'_> {
             }
         }
 
-        let rule_ref = RuleRef::new(&rule.id, &rule.predicate, rule.symmetric);
+        let mut rule_ref = RuleRef::new(&rule.id, &rule.predicate, rule.symmetric);
+        rule_ref.channel = rule.channel.as_deref().map(std::sync::Arc::from);
         let evidence = Evidence {
             sentence: s,
             trigger: o.span.clone(),
             negated: form.negated,
             modality,
         };
-        if objects.is_empty() && rule.symmetric && !rule.nominal && subjects.len() >= 2 {
+        let own_subjects = !rule.nominal || rule.subject.side == Side::After;
+        if objects.is_empty() && rule.symmetric && own_subjects && subjects.len() >= 2 {
             // «X و Y ... امضا کردند», «دو طرف ... منتشر کردند»: every pair of subjects. (A
-            // nominal trigger has no subject of its own to pair.)
+            // nominal trigger has no subject of its own to pair, but for its genitive list:
+            // «دیدار X و Y».)
             for i in 0..subjects.len() {
                 for j in i + 1..subjects.len() {
                     self.push_relation(&rule_ref, subjects[i], subjects[j], None, &evidence);

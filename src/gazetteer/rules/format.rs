@@ -63,6 +63,10 @@ pub struct MarkersSpec {
     /// Phrases in which a marker word is not a marker (پس از).
     #[serde(default)]
     pub not_markers: Vec<String>,
+    /// Phrases in which a trigger word is no trigger (the sports «دیدار تیم»): a trigger
+    /// inside one of them is left out.
+    #[serde(default)]
+    pub not_triggers: Vec<String>,
 }
 
 /// Clause structure words.
@@ -88,6 +92,10 @@ pub struct ClausesSpec {
     /// name so joined is named there, not shadowed by the longer alias (gazetteer lint).
     #[serde(default)]
     pub name_joiners: Vec<String>,
+    /// Words that open the topic of talks («در خصوص», «درباره», «برای»): no argument is taken
+    /// from the opener up to the next marker of the rule or the trigger.
+    #[serde(default)]
+    pub topic_openers: Vec<String>,
 }
 
 /// Coreference words.
@@ -150,6 +158,8 @@ struct ArgSpec {
     reach: Option<usize>,
     #[serde(default)]
     adjacent: bool,
+    #[serde(default)]
+    every: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -175,6 +185,7 @@ struct RuleSpec {
     #[serde(default)]
     requires: Vec<String>,
     window: Option<String>,
+    channel: Option<String>,
     subject: ArgSpec,
     object: ArgSpec,
 }
@@ -215,6 +226,9 @@ pub struct Argument {
     /// Its marker must follow the trigger (or the trigger's genitive subject) directly:
     /// «همکاری با چین», «دعوت شی جین پینگ از وی».
     pub adjacent: bool,
+    /// It takes every fitting mention of its window, coordinated or not (the reciprocal
+    /// «X رئیس ... و Y دبیر ... با هم دیدار کردند»).
+    pub every: bool,
 }
 
 /// How a trigger form was inflected.
@@ -260,6 +274,8 @@ pub struct Rule {
     pub markers: Vec<String>,
     /// How far it looks.
     pub window: Window,
+    /// How the event took place, written to its relations (`phone`), when the rule says.
+    pub channel: Option<String>,
     /// The subject slot.
     pub subject: Argument,
     /// The object slot.
@@ -422,10 +438,12 @@ impl RuleSpecs {
         }
         // A phrase that normalizes to nothing would match nowhere, or, inside a longer
         // phrase, everywhere: an error, at the line of its key.
-        let lists: [(&str, &str, &Vec<String>); 15] = [
+        let lists: [(&str, &str, &Vec<String>); 17] = [
             ("markers", "prepositions", &spec.markers.prepositions),
             ("markers", "postpositions", &spec.markers.postpositions),
             ("markers", "not_markers", &spec.markers.not_markers),
+            ("markers", "not_triggers", &spec.markers.not_triggers),
+            ("clauses", "topic_openers", &spec.clauses.topic_openers),
             ("clauses", "relative", &spec.clauses.relative),
             ("clauses", "conjunctions", &spec.clauses.conjunctions),
             (
@@ -459,6 +477,8 @@ impl RuleSpecs {
         extend(&mut self.markers.prepositions, spec.markers.prepositions);
         extend(&mut self.markers.postpositions, spec.markers.postpositions);
         extend(&mut self.markers.not_markers, spec.markers.not_markers);
+        extend(&mut self.markers.not_triggers, spec.markers.not_triggers);
+        extend(&mut self.clauses.topic_openers, spec.clauses.topic_openers);
         extend(&mut self.clauses.relative, spec.clauses.relative);
         extend(&mut self.clauses.conjunctions, spec.clauses.conjunctions);
         extend(
@@ -599,6 +619,7 @@ fn build_rule(
             list: arg.list,
             reach: arg.reach,
             adjacent: arg.adjacent,
+            every: arg.every,
         })
     };
     let window = match spec.window.as_deref() {
@@ -608,12 +629,21 @@ fn build_rule(
     };
     let subject = argument("subject", &spec.subject)?;
     let object = argument("object", &spec.object)?;
+    if let Some(channel) = &spec.channel {
+        let word = |c: char| c.is_ascii_lowercase() || c == '_';
+        if channel.is_empty() || !channel.chars().all(word) {
+            return Err(format!(
+                "channel {channel:?} is not a lower-case word (phone, video, letter)"
+            ));
+        }
+    }
     Ok(Rule {
         id: spec.id.clone(),
         predicate: spec.predicate.clone(),
         symmetric: spec.symmetric,
         nominal: spec.nominal,
         same_type: spec.same_type,
+        channel: spec.channel.clone(),
         triggers,
         requires: spec.requires.clone(),
         markers: subject
@@ -693,6 +723,14 @@ mod tests {
                 "markers = [\"با\"], side = \"left\" }",
             ),
             "rules/t.toml:16: rule \"r\": object: side \"left\" is not before or after",
+        ),
+        (
+            "bad channel",
+            (
+                "verb = \"kardan\"",
+                "verb = \"kardan\"\nchannel = \"Phone call\"",
+            ),
+            "rules/t.toml:16: rule \"r\": channel \"Phone call\" is not a lower-case word",
         ),
         (
             "bad predicate",

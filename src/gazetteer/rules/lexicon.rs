@@ -24,6 +24,10 @@ pub(crate) enum Word {
     Postposition(String),
     /// A phrase in which a marker word is not a marker.
     NotMarker,
+    /// A phrase in which a trigger word is no trigger.
+    NotTrigger,
+    /// Opens the topic of talks: no argument inside it.
+    TopicOpener,
     /// Opens a relative clause.
     Relative,
     /// Opens a new clause (the colon of reported speech).
@@ -78,7 +82,7 @@ impl Lexicon {
             }
         }
         type Meaning = fn(&str) -> Word;
-        let lists: [(&Vec<String>, Meaning); 13] = [
+        let lists: [(&Vec<String>, Meaning); 15] = [
             (&specs.modality.past, |_| Word::PastCue),
             (&specs.clauses.list_joiners, |_| Word::ListJoiner),
             (&specs.clauses.openers, |_| Word::Opener),
@@ -89,6 +93,8 @@ impl Lexicon {
                 Word::Postposition(skeleton(t))
             }),
             (&specs.markers.not_markers, |_| Word::NotMarker),
+            (&specs.markers.not_triggers, |_| Word::NotTrigger),
+            (&specs.clauses.topic_openers, |_| Word::TopicOpener),
             (&specs.clauses.relative, |_| Word::Relative),
             (&specs.clauses.conjunctions, |_| Word::Conjunction),
             (&specs.clauses.title_connectors, |_| Word::TitleConnector),
