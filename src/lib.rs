@@ -117,6 +117,8 @@ mod walk;
 pub mod corpus;
 pub mod eval;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod text;
 
