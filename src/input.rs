@@ -360,6 +360,23 @@ impl Reader {
         self
     }
 
+    /// A reader of one JSONL stream named `name` (lines without an id become `stem:line`).
+    pub(crate) fn from_jsonl_stream(
+        name: &str,
+        stem: &str,
+        reader: Box<dyn BufRead + Send>,
+        max_bytes: usize,
+    ) -> Reader {
+        let mut r = Reader::new(Vec::new(), max_bytes);
+        r.jsonl = Some(JsonlState {
+            name: name.to_string(),
+            stem: stem.to_string(),
+            reader,
+            line: 0,
+        });
+        r
+    }
+
     fn read_text_file(&self, path: &Path, id: String) -> Loaded {
         let origin = path.display().to_string();
         let result = (|| {

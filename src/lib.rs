@@ -118,6 +118,8 @@ mod walk;
 pub mod corpus;
 pub mod eval;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod partial;
 pub mod text;

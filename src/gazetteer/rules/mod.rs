@@ -107,10 +107,26 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
             errors.push(RowError {
                 file: file.to_string(),
                 line: e.span().map_or(1, |s| line_of(text, s.start)),
-                reason: e.message().to_string(),
+                reason: toml_reason(text, &e),
             });
             None
         }
+    }
+}
+
+/// The reason of a TOML error. toml gives no message for a character it does not expect (a
+/// control character in a comment, say), only a span: name the character then.
+fn toml_reason(text: &str, e: &toml::de::Error) -> String {
+    if !e.message().trim().is_empty() {
+        return e.message().to_string();
+    }
+    let found = e
+        .span()
+        .and_then(|s| text.get(s.start..))
+        .and_then(|rest| rest.chars().next());
+    match found {
+        Some(c) => format!("invalid TOML: unexpected character {c:?}"),
+        None => "invalid TOML".to_string(),
     }
 }
 
