@@ -206,6 +206,15 @@ impl GazetteerSource {
             None => Ok(DataFiles::embedded()),
         }
     }
+
+    /// The files, which must hold the entities a pipeline, lint or test cases work on.
+    fn files_with_entities(&self) -> Result<DataFiles> {
+        let files = self.files()?;
+        if let Some(dir) = &self.gazetteers {
+            files.require_entities(dir)?;
+        }
+        Ok(files)
+    }
 }
 
 #[derive(Args)]
@@ -513,7 +522,7 @@ fn load_pipeline(
     args: &PatternArgs,
     messages: Messages,
 ) -> Result<Pipeline> {
-    let files = source.files()?;
+    let files = source.files_with_entities()?;
     let patterns = args
         .patterns
         .iter()
@@ -724,7 +733,7 @@ fn display(path: &Path) -> String {
 }
 
 fn run_lint(source: &GazetteerSource) -> Result<ExitCode> {
-    let files = source.files()?;
+    let files = source.files_with_entities()?;
     let findings = newsgraph::lint(&files);
     let report: String = findings.iter().map(|f| format!("{f}\n")).collect();
     print_stdout(&report)?;
@@ -775,7 +784,7 @@ fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
 }
 
 fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
-    let files = source.files()?;
+    let files = source.files_with_entities()?;
     let pipeline = Pipeline::from_files(&files, &[])?;
     let report = newsgraph::run_cases(&pipeline, &files);
     print_stdout(&report)?;

@@ -678,3 +678,38 @@ fn command_line_conventions() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("auto, always, never"));
 }
+
+#[test]
+fn a_gazetteer_folder_without_entities_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "سفر به چین").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    for args in [
+        vec![
+            "extract",
+            input.to_str().unwrap(),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ],
+        vec!["gazetteer", "lint"],
+        vec!["gazetteer", "test"],
+    ] {
+        let mut args = args;
+        args.extend(["--gazetteers", empty.to_str().unwrap()]);
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("needs at least one entities/*.tsv file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(!dir.path().join("out").exists());
+}

@@ -17,6 +17,22 @@ pub struct DataFiles {
 }
 
 impl DataFiles {
+    /// Fails, naming `dir`, when these files hold no `entities/*.tsv`: a folder without an
+    /// entity file is a wrong path, not an empty gazetteer (a typo in `--gazetteers` must not
+    /// give a run that finds nothing and exits 0).
+    pub fn require_entities(&self, dir: &Path) -> Result<(), DataError> {
+        if self.matching("entities/", ".tsv").next().is_some() {
+            return Ok(());
+        }
+        Err(DataError::Io {
+            path: dir.join("entities"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "a gazetteer folder needs at least one entities/*.tsv file",
+            ),
+        })
+    }
+
     /// The gazetteers and rules built into the binary.
     pub fn embedded() -> DataFiles {
         DataFiles {
