@@ -405,7 +405,7 @@ impl Context<'_> {
     fn drop_country_meetings(&mut self) {
         let predicates = self.set.predicates();
         let is_country =
-            |e: EntityIndex| self.gazetteer.entity(e).entity_type == EntityType::Country;
+            |e: EntityIndex| self.entities.entity(e).entity_type == EntityType::Country;
         let person_arg = Argument {
             types: vec![EntityType::Country],
             markers: Vec::new(),
@@ -418,7 +418,7 @@ impl Context<'_> {
         let mut pairs: Vec<(EntityIndex, EntityIndex)> = Vec::new();
         for r in &self.relations {
             let person =
-                |e: EntityIndex| self.gazetteer.entity(e).entity_type == EntityType::Person;
+                |e: EntityIndex| self.entities.entity(e).entity_type == EntityType::Person;
             if predicates.is_meeting(&r.predicate) && person(r.subject) && person(r.object) {
                 if let (Some(a), Some(b)) = (
                     self.coerce(r.subject, &person_arg),
