@@ -417,8 +417,7 @@ impl Context<'_> {
         };
         let mut pairs: Vec<(EntityIndex, EntityIndex)> = Vec::new();
         for r in &self.relations {
-            let person =
-                |e: EntityIndex| self.entities.entity(e).entity_type == EntityType::Person;
+            let person = |e: EntityIndex| self.entities.entity(e).entity_type == EntityType::Person;
             if predicates.is_meeting(&r.predicate) && person(r.subject) && person(r.object) {
                 if let (Some(a), Some(b)) = (
                     self.coerce(r.subject, &person_arg),
