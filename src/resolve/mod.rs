@@ -192,18 +192,9 @@ fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
     let mut by_name: Vec<(EntityType, String, u32)> = Vec::new();
     let mut surnames: Vec<(String, u32, usize)> = Vec::new();
     for f in found {
-        let mentions = &extraction.mentions;
-        let at = mentions.partition_point(|m| m.byte_start < f.span.start);
-        let overlaps = |m: &Mention| m.byte_start < f.span.end && f.span.start < m.byte_end;
-        // Top-level mentions do not overlap: the few before `at` are the only candidates.
-        let clash = mentions[..at].iter().rev().take(8).any(overlaps)
-            || mentions[at..]
-                .iter()
-                .take_while(|m| m.byte_start < f.span.end)
-                .any(overlaps);
-        if clash {
+        let Some(at) = free_place(&extraction.mentions, &f.span) else {
             continue;
-        }
+        };
         let surface = &text[f.span.clone()];
         let key = crate::text::skeleton(surface);
         let entity = match by_name
@@ -262,21 +253,27 @@ fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
         }
     }
     for (span, entity) in later {
-        let mentions = &extraction.mentions;
-        let at = mentions.partition_point(|m| m.byte_start < span.start);
-        let overlaps = |m: &Mention| m.byte_start < span.end && span.start < m.byte_end;
-        let clash = mentions[..at].iter().rev().take(8).any(overlaps)
-            || mentions[at..]
-                .iter()
-                .take_while(|m| m.byte_start < span.end)
-                .any(overlaps);
-        if clash {
+        let Some(at) = free_place(&extraction.mentions, &span) else {
             continue;
-        }
+        };
         let mut mention = discovered_mention(input, span, entity, None, extraction);
         mention.via = Via::Coref;
         extraction.mentions.insert(at, mention);
     }
+}
+
+/// Where a mention of `span` goes in `mentions` (sorted by start), or `None` when a mention
+/// already stands on part of it. Top-level mentions do not overlap, so only the few before the
+/// insertion point and those starting inside the span can.
+fn free_place(mentions: &[Mention], span: &Range<usize>) -> Option<usize> {
+    let at = mentions.partition_point(|m| m.byte_start < span.start);
+    let overlaps = |m: &Mention| m.byte_start < span.end && span.start < m.byte_end;
+    let clash = mentions[..at].iter().rev().take(8).any(overlaps)
+        || mentions[at..]
+            .iter()
+            .take_while(|m| m.byte_start < span.end)
+            .any(overlaps);
+    (!clash).then_some(at)
 }
 
 fn discovered_mention(
