@@ -484,6 +484,7 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
             mentions: f.number(),
             documents,
             samples: BTreeSet::new(),
+            part_of: Vec::new(),
         };
         part.nodes.insert(id.clone(), data);
         ids.push(id);

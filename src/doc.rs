@@ -84,10 +84,13 @@ pub enum Via {
     Lexicon,
     /// A name the gazetteer lacks, found by a discovery pattern (`gazetteers/patterns/`).
     Discovered,
+    /// A body named by a head and a country («وزارت خارجه روسیه», `gazetteers/composed/`).
+    Composed,
 }
 
 impl Via {
-    /// The contract name: `gazetteer`, `pattern`, `coref` or `lexicon`.
+    /// The contract name: `gazetteer`, `pattern`, `coref`, `lexicon`, `discovered` or
+    /// `composed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Via::Gazetteer => "gazetteer",
@@ -95,6 +98,7 @@ impl Via {
             Via::Coref => "coref",
             Via::Lexicon => "lexicon",
             Via::Discovered => "discovered",
+            Via::Composed => "composed",
         }
     }
 }

@@ -184,6 +184,10 @@ pub struct NodeData {
     /// The first [`MENTION_SAMPLES`] mentions, in document order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub samples: BTreeSet<Snippet>,
+    /// For an entity of a document (a composed body), which the gazetteer does not know:
+    /// the ids it is part of, for the background edges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_of: Vec<String>,
 }
 
 /// The identity of an edge. Symmetric predicates have `source <= target`.
@@ -267,6 +271,7 @@ fn node_data(entity: &Entity) -> NodeData {
         mentions: 0,
         documents: BTreeSet::new(),
         samples: BTreeSet::new(),
+        part_of: Vec::new(),
     }
 }
 
@@ -315,10 +320,13 @@ impl GraphPart {
         );
         for m in &extraction.mentions {
             let entity = extraction.entity(gazetteer, m.entity);
-            let node = part
-                .nodes
-                .entry(entity.id.clone())
-                .or_insert_with(|| node_data(entity));
+            let node = part.nodes.entry(entity.id.clone()).or_insert_with(|| {
+                let mut node = node_data(entity);
+                if m.entity.as_usize() >= gazetteer.len() {
+                    node.part_of = entity.part_of.clone();
+                }
+                node
+            });
             node.mentions += 1;
             node.documents.insert(doc.id.clone());
             // Mentions come in text order, so once a node has its samples from this
@@ -462,12 +470,20 @@ impl KnowledgeGraph {
         predicates: &Predicates,
     ) -> KnowledgeGraph {
         let background = predicates.background().map(|p| p.name.as_str());
-        let mentioned: Vec<String> = part.nodes.keys().cloned().collect();
-        for id in mentioned {
-            let (Some(entity), Some(background)) = (gazetteer.get(&id), background) else {
+        let mentioned: Vec<(String, Vec<String>)> = part
+            .nodes
+            .iter()
+            .map(|(id, node)| (id.clone(), node.part_of.clone()))
+            .collect();
+        for (id, own_part_of) in mentioned {
+            let Some(background) = background else {
                 continue;
             };
-            for parent_id in &entity.part_of {
+            let part_of = match gazetteer.get(&id) {
+                Some(entity) => &entity.part_of,
+                None => &own_part_of,
+            };
+            for parent_id in part_of {
                 let Some(parent) = gazetteer.get(parent_id) else {
                     continue;
                 };
@@ -475,7 +491,7 @@ impl KnowledgeGraph {
                     .entry(parent.id.clone())
                     .or_insert_with(|| node_data(parent));
                 part.edges
-                    .entry(EdgeKey::new(&entity.id, &parent.id, background, ""))
+                    .entry(EdgeKey::new(&id, &parent.id, background, ""))
                     .or_insert_with(|| EdgeData {
                         directed: true,
                         background: true,

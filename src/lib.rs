@@ -130,11 +130,11 @@ mod tests;
 pub use check::{lint, run_cases, Case, CaseFailure, CaseReport, Expect, Finding};
 pub use doc::{Document, Entities, Extraction, Mention, Modality, Relation, Via};
 pub use gazetteer::{
-    import_wikidata, is_alpha2, skipped_patterns, Alias, AliasKind, Argument, DataError, DataFiles,
-    Discovery, DiscoveryPattern, DumpSource, Entity, EntityIndex, EntityType, Gazetteer,
-    GazetteerBuilder, ImportError, ImportEvent, ImportOptions, ImportSummary, Office, Origin,
-    Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs, Title, DEFAULT_MAX_LINE_BYTES,
-    TYPES_FILE,
+    import_wikidata, is_alpha2, skipped_patterns, Alias, AliasKind, Argument, Composition,
+    DataError, DataFiles, Discovery, DiscoveryPattern, DumpSource, Entity, EntityIndex, EntityType,
+    Gazetteer, GazetteerBuilder, Head, ImportError, ImportEvent, ImportOptions, ImportSummary,
+    Office, Origin, Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs, Title,
+    DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
 };
 pub use graph::{
     DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData, Snippet,

@@ -376,6 +376,7 @@ fn node(label: &str, entity_type: &str, name_en: &str, wikidata: Option<&str>) -
         mentions: 0,
         documents: BTreeSet::new(),
         samples: BTreeSet::new(),
+        part_of: Vec::new(),
     }
 }
 

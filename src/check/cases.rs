@@ -25,8 +25,8 @@
 //!   `text` in `sentence`. Occurrences are plain substrings, so «چین» inside «چینی» is one:
 //!   choose `text` to cover exactly the place that must stay empty (often the whole word).
 //!
-//! `entity` may be the id of a discovered name (`person:discovered.<slug>`), which is made from
-//! the name itself.
+//! `entity` may be the id of a discovered name (`person:discovered.<slug>`), made from the name
+//! itself, or of a composed body (`organization:army-sy`), made from its head and country.
 //!
 //! A row with an unknown `expect`, an unknown entity id, `*` in a `match` row, or a `text`
 //! that does not occur in its `sentence` is invalid: it is reported as `file:line: reason` and
@@ -217,9 +217,11 @@ pub fn run_cases(pipeline: &Pipeline, files: &DataFiles) -> CaseReport {
         report.files.push(name.to_string());
         for case in parse_cases(name, text, &mut report.errors) {
             if let Some(id) = &case.entity {
-                // A discovered name's id is made from the name, in its own namespace.
-                let discovered = id.contains(":discovered.");
-                if !discovered && pipeline.gazetteer().get(id).is_none() {
+                // A discovered name's id is made from the name, in its own namespace; a
+                // composed body's from its head and country.
+                let gazetteer = pipeline.gazetteer();
+                let made = id.contains(":discovered.") || gazetteer.composition().names_body(id);
+                if !made && gazetteer.get(id).is_none() {
                     report.errors.push(RowError {
                         file: case.file.clone(),
                         line: case.line,

@@ -330,6 +330,7 @@ mod tests {
             mentions: 0,
             documents: BTreeSet::new(),
             samples: BTreeSet::new(),
+            part_of: Vec::new(),
         }
     }
 

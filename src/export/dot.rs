@@ -126,6 +126,7 @@ mod tests {
             mentions: 1,
             documents: BTreeSet::new(),
             samples: BTreeSet::new(),
+            part_of: Vec::new(),
         }
     }
 

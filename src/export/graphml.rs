@@ -247,6 +247,7 @@ mod tests {
             mentions: 1,
             documents: ["d1".to_string()].into_iter().collect(),
             samples: BTreeSet::new(),
+            part_of: Vec::new(),
         }
     }
 

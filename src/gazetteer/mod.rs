@@ -7,6 +7,7 @@
 //! Every invalid row is reported as a [`RowError`] naming its file, line and reason; loading
 //! reports all of them at once, so a reviewer fixes a file in one pass.
 
+mod composed;
 mod discovery;
 mod entities;
 mod files;
@@ -21,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
+pub use composed::{Composition, Head};
 pub use discovery::{Discovery, DiscoveryPattern};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
@@ -301,6 +303,7 @@ pub struct Gazetteer {
     /// name looks its holders up here, not in every entity.
     offices_by_role: HashMap<(String, String), Vec<(EntityIndex, usize)>>,
     discovery: Discovery,
+    composition: Composition,
 }
 
 impl Gazetteer {
@@ -374,6 +377,11 @@ impl Gazetteer {
         &self.discovery
     }
 
+    /// The heads of composed bodies («وزارت خارجه» + a country).
+    pub fn composition(&self) -> &Composition {
+        &self.composition
+    }
+
     /// The Persian morphology tables used by matching.
     pub fn morphology(&self) -> &Morphology {
         &self.morphology
@@ -437,6 +445,10 @@ impl GazetteerBuilder {
         if let Some(text) = files.get(discovery::PATTERNS_FILE) {
             let d = &mut self.gazetteer.discovery;
             d.add_patterns(discovery::PATTERNS_FILE, text, &mut self.errors);
+        }
+        if let Some(text) = files.get(composed::HEADS_FILE) {
+            let c = &mut self.gazetteer.composition;
+            c.add_heads(composed::HEADS_FILE, text, &mut self.errors);
         }
         if let Some(text) = files.get(lexicons::PEOPLE_FILE) {
             self.gazetteer.discovery.add_first_names(text);
@@ -600,6 +612,8 @@ impl GazetteerBuilder {
             }
         }
         self.gazetteer.offices_by_role = offices;
+        let g = &mut self.gazetteer;
+        g.composition.find_curated(&g.entities, &g.by_id);
         self.errors
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         (self.gazetteer, self.errors)

@@ -255,3 +255,64 @@ fn line_numbers_count_comments_and_blank_lines() {
         "entities/t.tsv:6: country \"UK\" is not an ISO 3166-1 alpha-2 code"
     );
 }
+
+#[test]
+fn bad_head_rows_name_file_line_and_reason() {
+    let heads = "# comment\n\
+        id\ttype\tname_en\tname_fa\tforms\thost\n\
+        army\tORGANIZATION\tArmy of {country}\tارتش {country}\tارتش\t\n\
+        Navy\tORGANIZATION\tNavy of {country}\tنیروی دریایی {country}\tنیروی دریایی\t\n\
+        police\tFORCE\tPolice of {country}\tپلیس {country}\tپلیس\t\n\
+        court\tORGANIZATION\tCourt\tدادگاه {country}\tدادگاه\t\n\
+        forces\tORGANIZATION\tForces of {country}\tنیروهای {country}\tارتش\t\n\
+        bank\tORGANIZATION\tBank of {country}\tبانک {country}\t\t\n\
+        embassy\tORGANIZATION\tEmbassy of {country}\tسفارت {country}\tسفارت\tدر | \n";
+    let mut files = DataFiles::default();
+    files.insert(
+        "entities/t.tsv",
+        format!("{HEADER}country:SY\tCOUNTRY\tSyria\tسوریه\t\t\t\t\t\t\n"),
+    );
+    files.insert(composed::HEADS_FILE, heads);
+    let err = Gazetteer::from_files(&files).unwrap_err().to_string();
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "composed/heads.tsv:4: id \"Navy\": lower-case ASCII letters, digits and '-' only",
+            "composed/heads.tsv:5: unknown type \"FORCE\"",
+            "composed/heads.tsv:6: name_en: \"Court\" has no {country}",
+            "composed/heads.tsv:7: forms: \"ارتش\" is already a form of army (line 3)",
+            "composed/heads.tsv:8: forms: no form",
+            "composed/heads.tsv:9: empty item in list \"در |\"",
+        ]
+    );
+}
+
+#[test]
+fn a_curated_body_wins_over_its_composition() {
+    let mut files = DataFiles::default();
+    files.insert(
+        "entities/t.tsv",
+        format!(
+            "{HEADER}country:US\tCOUNTRY\tUnited States\tایالات متحده\tآمریکا\t\t\t\t\t\n\
+             organization:state-department\tORGANIZATION\tUS Department of State\tوزارت امور خارجه آمریکا\t\t\tUS\t\t\t\n"
+        ),
+    );
+    files.insert(
+        composed::HEADS_FILE,
+        "id\ttype\tname_en\tname_fa\tforms\n\
+         ministry-of-foreign-affairs\tORGANIZATION\tMinistry of Foreign Affairs of {country}\tوزارت امور خارجه {country}\tوزارت امور خارجه | وزارت خارجه\n",
+    );
+    let g = Gazetteer::from_files(&files).unwrap_or_else(|e| panic!("{e}"));
+    let us = g.index_of("country:US").expect("the country");
+    let curated = g.index_of("organization:state-department");
+    assert_eq!(g.composition().curated(0, us), curated);
+    assert!(g
+        .composition()
+        .names_body("organization:ministry-of-foreign-affairs-fr"));
+    assert!(!g
+        .composition()
+        .names_body("organization:ministry-of-foreign-affairs-"));
+    assert!(!g
+        .composition()
+        .names_body("person:ministry-of-foreign-affairs-fr"));
+}

@@ -9,6 +9,7 @@
 //! without a name refers to, from a [`Discourse`] state carried from sentence to sentence,
 //! and records each answer as a `via: coref` mention.
 
+mod compose;
 mod discourse;
 
 pub(crate) use discourse::Resolver;
@@ -137,6 +138,13 @@ pub(crate) fn mentions(
             .filter(|&e| named_before(e, span.start));
         keep(span.clone(), false, &mut named, Via::Coref);
     }
+    compose::compose(
+        gazetteer,
+        norm,
+        &mut kept,
+        &mut pool,
+        &mut extraction.discovered,
+    );
     let first = |r: &Range<u32>| pool[r.start as usize];
     kept.sort_by(|a, b| {
         (a.0.start, std::cmp::Reverse(a.0.end), a.1, first(&a.2)).cmp(&(
