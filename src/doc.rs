@@ -89,6 +89,16 @@ pub enum Via {
 }
 
 impl Via {
+    /// Every value, in the contract's order.
+    pub const ALL: [Via; 6] = [
+        Via::Gazetteer,
+        Via::Pattern,
+        Via::Lexicon,
+        Via::Composed,
+        Via::Discovered,
+        Via::Coref,
+    ];
+
     /// The contract name: `gazetteer`, `pattern`, `coref`, `lexicon`, `discovered` or
     /// `composed`.
     pub fn as_str(self) -> &'static str {

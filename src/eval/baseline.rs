@@ -209,6 +209,7 @@ mod tests {
                 must: table.clone(),
                 all: table,
             },
+            entities_by_via: Vec::new(),
             relations: None,
             roles: RoleSummary::default(),
             missed_entities: Vec::new(),

@@ -319,6 +319,8 @@ pub struct ConllReport {
     pub unmapped: Vec<Unmapped>,
     /// Our mentions of a type that no label of the file maps to (not scored).
     pub out_of_scope: usize,
+    /// Exact precision per `via`.
+    pub by_via: Vec<super::score::ViaRow>,
     /// Every mention of ours that is not exactly right, in sentence order.
     pub spurious: Vec<ConllMiss>,
 }
@@ -340,6 +342,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
     let row_of = |name: &str| scope.iter().position(|l| l.name == name);
     let mut out_of_scope = 0;
     let mut spurious = Vec::new();
+    let mut by_via = super::score::ViaCounts::default();
     for (i, sentence) in set.sentences.iter().enumerate() {
         let doc = Document::new(format!("{}:{}", set.name, i + 1), sentence.text.as_str());
         let extraction = pipeline.extract(&doc);
@@ -373,6 +376,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             };
             counts[row][1] += 1;
             counts[row][2] += usize::from(exact.is_some());
+            by_via.add(m.via, exact.is_some());
             counts[row][3] += usize::from(overlap.is_some());
             if exact.is_none() {
                 let any_overlap = spans.overlapping(m.start, m.end).next();
@@ -424,6 +428,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             })
             .collect(),
         out_of_scope,
+        by_via: by_via.rows(),
         spurious,
     }
 }

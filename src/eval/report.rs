@@ -4,7 +4,7 @@
 use std::fmt::{self, Write};
 
 use super::conll::{ConllReport, ConllRow};
-use super::score::{EntityItem, RelationItem, Report, Row, Table};
+use super::score::{EntityItem, RelationItem, Report, Row, Table, ViaRow};
 use super::Evaluation;
 
 impl Evaluation {
@@ -75,6 +75,20 @@ fn table(f: &mut fmt::Formatter<'_>, title: &str, table: &Table) -> fmt::Result 
     row(f, &table.total)
 }
 
+/// Precision per tier: which of gazetteer, lexicon, composition, discovery and coreference
+/// errs.
+fn via_table(f: &mut fmt::Formatter<'_>, title: &str, rows: &[ViaRow]) -> fmt::Result {
+    writeln!(f, "{title:<14} {:>6} {:>7} {:>6}", "ours", "correct", "P")?;
+    for r in rows {
+        writeln!(
+            f,
+            "  {:<12} {:>6} {:>7} {:>6.3}",
+            r.via, r.predicted, r.correct, r.precision
+        )?;
+    }
+    Ok(())
+}
+
 fn sentence(f: &mut fmt::Formatter<'_>, sentence: &Option<String>) -> fmt::Result {
     match sentence {
         Some(s) => writeln!(f, "      | {s}"),
@@ -131,6 +145,10 @@ impl fmt::Display for Report {
         for (name, t) in self.tables() {
             f.write_char('\n')?;
             table(f, name, t)?;
+            if name == "entities.all" && !self.entities_by_via.is_empty() {
+                f.write_char('\n')?;
+                via_table(f, "entities.via", &self.entities_by_via)?;
+            }
         }
         if self.relations.is_some() {
             writeln!(
@@ -230,6 +248,11 @@ impl fmt::Display for ConllReport {
             f,
             "\nP: exact span and accepted type; P~: overlapping span; R: gold spans found exactly (for information)"
         )?;
+        if !self.by_via.is_empty() {
+            f.write_char('\n')?;
+            via_table(f, "exact P by via", &self.by_via)?;
+            f.write_char('\n')?;
+        }
         if !self.unmapped.is_empty() {
             let list: Vec<String> = self
                 .unmapped

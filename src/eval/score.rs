@@ -73,6 +73,47 @@ impl Table {
     }
 }
 
+/// The precision of the mentions one tier (`via`) found: where a curator should look.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ViaRow {
+    /// The `via` value (`gazetteer`, `lexicon`, `composed`, ...).
+    pub via: String,
+    /// Predictions it made that are scored (in scope; not optional unless matched).
+    pub predicted: usize,
+    /// Of those, the ones that match a gold item.
+    pub correct: usize,
+    /// `correct / predicted` (0 when it predicted nothing).
+    pub precision: f64,
+}
+
+/// Predictions and correct ones per `via`, in [`Via::ALL`] order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ViaCounts([(usize, usize); Via::ALL.len()]);
+
+impl ViaCounts {
+    pub(crate) fn add(&mut self, via: Via, correct: bool) {
+        if let Some(i) = Via::ALL.iter().position(|v| *v == via) {
+            self.0[i].0 += 1;
+            self.0[i].1 += usize::from(correct);
+        }
+    }
+
+    /// One row per tier that predicted something.
+    pub(crate) fn rows(&self) -> Vec<ViaRow> {
+        Via::ALL
+            .iter()
+            .zip(&self.0)
+            .filter(|(_, (predicted, _))| *predicted > 0)
+            .map(|(via, &(predicted, correct))| ViaRow {
+                via: via.as_str().to_string(),
+                predicted,
+                correct,
+                precision: correct as f64 / predicted as f64,
+            })
+            .collect()
+    }
+}
+
 /// The two views of one matching: against `must` items only, and against all.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tables {
@@ -165,6 +206,8 @@ pub struct Report {
     pub missing_documents: Vec<String>,
     /// Entity scores.
     pub entities: Tables,
+    /// Entity precision per `via` (against all gold items, must and should).
+    pub entities_by_via: Vec<ViaRow>,
     /// Relation scores; `None` when the set annotates no relations (BRAT without `R` lines).
     pub relations: Option<Tables>,
     /// Role agreement of matched relations.
@@ -244,6 +287,7 @@ pub fn evaluate(pipeline: &Pipeline, gold: &[GoldDocument], docs: &[Document]) -
         documents,
         missing_documents,
         entities: acc.entities.finish(label_rank),
+        entities_by_via: acc.by_via.rows(),
         relations: relations_annotated.then(|| {
             let predicates = pipeline.rules().predicates();
             acc.relations
@@ -328,6 +372,7 @@ impl Counts {
 #[derive(Default)]
 struct Accumulator {
     entities: Counts,
+    by_via: ViaCounts,
     relations: Counts,
     roles: RoleSummary,
     missed_entities: Vec<EntityItem>,
@@ -362,6 +407,8 @@ struct PredictedSurface<'a> {
     /// Every mention of it is nested or coref: it counts when it matches, never as spurious.
     optional: bool,
     byte: usize,
+    /// How its first mention that counts was found.
+    via: Via,
 }
 
 /// A gold relation unit.
@@ -415,6 +462,9 @@ impl<'a> DocContext<'a> {
                 .iter_mut()
                 .find(|p| p.text == text && p.entity_type == entity.entity_type)
             {
+                if p.optional && !optional {
+                    p.via = m.via;
+                }
                 p.optional &= optional;
                 continue;
             }
@@ -429,6 +479,7 @@ impl<'a> DocContext<'a> {
                 entity: &entity.id,
                 optional,
                 byte: m.byte_start,
+                via: m.via,
             });
         }
         let adjacency: Vec<Vec<usize>> = golds
@@ -463,6 +514,9 @@ impl<'a> DocContext<'a> {
             });
         }
         for (pi, p) in preds.iter().enumerate() {
+            if matched[pi].is_some() || !p.optional {
+                acc.by_via.add(p.via, matched[pi].is_some());
+            }
             if matched[pi].is_some() || p.optional {
                 continue;
             }
@@ -943,6 +997,32 @@ mod tests {
         assert!(!must.iter().any(|r| r.0 == "met_with"), "{must:?}");
         assert_eq!(relations.all.row("met_with").map(|r| r.tp), Some(1));
         assert_eq!(report.missed_entities.len(), 0);
+    }
+
+    #[test]
+    fn precision_is_given_per_via() {
+        use EntityType::{Country, Organization};
+        // «ارتش سوریه» is composed (annotated), «دولت ژاپن» composed (not annotated), «چین»
+        // from the gazetteer (annotated), the nested countries optional.
+        let text = "ارتش سوریه و دولت ژاپن و چین";
+        let report = evaluate(
+            &pipeline(),
+            &[gold(
+                vec![
+                    entity("army-sy", Organization, &["ارتش سوریه"], Level::Must),
+                    entity("CN", Country, &["چین"], Level::Must),
+                    entity("SY", Country, &["سوریه"], Level::Should),
+                ],
+                Vec::new(),
+            )],
+            &[Document::new("d", text)],
+        );
+        let rows: Vec<(&str, usize, usize)> = report
+            .entities_by_via
+            .iter()
+            .map(|r| (r.via.as_str(), r.predicted, r.correct))
+            .collect();
+        assert_eq!(rows, [("gazetteer", 2, 2), ("composed", 2, 1)]);
     }
 
     #[test]
