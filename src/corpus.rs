@@ -18,7 +18,7 @@ use crate::input::Loaded;
 use crate::{Pipeline, Scratch};
 
 /// The files `extract` writes.
-pub const OUTPUT_FILES: [&str; 12] = [
+pub const OUTPUT_FILES: [&str; 13] = [
     "documents.jsonl",
     "mentions.jsonl",
     "relations.jsonl",
@@ -31,6 +31,7 @@ pub const OUTPUT_FILES: [&str; 12] = [
     "graph.ttl",
     "graph.html",
     "graph.svg",
+    "suggestions.tsv",
 ];
 
 /// How `extract` writes its graph files.
@@ -284,6 +285,9 @@ pub(crate) fn write_graph_files(
     })?;
     emit("graph.html", &|out| {
         crate::export::html::write_html(&graph, &options.graph, out)
+    })?;
+    emit("suggestions.tsv", &|out| {
+        crate::export::suggestions::write_suggestions(&full, out)
     })?;
     let picture = options.graph.picture(&full);
     let notes = std::cell::RefCell::new(Vec::new());

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -14,8 +14,8 @@ use newsgraph::export::csv::CsvFlavor;
 use newsgraph::export::options::{Background, GraphOptions};
 use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
-use newsgraph::DataFiles;
 use newsgraph::{corpus, eval, partial, Pipeline};
+use newsgraph::{DataFiles, EntityType};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
 /// Writes a line to standard error, never panicking (a closed stderr is not worth a crash).
@@ -396,6 +396,23 @@ enum GazetteerCommand {
     /// Write entities TSV rows for the items of a Wikidata JSON dump whose P31 ("instance
     /// of") is listed in `wikidata/types.tsv`; items the gazetteer already has are left out.
     ImportWikidata(ImportWikidataArgs),
+    /// List the names the discovery patterns found in an output folder of `extract` or
+    /// `merge` (its `suggestions.tsv`), most frequent first, as gazetteer rows ready to paste
+    /// into `gazetteers/entities/*.tsv`.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Args)]
+struct SuggestArgs {
+    /// An output folder of `extract` or `merge`.
+    #[arg(value_name = "OUT_DIR")]
+    out_dir: PathBuf,
+    /// Only names with at least this many mentions.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_mentions: u64,
+    /// Only names of this type (`PERSON`, `ORGANIZATION`, ...); may be repeated.
+    #[arg(long = "type", value_name = "TYPE")]
+    types: Vec<String>,
 }
 
 #[derive(Args)]
@@ -441,6 +458,7 @@ fn main() -> ExitCode {
         Command::Gazetteer(GazetteerCommand::Lint(source)) => run_lint(&source),
         Command::Gazetteer(GazetteerCommand::Test(source)) => run_cases(&source),
         Command::Gazetteer(GazetteerCommand::ImportWikidata(args)) => import_wikidata(&args),
+        Command::Gazetteer(GazetteerCommand::Suggest(args)) => suggest(&args),
         Command::Eval(args) => run_eval(&args, messages),
     };
     match result {
@@ -793,6 +811,55 @@ fn run_cases(source: &GazetteerSource) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn suggest(args: &SuggestArgs) -> Result<ExitCode> {
+    for t in &args.types {
+        if EntityType::parse(t).is_none() {
+            bail!(
+                "--type {t}: not an entity type (known: {})",
+                EntityType::ALL.map(EntityType::as_str).join(", ")
+            );
+        }
+    }
+    let path = args.out_dir.join("suggestions.tsv");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {} (is {} an output folder of `newsgraph extract`?)",
+            path.display(),
+            args.out_dir.display()
+        )
+    })?;
+    let mut out = String::with_capacity(text.len());
+    let mut shown = 0usize;
+    let mut header_seen = false;
+    for line in text.lines() {
+        if line.starts_with('#') || !header_seen {
+            header_seen |= !line.starts_with('#');
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let type_ok = args.types.is_empty()
+            || cells
+                .get(1)
+                .is_some_and(|t| args.types.iter().any(|w| w == t));
+        // The note starts with the mention count: "12 mentions in 5 documents; ...".
+        let mentions = cells
+            .last()
+            .and_then(|note| note.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+        if type_ok && mentions >= args.min_mentions {
+            out.push_str(line);
+            out.push('\n');
+            shown += 1;
+        }
+    }
+    print_stdout(&out)?;
+    say!("{shown} suggestions");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import_wikidata(args: &ImportWikidataArgs) -> Result<ExitCode> {

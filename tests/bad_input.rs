@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const OUTPUT_FILES: [&str; 12] = newsgraph::corpus::OUTPUT_FILES;
+const OUTPUT_FILES: [&str; 13] = newsgraph::corpus::OUTPUT_FILES;
 /// A run that takes longer than this hangs.
 const TIMEOUT: Duration = Duration::from_secs(120);
 

@@ -713,3 +713,107 @@ fn a_gazetteer_folder_without_entities_is_an_error() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// (start, end, text) of every mention of `entity`.
+fn spans_of(mentions: &[Value], entity: &str) -> Vec<(u64, u64, String)> {
+    mentions
+        .iter()
+        .filter(|m| m["entity"] == entity)
+        .map(|m| {
+            let n = |k: &str| m[k].as_u64().unwrap();
+            (
+                n("start"),
+                n("end"),
+                m["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_pasted_suggestion_becomes_a_curated_entity_with_the_same_mentions() {
+    let input = tempfile::tempdir().unwrap();
+    let text = "آقای کمالوندی سخنگوی سازمان انرژی اتمی گفت: غنی‌سازی ادامه دارد. \
+                سعید مرتضوی‌پور در این جلسه حضور داشت و مرتضوی‌پور افزود که کار ادامه دارد.";
+    let doc = write(input.path(), "d.txt", text.as_bytes());
+    let first = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "extract",
+        doc.to_str().unwrap(),
+        "--out",
+        first.path().to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let suggest = run(&["gazetteer", "suggest", first.path().to_str().unwrap()]);
+    assert_eq!(suggest.status.code(), Some(0), "{}", stderr(&suggest));
+    let listing = String::from_utf8(suggest.stdout).unwrap();
+    let row = listing
+        .lines()
+        .find(|l| l.starts_with("person:syd-mrtzvy-pvr\t"))
+        .unwrap_or_else(|| panic!("no suggestion for the name:\n{listing}"));
+    assert!(row.contains("2 mentions in 1 document"), "{row}");
+    let before = spans_of(
+        &jsonl(&first.path().join("mentions.jsonl")),
+        "person:discovered.syd-mrtzvy-pvr",
+    );
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    // Paste the row into a copy of the gazetteers, under the entity files' header.
+    let gazetteers = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers"),
+        gazetteers.path(),
+    );
+    let header = listing.lines().find(|l| !l.starts_with('#')).unwrap();
+    write(
+        &gazetteers.path().join("entities"),
+        "pasted.tsv",
+        format!("{header}\n{row}\n").as_bytes(),
+    );
+    let second = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "extract",
+        doc.to_str().unwrap(),
+        "--out",
+        second.path().to_str().unwrap(),
+        "--gazetteers",
+        gazetteers.path().to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mentions = jsonl(&second.path().join("mentions.jsonl"));
+    assert_eq!(spans_of(&mentions, "person:syd-mrtzvy-pvr"), before);
+    let vias: Vec<&str> = mentions
+        .iter()
+        .filter(|m| m["entity"] == "person:syd-mrtzvy-pvr")
+        .map(|m| m["via"].as_str().unwrap())
+        .collect();
+    assert_eq!(vias, ["gazetteer", "coref"]);
+    assert!(spans_of(&mentions, "person:discovered.syd-mrtzvy-pvr").is_empty());
+}
+
+#[test]
+fn suggest_needs_an_output_folder() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = run(&["gazetteer", "suggest", empty.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("suggestions.tsv"),
+        "{}",
+        stderr(&output)
+    );
+}

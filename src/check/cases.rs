@@ -220,7 +220,8 @@ pub fn run_cases(pipeline: &Pipeline, files: &DataFiles) -> CaseReport {
                 // A discovered name's id is made from the name, in its own namespace; a
                 // composed body's from its head and country.
                 let gazetteer = pipeline.gazetteer();
-                let made = id.contains(":discovered.") || gazetteer.composition().names_body(id);
+                let made = id.contains(&format!(":{}", crate::gazetteer::DISCOVERED))
+                    || gazetteer.composition().names_body(id);
                 if !made && gazetteer.get(id).is_none() {
                     report.errors.push(RowError {
                         file: case.file.clone(),

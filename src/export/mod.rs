@@ -13,6 +13,7 @@ pub mod rdf;
 pub mod set;
 pub mod spacy;
 pub mod style;
+pub mod suggestions;
 pub mod svg;
 
 use std::borrow::Cow;

@@ -12,6 +12,10 @@ use super::rules::{line_of, parse_toml};
 use super::{EntityType, RowError};
 use crate::text::skeleton;
 
+/// The namespace of discovered names' ids, after the type's prefix (`person:discovered.x`):
+/// no curated id can hold a `.`, so none collides with one.
+pub const DISCOVERED: &str = "discovered.";
+
 /// The word classes, relative to the gazetteer folder.
 pub(crate) const CLASSES_FILE: &str = "patterns/classes.tsv";
 /// The patterns.
@@ -113,7 +117,7 @@ impl Discovery {
         if slug.is_empty() {
             slug = "x".to_string();
         }
-        format!("{}:discovered.{slug}", entity_type.id_prefix())
+        format!("{}:{DISCOVERED}{slug}", entity_type.id_prefix())
     }
 
     /// The patterns, in file order.

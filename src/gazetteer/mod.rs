@@ -23,7 +23,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
-pub use discovery::{Discovery, DiscoveryPattern};
+pub use discovery::{Discovery, DiscoveryPattern, DISCOVERED};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;

@@ -1,0 +1,111 @@
+//! `suggestions.tsv`: the names the discovery patterns found, most frequent first, as rows of
+//! the gazetteer's own entity format, so that a curator checks a row, fills in what they know
+//! and pastes it into `gazetteers/entities/*.tsv`, where it becomes a curated entity.
+//!
+//! The file is itself a valid entity file: its header is the entity header, and each row's
+//! `note` gives the mention and document counts and one example sentence.
+
+use std::io::Write;
+
+use crate::gazetteer::{EntityType, DISCOVERED};
+use crate::graph::{KnowledgeGraph, Node};
+
+/// The entity-file columns the rows fill, in the entity files' order.
+pub const HEADER: &str =
+    "id\ttype\tname_en\tname_fa\taliases\tshort\tcountry\tpart_of\toffices\twikidata\tnote\n";
+
+/// The curated id a discovered node suggests: its id without the discovery namespace
+/// (`person:discovered.kmalvndy` → `person:kmalvndy`); `None` for any other node.
+pub fn suggested_id(id: &str) -> Option<String> {
+    let (prefix, rest) = id.split_once(':')?;
+    let slug = rest.strip_prefix(DISCOVERED)?;
+    Some(format!("{prefix}:{slug}"))
+}
+
+/// A cell's text on one line: tabs, line breaks and runs of white space become one space.
+fn cell(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the discovered nodes of `graph`, most mentions first (then most documents, then by
+/// id), after a comment that says what the file is.
+pub fn write_suggestions(graph: &KnowledgeGraph, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut found: Vec<(&Node, String)> = graph
+        .graph
+        .node_weights()
+        .filter_map(|n| suggested_id(&n.id).map(|id| (n, id)))
+        .collect();
+    found.sort_by(|(a, _), (b, _)| {
+        (b.data.mentions, b.data.documents.len(), &a.id).cmp(&(
+            a.data.mentions,
+            a.data.documents.len(),
+            &b.id,
+        ))
+    });
+    out.extend_from_slice(
+        "# Names the discovery patterns found that the gazetteer lacks, most frequent first.\n\
+         # Each row is a row of gazetteers/entities/*.tsv: check it, fill in what you know\n\
+         # (English name, country, offices, Wikidata QID) and paste it into an entity file;\n\
+         # the name is then a curated entity with the same mentions.\n"
+            .as_bytes(),
+    );
+    out.extend_from_slice(HEADER.as_bytes());
+    for (node, id) in found {
+        let data = &node.data;
+        // A person's last name alone names them after the full name, as it did when found.
+        let name = if data.name_fa.is_empty() {
+            &data.name_en
+        } else {
+            &data.name_fa
+        };
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let short = match (data.entity_type.as_str(), words.as_slice()) {
+            (t, [.., last]) if t == EntityType::Person.as_str() && words.len() >= 2 => *last,
+            _ => "",
+        };
+        let documents = data.documents.len();
+        let mut note = format!(
+            "{} mention{} in {} document{}",
+            data.mentions,
+            if data.mentions == 1 { "" } else { "s" },
+            documents,
+            if documents == 1 { "" } else { "s" },
+        );
+        if let Some(example) = data.samples.iter().next() {
+            note.push_str(&format!(
+                "; e.g. {}: {}[{}]{}",
+                example.doc, example.before, example.text, example.after
+            ));
+        }
+        writeln!(
+            out,
+            "{id}\t{}\t{}\t{}\t\t{}\t\t\t\t\t{}",
+            data.entity_type,
+            cell(&data.name_en),
+            cell(&data.name_fa),
+            cell(short),
+            cell(&note)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_leave_the_discovery_namespace() {
+        assert_eq!(
+            suggested_id("person:discovered.kmalvndy").as_deref(),
+            Some("person:kmalvndy")
+        );
+        assert_eq!(suggested_id("person:xi-jinping"), None);
+        assert_eq!(suggested_id("discovered.x"), None);
+    }
+
+    #[test]
+    fn cells_stay_on_one_line() {
+        assert_eq!(cell("a\tb\n c  d"), "a b c d");
+    }
+}
