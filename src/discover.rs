@@ -5,8 +5,8 @@
 //! punctuation mark): a word of a known name is `P` (person), `C` (country), `X` (city) or `K`
 //! (any other type); a word of the class table is `H` (honorific), `T` (title), `S` (speech
 //! verb), `G` (organization head) or `J` (party head); a first name of the people lexicon is
-//! `F`; a capitalized Latin word `L`, another Latin word `l`, a number `d`; a Persian verb
-//! form `v`; another Persian word `c`; any other word `w`; `Q`/`q` open and close a quotation, `p` is other punctuation
+//! `F` (`f` when it is also a common word); a capitalized Latin word `L`, another Latin word `l`, a number `d`; a Persian verb
+//! form `v`; a function word («در», «که») `o`; another Persian word `c`; any other word `w`; `Q`/`q` open and close a quotation, `p` is other punctuation
 //! and `.` ends a clause. Every pattern is a regular expression over that string, compiled
 //! once; its group `name` marks the words of the name. No pattern is code.
 
@@ -97,8 +97,10 @@ pub(crate) fn discover(
                 known_class(*entity_type)
             } else if let Some(class) = discovery.class_of(&key) {
                 class
-            } else if discovery.is_first_name(&key, common.contains(&key)) {
-                b'F'
+            } else if discovery.is_function_word(&key) {
+                b'o'
+            } else if let Some(class) = discovery.first_name_class(&key, common.contains(&key)) {
+                class
             } else if key.bytes().all(|b| b.is_ascii_digit()) {
                 b'd'
             } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {

@@ -122,29 +122,37 @@ fn a_lost_gazetteer_entry_fails_the_gate() {
     let baseline = baseline();
     // (file, row id, edit, a figure that must be reported as dropped). Cuba cannot simply be
     // deleted: the rows of Cuban office holders and parties name `country:CU`, and a
-    // dangling id is a gazetteer error; unnamed, it is as lost to the matcher.
+    // dangling id is a gazetteer error; unnamed, it is as lost to the matcher. A deleted
+    // person is found again by the discovery patterns («شی جین پینگ»: a first name and two
+    // unknown words), which is the open world at work: the person case runs without them.
     let cases = [
         (
             "entities/countries.tsv",
             "country:CU",
             Edit::Unname,
             "seed entities.must COUNTRY",
+            None,
         ),
         (
             "entities/people.tsv",
             "person:xi-jinping",
             Edit::Delete,
             "seed entities.must PERSON",
+            Some("patterns/patterns.toml"),
         ),
         (
             "entities/concepts.tsv",
             "principle:one-china-principle",
             Edit::Delete,
             "seed entities.must PRINCIPLE",
+            None,
         ),
     ];
-    for (file, id, edit, expected) in cases {
-        let files = edited(&DataFiles::embedded(), file, id, edit);
+    for (file, id, edit, expected, without) in cases {
+        let mut files = edited(&DataFiles::embedded(), file, id, edit);
+        if let Some(without) = without {
+            files.remove(without);
+        }
         let pipeline =
             Pipeline::from_files(&files, &[]).unwrap_or_else(|e| panic!("{edit:?} {id}: {e}"));
         let drops = eval::check_baseline(&evaluate(&pipeline), &baseline);

@@ -40,7 +40,9 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJFPCXKQqp.wcvLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJFfPCXKQqp.wcovLld";
+/// Function words (hazm's stopwords), relative to the gazetteer folder.
+pub(crate) const FUNCTION_WORDS_FILE: &str = "stopwords.txt";
 
 /// One discovery pattern.
 #[derive(Clone, Debug)]
@@ -83,6 +85,8 @@ pub struct Discovery {
     pub(crate) words: HashSet<String>,
     /// Normalized Persian verb forms.
     pub(crate) verbs: HashSet<String>,
+    /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name.
+    pub(crate) function_words: HashSet<String>,
 }
 
 impl Discovery {
@@ -96,17 +100,26 @@ impl Discovery {
         self.verbs.contains(skeleton)
     }
 
+    /// Whether a normalized word is a function word («در», «که», «این»).
+    pub(crate) fn is_function_word(&self, skeleton: &str) -> bool {
+        self.function_words.contains(skeleton)
+    }
+
     /// Whether a normalized word is a Persian word of the word list.
     pub(crate) fn is_word(&self, skeleton: &str) -> bool {
         self.words.contains(skeleton)
     }
 
-    /// Whether a normalized word is a first name: it begins enough names of the people
-    /// lexicon, and many more where it is also a common word (`common`).
-    pub(crate) fn is_first_name(&self, skeleton: &str, common: bool) -> bool {
-        self.first_names
-            .get(skeleton)
-            .is_some_and(|&n| n >= FIRST_NAME_MIN && (!common || n >= COMMON_FIRST_NAME_MIN))
+    /// The class of a normalized word that is a first name, a word that begins enough names
+    /// of the people lexicon: `F`, or `f` when it is also a common word (`common`: «جوان»,
+    /// «پارک», «جان»), which needs many more names and is weaker evidence of a name.
+    pub(crate) fn first_name_class(&self, skeleton: &str, common: bool) -> Option<u8> {
+        let n = *self.first_names.get(skeleton)?;
+        match common {
+            false if n >= FIRST_NAME_MIN => Some(b'F'),
+            true if n >= COMMON_FIRST_NAME_MIN => Some(b'f'),
+            _ => None,
+        }
     }
 
     /// The node id of a discovered name: its type's prefix, then `discovered.` and a

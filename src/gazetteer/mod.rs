@@ -456,6 +456,9 @@ impl GazetteerBuilder {
         if let Some(text) = files.get(discovery::WORDS_FILE) {
             self.gazetteer.discovery.words = morphology::parse_word_list(text);
         }
+        if let Some(text) = files.get(discovery::FUNCTION_WORDS_FILE) {
+            self.gazetteer.discovery.function_words = morphology::parse_word_list(text);
+        }
         if let Some(text) = files.get(discovery::VERBS_FILE) {
             self.gazetteer.discovery.verbs = morphology::parse_word_list(text);
         }
