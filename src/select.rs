@@ -305,6 +305,8 @@ fn blocking(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Option<(u32,
 }
 
 /// Records why the candidates `group` of the span `s..e` were dropped by a winner.
+#[cold]
+#[inline(never)]
 fn note_blocked(
     norm: &Normalized,
     winners: &BTreeMap<u32, (u32, u32)>,
@@ -339,6 +341,9 @@ fn note_blocked(
 }
 
 /// Why a hit failed the checks: its start, its end (the attached suffix), or a separator.
+// Out of the hot loop, so that the checks it repeats stay inlined there.
+#[cold]
+#[inline(never)]
 fn dropped(automaton: &Automaton, norm: &Normalized, hit: Hit) -> CandidateNote {
     let (s, e) = (hit.start as usize, hit.end as usize);
     let decision = if !starts_word(norm, s) {
@@ -358,6 +363,7 @@ fn dropped(automaton: &Automaton, norm: &Normalized, hit: Hit) -> CandidateNote 
 }
 
 /// Whether a match starting at `start` starts its word.
+#[inline(always)]
 fn starts_word(norm: &Normalized, start: usize) -> bool {
     let skeleton = norm.skeleton();
     let Some(prev) = skeleton[..start].chars().next_back() else {
@@ -369,6 +375,7 @@ fn starts_word(norm: &Normalized, start: usize) -> bool {
 
 /// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
 /// keeps it a mention.
+#[inline(always)]
 fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize) -> bool {
     let skeleton = norm.skeleton();
     let Some(next) = skeleton[end..].chars().next() else {
@@ -386,6 +393,7 @@ fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize)
 }
 
 /// The end of the word that goes on at `end` (the end of its attached suffix).
+#[inline(always)]
 fn word_end(norm: &Normalized, end: usize) -> usize {
     let skeleton = norm.skeleton();
     let mut tail_end = end;
