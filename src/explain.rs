@@ -183,7 +183,9 @@ impl Writer<'_> {
         for note in notes {
             let entity = match note.decision {
                 // A discovered name is one candidate, whichever entity it became.
-                Decision::Discovered { .. } | Decision::DiscoveredUnderName => u32::MAX,
+                Decision::Discovered { .. }
+                | Decision::DiscoveredOverlap { .. }
+                | Decision::DiscoveredUnderName => u32::MAX,
                 _ => note.entity,
             };
             match groups
@@ -427,6 +429,17 @@ impl Writer<'_> {
                     "discovered",
                     format!("discovery pattern {id} fired"),
                     json!({"pattern": id}),
+                )
+            }
+            Decision::DiscoveredOverlap { pattern } => {
+                let id = self.pattern_id(*pattern);
+                step(
+                    "discover",
+                    "discovered_overlap",
+                    format!(
+                        "dropped: overlap: pattern {id} found this name, or one crossing it, first"
+                    ),
+                    json!({"winner_pattern": id}),
                 )
             }
             Decision::DiscoveredUnderName => step(

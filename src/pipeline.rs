@@ -181,7 +181,13 @@ impl Pipeline {
                 )
             })
             .collect();
-        let found = discover::discover(&self.gazetteer, text, &sentences, &known);
+        let found = discover::discover(
+            &self.gazetteer,
+            text,
+            &sentences,
+            &known,
+            trace.as_deref_mut(),
+        );
         resolve::mentions(
             &input,
             &scratch.entities,

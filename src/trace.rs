@@ -65,6 +65,8 @@ pub(crate) enum Decision {
     ShortKept,
     /// discover: a discovery pattern found the name.
     Discovered { pattern: u16 },
+    /// discover: the name crosses one an earlier pattern found in the sentence.
+    DiscoveredOverlap { pattern: u16 },
     /// resolve: a discovered name where a known name already stands.
     DiscoveredUnderName,
     /// resolve: a discovered person's last word, later in the document.
