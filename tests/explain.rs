@@ -209,3 +209,14 @@ fn command_line() {
     let out = newsgraph(&["explain", "--file", "tests/corpus/dev", "--doc", "nothing"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn discovery_patterns_that_fired() {
+    // A dev article: «جان نگروپونته» is in no gazetteer; two patterns find it.
+    let out = newsgraph(&["explain", "--file", "tests/corpus/dev/fars1500_0161.txt"]);
+    assert!(out.status.success());
+    assert_has(
+        &String::from_utf8_lossy(&out.stdout),
+        "  «جان نگروپونته» 3832..3845 person:discovered.jan-ngrvpvnth (PERSON): kept\n    discover: discovery pattern fa.name-title fired\n    discover: dropped: overlap: pattern fa.first-name found this name, or one crossing it, first\n    discover: discovery pattern fa.first-name fired\n",
+    );
+}
