@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use crate::gazetteer::{EntityType, Gazetteer};
 use crate::text::{skeleton, words};
+use crate::trace::{CandidateNote, Decision, Trace};
 
 /// A name a pattern found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,12 +53,14 @@ fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
 }
 
 /// The names of `text` the patterns find, in text order, none overlapping another or a
-/// `known` span (top-level mentions, sorted by start: `(byte span, type)`).
+/// `known` span (top-level mentions, sorted by start: `(byte span, type)`); `trace` records
+/// the names a pattern found where an earlier pattern's name stands.
 pub(crate) fn discover(
     gazetteer: &Gazetteer,
     text: &str,
     sentences: &[Range<usize>],
     known: &[(Range<usize>, EntityType)],
+    mut trace: Option<&mut Trace>,
 ) -> Vec<Found> {
     let discovery = gazetteer.discovery();
     if discovery.patterns().is_empty() {
@@ -138,8 +141,22 @@ pub(crate) fn discover(
                 let span = spans[first].start..spans[last].end;
                 let overlaps = out[first_of_sentence..]
                     .iter()
-                    .any(|f| f.span.start < span.end && span.start < f.span.end);
-                if overlaps {
+                    .find(|f| f.span.start < span.end && span.start < f.span.end);
+                if let Some(earlier) = overlaps {
+                    if let Some(t) = trace.as_deref_mut() {
+                        for decision in [
+                            Decision::Discovered { pattern: p as u16 },
+                            Decision::DiscoveredOverlap {
+                                pattern: earlier.pattern,
+                            },
+                        ] {
+                            t.candidates.push(CandidateNote {
+                                span: span.clone(),
+                                entity: u32::MAX,
+                                decision,
+                            });
+                        }
+                    }
                     continue;
                 }
                 out.push(Found {

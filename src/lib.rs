@@ -113,10 +113,12 @@ mod relate;
 mod resolve;
 mod scan;
 mod select;
+mod trace;
 mod walk;
 
 pub mod corpus;
 pub mod eval;
+pub mod explain;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;

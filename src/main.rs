@@ -147,6 +147,39 @@ enum Command {
     Gazetteer(GazetteerCommand),
     /// Score extraction against hand annotations (gold JSON, BRAT standoff, CoNLL/IOB).
     Eval(EvalArgs),
+    /// Show why each candidate match and each rule did or did not fire in one text: the
+    /// normalized text, every candidate and the decisions about it, the mentions, the rules
+    /// that fired and those whose trigger matched but did not fire.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The text to explain (or `--file`).
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    text: Option<String>,
+    /// A document to explain: a `.txt` file, or a `.jsonl` file or folder (as `extract`
+    /// reads them) with `--doc` when it holds several documents.
+    #[arg(long, value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// With `--file`: the id of the document to explain.
+    #[arg(long, value_name = "ID", requires = "file")]
+    doc: Option<String>,
+    /// The publication date of TEXT (`YYYY-MM-DD`): a title without a name is its holder
+    /// in office that year.
+    #[arg(long, value_name = "DATE", conflicts_with = "file")]
+    published: Option<String>,
+    /// Write the explanation as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    source: GazetteerSource,
+    #[command(flatten)]
+    patterns: PatternArgs,
 }
 
 const EXTRACT_ABOUT: &str = "\
@@ -460,6 +493,7 @@ fn main() -> ExitCode {
         Command::Gazetteer(GazetteerCommand::ImportWikidata(args)) => import_wikidata(&args),
         Command::Gazetteer(GazetteerCommand::Suggest(args)) => suggest(&args),
         Command::Eval(args) => run_eval(&args, messages),
+        Command::Explain(args) => run_explain(&args, messages),
     };
     match result {
         Ok(code) => code,
@@ -798,6 +832,53 @@ fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+fn run_explain(args: &ExplainArgs, messages: Messages) -> Result<ExitCode> {
+    let doc = match (&args.text, &args.file) {
+        (Some(text), _) => newsgraph::Document {
+            published: args.published.clone(),
+            ..newsgraph::Document::new("text", text.as_str())
+        },
+        (None, Some(file)) => explain_document(file, args.doc.as_deref())?,
+        (None, None) => anyhow::bail!("give a TEXT or --file FILE"),
+    };
+    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
+    let explanation = newsgraph::explain::explain(&pipeline, &doc);
+    if args.json {
+        print_stdout(&explanation.to_json())?;
+    } else {
+        print_stdout(&explanation)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The document of `file` to explain: its only one, or the one with id `id`.
+fn explain_document(file: &Path, id: Option<&str>) -> Result<newsgraph::Document> {
+    let sources = input::expand(&[file.to_path_buf()])?;
+    let mut found = None;
+    for loaded in input::Reader::new(sources, DEFAULT_MAX_DOCUMENT_BYTES) {
+        if id.is_some_and(|id| id != loaded.id) {
+            continue;
+        }
+        if found.is_some() {
+            anyhow::bail!(
+                "{} holds more than one document: choose one with --doc ID",
+                display(file)
+            );
+        }
+        let doc = loaded
+            .result
+            .with_context(|| format!("document {} ({})", loaded.id, loaded.origin))?;
+        if id.is_some() {
+            return Ok(doc);
+        }
+        found = Some(doc);
+    }
+    found.with_context(|| match id {
+        Some(id) => format!("no document {id} in {}", display(file)),
+        None => format!("no document in {}", display(file)),
     })
 }
 

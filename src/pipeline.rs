@@ -5,6 +5,7 @@ use crate::gazetteer::{DataError, DataFiles, Entity, Gazetteer, GazetteerBuilder
 use crate::scan::{self, Automaton, AutomatonError, Group, Hits, Phrase};
 use crate::select::{self, PhraseHits, SelectScratch, Selection};
 use crate::text::{self, Normalized};
+use crate::trace::Trace;
 use crate::{discover, relate, resolve, Mention};
 
 /// Why a pipeline could not be built.
@@ -113,6 +114,21 @@ impl Pipeline {
 
     /// Like [`Pipeline::extract`], reusing `scratch`'s buffers (one per thread).
     pub fn extract_with(&self, doc: &Document, scratch: &mut Scratch) -> Extraction {
+        self.run(doc, scratch, None)
+    }
+
+    /// Like [`Pipeline::extract`], recording in `trace` why each candidate and rule was kept
+    /// or dropped (for `explain`).
+    pub(crate) fn extract_traced(&self, doc: &Document, trace: &mut Trace) -> Extraction {
+        self.run(doc, &mut Scratch::default(), Some(trace))
+    }
+
+    fn run(
+        &self,
+        doc: &Document,
+        scratch: &mut Scratch,
+        mut trace: Option<&mut Trace>,
+    ) -> Extraction {
         let text = doc.text.as_str();
         // normalize → segment
         scratch.normalized.reset(text);
@@ -133,6 +149,7 @@ impl Pipeline {
             &scratch.hits.entities,
             &mut scratch.select,
             &mut scratch.entities,
+            trace.as_deref_mut(),
         );
         select::select_phrases(
             &self.automaton,
@@ -164,13 +181,26 @@ impl Pipeline {
                 )
             })
             .collect();
-        let found = discover::discover(&self.gazetteer, text, &sentences, &known);
-        resolve::mentions(&input, &scratch.entities, &found, &mut extraction);
+        let found = discover::discover(
+            &self.gazetteer,
+            text,
+            &sentences,
+            &known,
+            trace.as_deref_mut(),
+        );
+        resolve::mentions(
+            &input,
+            &scratch.entities,
+            &found,
+            &mut extraction,
+            trace.as_deref_mut(),
+        );
         extraction.sentences = sentences;
         resolve::drop_phrases_inside_names(
             &extraction.mentions,
             &self.rules.lexicon().words,
             &mut scratch.phrases,
+            trace.as_deref_mut(),
         );
         // relate, with the resolver answering references sentence by sentence.
         relate::relate(
@@ -180,6 +210,7 @@ impl Pipeline {
             &chars,
             &scratch.phrases,
             &mut extraction,
+            trace,
         );
         extraction
     }

@@ -23,6 +23,7 @@ use std::ops::Range;
 use crate::gazetteer::{AliasKind, Origin};
 use crate::scan::{Automaton, Hit};
 use crate::text::{is_word_char, Gap, Normalized};
+use crate::trace::{CandidateNote, Decision, Trace};
 
 /// A selected span, in skeleton coordinates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,13 +93,15 @@ pub(crate) struct SelectScratch {
     phrases: Selection,
 }
 
-/// Selects among `hits` of one group (see the module documentation) into `out`.
+/// Selects among `hits` of one group (see the module documentation) into `out`; `trace`
+/// records why each candidate was kept or dropped.
 pub(crate) fn select(
     automaton: &Automaton,
     norm: &Normalized,
     hits: &[Hit],
     scratch: &mut SelectScratch,
     out: &mut Selection,
+    mut trace: Option<&mut Trace>,
 ) {
     out.clear();
     let SelectScratch {
@@ -127,6 +130,8 @@ pub(crate) fn select(
             )
         {
             candidates.push(hit);
+        } else if let Some(t) = trace.as_deref_mut() {
+            t.candidates.push(dropped(automaton, norm, hit));
         }
     }
     let entry = |c: &Hit| automaton.entry(c.entry);
@@ -171,7 +176,12 @@ pub(crate) fn select(
             {
                 true
             }
-            Placement::Inside(_) | Placement::Crossing => continue,
+            Placement::Inside(_) | Placement::Crossing => {
+                if let Some(t) = trace.as_deref_mut() {
+                    note_blocked(norm, &winners, s, e, group, automaton, t);
+                }
+                continue;
+            }
         };
         let pool_start = out.pool.len();
         let mut origin: Option<Origin> = None;
@@ -181,6 +191,25 @@ pub(crate) fn select(
             if short || entry.kind != AliasKind::Short {
                 out.pool.push(entry.target);
                 origin = Some(origin.map_or(entry.origin, |o| o.min(entry.origin)));
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                let decision = if short {
+                    Decision::ShortPending
+                } else if entry.kind == AliasKind::Short {
+                    Decision::ShortUnderName
+                } else if nested {
+                    let (ws, we, _) = blocking(&winners, s, e).unwrap_or((s, e, 0));
+                    Decision::KeptNested {
+                        container: norm.original_range(ws as usize..we as usize),
+                    }
+                } else {
+                    Decision::Kept
+                };
+                t.candidates.push(CandidateNote {
+                    span: norm.original_range(s as usize..e as usize),
+                    entity: entry.target,
+                    decision,
+                });
             }
         }
         let Some(origin) = origin else {
@@ -224,7 +253,7 @@ pub(crate) fn select_phrases(
     out: &mut PhraseHits,
 ) {
     let mut selection = std::mem::take(&mut scratch.phrases);
-    select(automaton, norm, hits, scratch, &mut selection);
+    select(automaton, norm, hits, scratch, &mut selection, None);
     out.hits.clear();
     out.pool.clear();
     for s in selection.spans.iter().filter(|s| !s.nested) {
@@ -262,7 +291,79 @@ fn placement(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Placement {
     }
 }
 
+/// The winner that contains or crosses the span `s..e`: (start, end, target).
+fn blocking(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Option<(u32, u32, u32)> {
+    if let Some((&ws, &(we, target))) = winners.range(..=s).next_back() {
+        if we > s {
+            return Some((ws, we, target));
+        }
+    }
+    winners
+        .range(s..e)
+        .next()
+        .map(|(&ws, &(we, target))| (ws, we, target))
+}
+
+/// Records why the candidates `group` of the span `s..e` were dropped by a winner.
+#[cold]
+#[inline(never)]
+fn note_blocked(
+    norm: &Normalized,
+    winners: &BTreeMap<u32, (u32, u32)>,
+    s: u32,
+    e: u32,
+    group: &[Hit],
+    automaton: &Automaton,
+    trace: &mut Trace,
+) {
+    let Some((ws, we, target)) = blocking(winners, s, e) else {
+        return;
+    };
+    let winner = norm.original_range(ws as usize..we as usize);
+    for c in group {
+        let entity = automaton.entry(c.entry).target;
+        let decision = if ws <= s && e <= we && entity == target {
+            Decision::SameEntityInside {
+                container: winner.clone(),
+            }
+        } else {
+            Decision::Overlap {
+                winner: winner.clone(),
+                entity: target,
+            }
+        };
+        trace.candidates.push(CandidateNote {
+            span: norm.original_range(s as usize..e as usize),
+            entity,
+            decision,
+        });
+    }
+}
+
+/// Why a hit failed the checks: its start, its end (the attached suffix), or a separator.
+// Out of the hot loop, so that the checks it repeats stay inlined there.
+#[cold]
+#[inline(never)]
+fn dropped(automaton: &Automaton, norm: &Normalized, hit: Hit) -> CandidateNote {
+    let (s, e) = (hit.start as usize, hit.end as usize);
+    let decision = if !starts_word(norm, s) {
+        Decision::StartsInsideWord
+    } else if !ends_word(automaton, norm, s, e) {
+        Decision::Suffix {
+            suffix: norm.original_range(e..word_end(norm, e)),
+        }
+    } else {
+        Decision::Separator
+    };
+    CandidateNote {
+        span: norm.original_range(s..e),
+        entity: automaton.entry(hit.entry).target,
+        decision,
+    }
+}
+
 /// Whether a match starting at `start` starts its word.
+#[inline(always)]
 fn starts_word(norm: &Normalized, start: usize) -> bool {
     let skeleton = norm.skeleton();
     let Some(prev) = skeleton[..start].chars().next_back() else {
@@ -274,6 +375,7 @@ fn starts_word(norm: &Normalized, start: usize) -> bool {
 
 /// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
 /// keeps it a mention.
+#[inline(always)]
 fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize) -> bool {
     let skeleton = norm.skeleton();
     let Some(next) = skeleton[end..].chars().next() else {
@@ -284,6 +386,16 @@ fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize)
         return true;
     }
     // The rest of the word, up to the next boundary, is the attached suffix.
+    let tail_end = word_end(norm, end);
+    automaton
+        .morphology()
+        .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
+}
+
+/// The end of the word that goes on at `end` (the end of its attached suffix).
+#[inline(always)]
+fn word_end(norm: &Normalized, end: usize) -> usize {
+    let skeleton = norm.skeleton();
     let mut tail_end = end;
     for (offset, c) in skeleton[end..].char_indices() {
         let at = end + offset;
@@ -292,9 +404,7 @@ fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize)
         }
         tail_end = at + c.len_utf8();
     }
-    automaton
-        .morphology()
-        .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
+    tail_end
 }
 
 /// Whether every separator inside `start..end` stands where the phrase allows one (offsets in

@@ -548,6 +548,7 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer, joiners: &[String]) -> Vec<Findin
                 &hits.entities,
                 &mut scratch,
                 &mut selection,
+                None,
             );
             for m in selection.spans.iter().filter(|m| m.nested) {
                 if is_conjunct(&normalized, m.span.start, m.span.end, joiners) {

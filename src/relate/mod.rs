@@ -20,6 +20,7 @@ mod clauses;
 mod modality;
 mod titles;
 mod triggers;
+mod why;
 
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ use crate::doc::{CharIndex, Document, Entities, Extraction, Mention, Modality, R
 use crate::gazetteer::{Argument, EntityIndex, EntityType, Gazetteer, RuleSet, Word};
 use crate::resolve::Resolver;
 use crate::select::{PhraseHit, PhraseHits};
+use crate::trace::{Fired, Outcome, Reason, RuleNote, Trace, Withdrawal};
 
 /// Something that can fill an argument slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +102,8 @@ struct Context<'a> {
     phrases: &'a PhraseHits,
     resolver: Resolver<'a>,
     relations: Vec<Relation>,
+    /// Where `explain` wants each rule's outcome; `None` otherwise.
+    trace: Option<&'a mut Trace>,
 }
 
 /// Adds the relations of `doc` to `extraction`, whose mentions the resolve stage wrote;
@@ -111,6 +115,7 @@ pub(crate) fn relate(
     chars: &CharIndex,
     phrases: &PhraseHits,
     extraction: &mut Extraction,
+    trace: Option<&mut Trace>,
 ) {
     let discovered = std::mem::take(&mut extraction.discovered);
     let entities = Entities::new(gazetteer, &discovered);
@@ -124,6 +129,7 @@ pub(crate) fn relate(
         phrases,
         resolver,
         relations: Vec::new(),
+        trace,
     };
     for (s, sentence) in extraction.sentences.iter().enumerate() {
         let before = cx.resolver.discourse();
@@ -166,6 +172,18 @@ pub(crate) fn relate(
 impl Context<'_> {
     fn mentions(&self) -> &[Mention] {
         self.resolver.mentions()
+    }
+
+    /// Records what `rule` did at `trigger`, when tracing.
+    fn note(&mut self, rule: &str, sentence: usize, trigger: Range<usize>, outcome: Outcome) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.rules.push(RuleNote {
+                rule: Arc::from(rule),
+                sentence,
+                trigger,
+                outcome,
+            });
+        }
     }
 
     fn word<'w>(&'w self, f: &'w PhraseHit) -> impl Iterator<Item = &'w Word> + 'w {
@@ -430,14 +448,20 @@ impl Context<'_> {
         if pairs.is_empty() {
             return;
         }
+        let mut trace = self.trace.take();
         self.relations.retain(|r| {
-            !(predicates.is_meeting(&r.predicate)
+            let drop = predicates.is_meeting(&r.predicate)
                 && is_country(r.subject)
                 && is_country(r.object)
                 && pairs.iter().any(|&(a, b)| {
                     (a, b) == (r.subject, r.object) || (b, a) == (r.subject, r.object)
-                }))
+                });
+            if let (true, Some(t)) = (drop, trace.as_deref_mut()) {
+                why::withdraw(t, r, Withdrawal::PeopleMetForCountries);
+            }
+            !drop
         });
+        self.trace = trace;
     }
 
     /// Records a relation, has the resolver write the mentions of the pronouns and pairs in
@@ -457,6 +481,10 @@ impl Context<'_> {
             modality,
         } = *evidence;
         if subject.entity == object.entity {
+            if self.trace.is_some() {
+                let reason = Outcome::NotFired(vec![Reason::SameEntity]);
+                self.note(&rule.id, sentence, trigger.clone(), reason);
+            }
             return;
         }
         let start = subject.span.0.min(object.span.0).min(trigger.start);
@@ -474,6 +502,19 @@ impl Context<'_> {
                 predicates.is_office(&rule.predicate),
                 predicates.is_meeting(&rule.predicate),
             );
+        }
+        if self.trace.is_some() {
+            let fired = Fired {
+                subject: subject.entity.0,
+                subject_span: subject.span.0..subject.span.1,
+                predicate: rule.predicate.clone(),
+                object: object.entity.0,
+                object_span: object.span.0..object.span.1,
+                role: role.map(str::to_string),
+                negated,
+                modality,
+            };
+            self.note(&rule.id, sentence, trigger.clone(), Outcome::Fired(fired));
         }
         let chars = self.chars.span(&self.doc.text, &(start..end));
         self.relations.push(Relation {

@@ -8,6 +8,7 @@ use crate::gazetteer::{EntityType, Word};
 use crate::text::words;
 
 use super::{Context, Evidence, Resolved, RuleRef};
+use crate::trace::{Outcome, Reason};
 
 /// How many words may stand between a title and the body it belongs to
 /// («دبیر کل کمیته مرکزی حزب کمونیست»: two; "First Secretary of the Central Committee of
@@ -176,6 +177,15 @@ impl Context<'_> {
                 continue;
             }
             let Some((body, t)) = self.title_body(f, &sentence) else {
+                if self.trace.is_some() {
+                    let first = self.titles_of(f).next();
+                    if let Some(t) = first {
+                        let id = self.set.specs().titles[t].id.clone();
+                        let outcome = Outcome::NotFired(vec![Reason::NoBody]);
+                        let span = self.phrases.hits[f].span.clone();
+                        self.note(&id, s, span, outcome);
+                    }
+                }
                 continue;
             };
             let after = self.mentions()[body]
@@ -228,11 +238,17 @@ impl Context<'_> {
 
     /// «رئیس جمهور کوبا» with no name: the resolver decides who holds it.
     fn title_without_name(&mut self, f: usize, t: usize, body: usize, s: usize) {
-        let role = &self.set.specs().titles[t].role;
+        let title = &self.set.specs().titles[t];
         let start = self.phrases.hits[f].span.start;
         let end = self.mentions()[body]
             .byte_end
             .max(self.phrases.hits[f].span.end);
-        self.resolver.title_holder(start..end, role, body, s);
+        let holder = self.resolver.title_holder(start..end, &title.role, body, s);
+        if self.trace.is_some() {
+            let outcome = Outcome::TitleWithoutName {
+                holder: holder.map(|h| h.0),
+            };
+            self.note(&title.id, s, start..end, outcome);
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::gazetteer::{Argument, EntityIndex, Rule, Side, Window, Word};
 
 use super::clauses::{ClauseWindow, Occurrence, TriggerForm};
 use super::{Context, Evidence, Filler, Resolved, RuleRef};
+use crate::trace::{Outcome, Reason, Slot};
 
 /// One rule form of one trigger occurrence, where it stands.
 #[derive(Clone, Copy)]
@@ -67,27 +68,31 @@ impl Context<'_> {
             index: s,
             form,
         } = *trigger;
-        let before: Vec<Range<usize>> = match rule.window {
+        let raw_before: Vec<Range<usize>> = match rule.window {
             Window::Clause => window.before.clone(),
             Window::Sentence => std::iter::once(sentence.start..o.span.start).collect(),
         };
-        let after = match rule.window {
+        let raw_after = match rule.window {
             Window::Clause => window.after.clone(),
             Window::Sentence => o.span.end..sentence.end,
         };
         if !rule.requires.is_empty() {
-            let from = before.first().map_or(o.span.start, |r| r.start);
+            let from = raw_before.first().map_or(o.span.start, |r| r.start);
             let present = self
                 .found_in(&(from..o.span.end))
                 .any(|f| self.is(f, |w| *w == Word::Required(form.rule)));
             if !present {
+                if self.trace.is_some() {
+                    let outcome = Outcome::NotFired(vec![Reason::RequiredMissing]);
+                    self.note(&rule.id, s, o.span.clone(), outcome);
+                }
                 return Vec::new();
             }
         }
         let rule_markers = &rule.markers;
         // No argument comes from the topic of talks («... در خصوص Z مذاکره کرد»).
-        let before = self.without_topics(&before, rule_markers);
-        let after = self.without_topics(std::slice::from_ref(&after), rule_markers);
+        let before = self.without_topics(&raw_before, rule_markers);
+        let after = self.without_topics(std::slice::from_ref(&raw_after), rule_markers);
         let side_ranges = |side: Side| match side {
             Side::Before => before.clone(),
             Side::After => after.clone(),
@@ -193,6 +198,23 @@ impl Context<'_> {
             return subjects;
         }
         if subjects.is_empty() || objects.is_empty() {
+            if self.trace.is_some() {
+                let raw = |side: Side| match side {
+                    Side::Before => raw_before.clone(),
+                    Side::After => vec![raw_after.clone()],
+                };
+                let mut reasons = Vec::new();
+                if subjects.is_empty() {
+                    let (r, c) = (raw(rule.subject.side), side_ranges(rule.subject.side));
+                    let why = self.why_missing(Slot::Subject, &rule.subject, &r, &c, &o.span);
+                    reasons.push(why);
+                }
+                if objects.is_empty() {
+                    let (r, c) = (raw(rule.object.side), side_ranges(rule.object.side));
+                    reasons.push(self.why_missing(Slot::Object, object_arg, &r, &c, &o.span));
+                }
+                self.note(&rule.id, s, o.span.clone(), Outcome::NotFired(reasons));
+            }
             return Vec::new();
         }
         for &subject in &subjects {

@@ -148,14 +148,14 @@ impl<'a> Resolver<'a> {
     /// dated document keeps those in office that year; an undated one that names no holder
     /// is not guessed at (today's holder may be decades off). Resolved only when exactly one
     /// person remains; then the title is a mention of that person, which later rules may use
-    /// as an argument, and the body a mention nested in it. Returns whether it resolved.
+    /// as an argument, and the body a mention nested in it. Returns the holder it resolved to.
     pub(crate) fn title_holder(
         &mut self,
         span: Range<usize>,
         role: &str,
         body: usize,
         sentence: usize,
-    ) -> bool {
+    ) -> Option<EntityIndex> {
         let body_id = &self.entities.entity(self.mentions[body].entity).id;
         let year = self.year;
         let mut holders: Vec<EntityIndex> = self
@@ -178,7 +178,7 @@ impl<'a> Resolver<'a> {
         let holder = match (named.as_slice(), holders.as_slice(), self.year) {
             ([one], _, _) => *one,
             ([], [one], Some(_)) => *one,
-            _ => return false,
+            _ => return None,
         };
         let start = span.start;
         let mention = self.coref_mention(span, holder, sentence);
@@ -187,7 +187,7 @@ impl<'a> Resolver<'a> {
         // nested body), which the range lookups rely on.
         let at = self.mentions.partition_point(|m| m.byte_start < start);
         self.mentions.insert(at, mention);
-        true
+        Some(holder)
     }
 
     /// Resolves the pronouns of sentence `s` that no rule resolved, so each one that refers to

@@ -22,6 +22,7 @@ use crate::gazetteer::Entity;
 use crate::gazetteer::{EntityIndex, EntityType, Gazetteer, Origin, RuleSet, Word};
 use crate::select::{PhraseHits, Selected, Selection};
 use crate::text::Normalized;
+use crate::trace::{CandidateNote, Decision, Trace};
 
 /// Whether a mention of type `inner` nested in a name of type `outer` is a mention in its own
 /// right. An institution's name refers to the place or person it belongs to («حزب کمونیست
@@ -46,12 +47,13 @@ pub(crate) struct Input<'a> {
 
 /// Turns the selected entity spans into the document's mentions (sorted by start, a longer
 /// mention before those nested in it) and their candidate pool, then resolves ambiguous
-/// aliases by context.
+/// aliases by context; `trace` records each decision.
 pub(crate) fn mentions(
     input: &Input,
     selection: &Selection,
     found: &[Found],
     extraction: &mut Extraction,
+    mut trace: Option<&mut Trace>,
 ) {
     let Input {
         gazetteer,
@@ -97,6 +99,15 @@ pub(crate) fn mentions(
         if !s.nested {
             container = Some(entity_type);
         } else if !container.is_some_and(|c| keeps_nested(c, entity_type)) {
+            if let (Some(t), Some(outer)) = (trace.as_deref_mut(), container) {
+                for &entity in selection.targets(s) {
+                    t.candidates.push(CandidateNote {
+                        span: norm.original_range(s.span.clone()),
+                        entity,
+                        decision: Decision::NestedInName { outer },
+                    });
+                }
+            }
             continue;
         }
         let via = match s.origin {
@@ -106,6 +117,19 @@ pub(crate) fn mentions(
         };
         let mut targets = selection.targets(s).iter().copied();
         keep(s.span.clone(), s.nested, &mut targets, via);
+    }
+    if let Some(t) = trace.as_deref_mut() {
+        for s in selection.spans.iter().filter(|s| s.short) {
+            for &entity in selection.targets(s) {
+                if !named_before(entity, s.span.start) {
+                    t.candidates.push(CandidateNote {
+                        span: norm.original_range(s.span.clone()),
+                        entity,
+                        decision: Decision::ShortWithoutName,
+                    });
+                }
+            }
+        }
     }
     // A short form names the entities whose full name came earlier; of overlapping short
     // forms, the longest (then leftmost) stands.
@@ -127,7 +151,24 @@ pub(crate) fn mentions(
         let at = taken.partition_point(|t| t.start < span.start);
         let overlaps =
             |t: Option<&Range<usize>>| t.is_some_and(|t| t.start < span.end && span.start < t.end);
-        if overlaps(at.checked_sub(1).and_then(|i| taken.get(i))) || overlaps(taken.get(at)) {
+        let crossing =
+            overlaps(at.checked_sub(1).and_then(|i| taken.get(i))) || overlaps(taken.get(at));
+        if let Some(t) = trace.as_deref_mut() {
+            let decision = match crossing {
+                true => Decision::ShortOverlap,
+                false => Decision::ShortKept,
+            };
+            for &entity in selection.targets(s) {
+                if named_before(entity, span.start) {
+                    t.candidates.push(CandidateNote {
+                        span: norm.original_range(span.clone()),
+                        entity,
+                        decision: decision.clone(),
+                    });
+                }
+            }
+        }
+        if crossing {
             continue;
         }
         taken.insert(at, span.clone());
@@ -180,16 +221,21 @@ pub(crate) fn mentions(
             candidates: at..extraction.candidate_pool.len() as u32,
         });
     }
-    discovered(input, found, extraction);
-    capitals(input, extraction);
-    resolve_ambiguous(gazetteer, extraction);
+    discovered(input, found, extraction, trace.as_deref_mut());
+    capitals(input, extraction, trace.as_deref_mut());
+    resolve_ambiguous(gazetteer, extraction, trace);
 }
 
 /// The names the discover stage found become mentions of entities of the document
 /// (`extraction.discovered`, one per type and normalized name), unless a known name stands
 /// there; a later mention of a discovered person's last word («لاوروف» after «سرگئی لاوروف»)
 /// refers to that person.
-fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
+fn discovered(
+    input: &Input,
+    found: &[Found],
+    extraction: &mut Extraction,
+    mut trace: Option<&mut Trace>,
+) {
     if found.is_empty() {
         return;
     }
@@ -201,6 +247,18 @@ fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
     let mut surnames: Vec<(String, u32, usize)> = Vec::new();
     for f in found {
         let Some(at) = free_place(&extraction.mentions, &f.span) else {
+            if let Some(t) = trace.as_deref_mut() {
+                t.candidates.push(CandidateNote {
+                    span: f.span.clone(),
+                    entity: u32::MAX,
+                    decision: Decision::Discovered { pattern: f.pattern },
+                });
+                t.candidates.push(CandidateNote {
+                    span: f.span.clone(),
+                    entity: u32::MAX,
+                    decision: Decision::DiscoveredUnderName,
+                });
+            }
             continue;
         };
         let surface = &text[f.span.clone()];
@@ -244,6 +302,13 @@ fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
                 e
             }
         };
+        if let Some(t) = trace.as_deref_mut() {
+            t.candidates.push(CandidateNote {
+                span: f.span.clone(),
+                entity,
+                decision: Decision::Discovered { pattern: f.pattern },
+            });
+        }
         let mention =
             discovered_mention(input, f.span.clone(), entity, Some(f.pattern), extraction);
         extraction.mentions.insert(at, mention);
@@ -264,6 +329,13 @@ fn discovered(input: &Input, found: &[Found], extraction: &mut Extraction) {
         let Some(at) = free_place(&extraction.mentions, &span) else {
             continue;
         };
+        if let Some(t) = trace.as_deref_mut() {
+            t.candidates.push(CandidateNote {
+                span: span.clone(),
+                entity,
+                decision: Decision::Surname,
+            });
+        }
         let mut mention = discovered_mention(input, span, entity, None, extraction);
         mention.via = Via::Coref;
         extraction.mentions.insert(at, mention);
@@ -315,7 +387,7 @@ fn discovered_mention(
 /// A capital stands for its state («واشنگتن اعلام کرد», «روابط دمشق و بغداد») unless a place
 /// word stands right before it in its sentence («در تهران», «به پکن»): then it is the place.
 /// The city stays the second candidate.
-fn capitals(input: &Input, extraction: &mut Extraction) {
+fn capitals(input: &Input, extraction: &mut Extraction, mut trace: Option<&mut Trace>) {
     let Extraction {
         mentions,
         candidate_pool: pool,
@@ -339,6 +411,16 @@ fn capitals(input: &Input, extraction: &mut Extraction) {
                 .rules
                 .is_before_place(&crate::text::skeleton(&before[w]))
         });
+        if let Some(t) = trace.as_deref_mut() {
+            t.candidates.push(CandidateNote {
+                span: m.bytes(),
+                entity: m.entity.0,
+                decision: match place {
+                    true => Decision::CapitalAsPlace,
+                    false => Decision::CapitalAsState { state: state.0 },
+                },
+            });
+        }
         if place {
             continue;
         }
@@ -352,7 +434,11 @@ fn capitals(input: &Input, extraction: &mut Extraction) {
 /// Chooses, for each ambiguous mention, the candidate whose country is mentioned nearest in
 /// the same sentence (following mentions first: «حزب کمونیست و رئیس جمهور کوبا»), then
 /// anywhere in the document; otherwise keeps the gazetteer's order.
-fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
+fn resolve_ambiguous(
+    gazetteer: &Gazetteer,
+    extraction: &mut Extraction,
+    mut trace: Option<&mut Trace>,
+) {
     let Extraction {
         mentions,
         candidate_pool: pool,
@@ -360,12 +446,12 @@ fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
         ..
     } = extraction;
     let entities = Entities::new(gazetteer, discovered);
-    let countries: Vec<(usize, usize, &str)> = mentions
+    let countries: Vec<(usize, usize, &str, usize)> = mentions
         .iter()
         .filter(|m| entities.entity(m.entity).entity_type == EntityType::Country)
         .filter_map(|m| {
             let code = entities.entity(m.entity).country_code()?;
-            Some((m.byte_start, m.sentence, code))
+            Some((m.byte_start, m.sentence, code, m.byte_end))
         })
         .collect();
     for m in mentions.iter_mut() {
@@ -388,8 +474,20 @@ fn resolve_ambiguous(gazetteer: &Gazetteer, extraction: &mut Extraction) {
                 .iter()
                 .copied()
                 .find(|&e| country_of(e) == Some(c.2))
+                .map(|e| (e, c.0..c.3))
         });
-        if let Some(chosen) = chosen {
+        if let Some(t) = trace.as_deref_mut() {
+            t.candidates.push(CandidateNote {
+                span: m.bytes(),
+                entity: m.entity.0,
+                decision: Decision::Ambiguous {
+                    candidates: candidates.to_vec(),
+                    chosen: chosen.as_ref().map_or(m.entity.0, |c| c.0),
+                    by: chosen.as_ref().map(|c| c.1.clone()),
+                },
+            });
+        }
+        if let Some((chosen, _)) = chosen {
             m.entity = EntityIndex(chosen);
             // Keep the documented order: the chosen entity first.
             let slice = &mut pool[range];
@@ -406,6 +504,7 @@ pub(crate) fn drop_phrases_inside_names(
     mentions: &[Mention],
     words: &[Word],
     phrases: &mut PhraseHits,
+    trace: Option<&mut Trace>,
 ) {
     // Top-level mentions do not overlap each other, so their spans, in order, can be swept
     // together with the (also ordered) phrases in one pass.
@@ -432,6 +531,11 @@ pub(crate) fn drop_phrases_inside_names(
                     .any(|w| matches!(words[w], Word::Title(_)))
         })
         .collect();
+    if let Some(t) = trace {
+        let dropped = phrases.hits.iter().zip(&keep).filter(|(_, &k)| !k);
+        t.phrases_in_names
+            .extend(dropped.map(|(f, _)| f.span.clone()));
+    }
     let mut keep = keep.into_iter();
     phrases.hits.retain(|_| keep.next().unwrap_or(true));
 }
