@@ -70,6 +70,7 @@ pub(crate) fn discover(
     let mut word_of: Vec<Option<usize>> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut next_known = 0;
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for sentence in sentences {
         classes.clear();
         word_of.clear();
@@ -122,6 +123,10 @@ pub(crate) fn discover(
             continue;
         };
         let first_of_sentence = out.len();
+        // The names taken in this sentence, start → end: they do not overlap, so the one
+        // starting last before a span's end is the only one that can overlap it (a scan of
+        // all of them would make a long sentence quadratic).
+        taken.clear();
         for (p, pattern) in discovery.patterns().iter().enumerate() {
             for caps in pattern.regex.captures_iter(class_string) {
                 let Some(name) = caps.name("name") else {
@@ -134,12 +139,14 @@ pub(crate) fn discover(
                     continue;
                 };
                 let span = spans[first].start..spans[last].end;
-                let overlaps = out[first_of_sentence..]
-                    .iter()
-                    .any(|f| f.span.start < span.end && span.start < f.span.end);
+                let overlaps = taken
+                    .range(..span.end)
+                    .next_back()
+                    .is_some_and(|(_, &end)| span.start < end);
                 if overlaps {
                     continue;
                 }
+                taken.insert(span.start, span.end);
                 out.push(Found {
                     span,
                     pattern: p as u16,

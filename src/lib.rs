@@ -108,6 +108,7 @@ mod discover;
 mod doc;
 mod gazetteer;
 mod graph;
+mod ops;
 mod pipeline;
 mod relate;
 mod resolve;
