@@ -140,5 +140,5 @@ pub use gazetteer::{
 pub use graph::{
     DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData, Snippet,
 };
-pub use pipeline::{Error, Pipeline, Scratch};
+pub use pipeline::{thread_cpu_seconds, Error, Pipeline, Scratch, Stage, StageTimes};
 pub use scan::AutomatonError;
