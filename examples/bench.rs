@@ -49,6 +49,7 @@ fn corpus(args: &[String]) -> Result<()> {
     let mut gazetteers: Option<PathBuf> = None;
     let mut patterns: Vec<(String, String)> = Vec::new();
     let mut runs = 3;
+    let mut dump: Option<PathBuf> = None;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -58,6 +59,7 @@ fn corpus(args: &[String]) -> Result<()> {
                 let file = it.next().ok_or("--patterns FILE")?;
                 patterns.push((file.clone(), std::fs::read_to_string(file)?));
             }
+            "--dump" => dump = Some(it.next().ok_or("--dump DIR")?.into()),
             "--runs" => runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs N")?,
             // `cargo bench` passes `--bench`.
             a if a.starts_with("--") => {}
@@ -83,6 +85,9 @@ fn corpus(args: &[String]) -> Result<()> {
         docs.len(),
         pipeline.pattern_count()
     );
+    if let Some(dir) = dump {
+        return write_dump(&pipeline, &docs, &dir);
+    }
 
     let mut best: Option<(StageTimes, f64)> = None;
     let mut mentions = 0;
@@ -157,6 +162,45 @@ fn process_cpu_seconds() -> f64 {
     };
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
     secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// For `benches/anchor_pyahocorasick.py`: `aliases.txt`, every alias of the gazetteer
+/// normalized, once; `corpus.txt`, each document normalized, one a line; `bytes.txt`, the
+/// size of the original text. Normalized text is the skeleton with a space for each word
+/// boundary and for a ZWNJ (which matching lets stand for a space), so a whole-word check on
+/// it is the one newsgraph makes.
+fn write_dump(pipeline: &Pipeline, docs: &[Document], dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let spaced = |text: &str| {
+        newsgraph::text::Normalized::new(text)
+            .to_spaced()
+            .replace(['\u{200C}', '\n'], " ")
+    };
+    let mut aliases: Vec<String> = pipeline
+        .gazetteer()
+        .entities()
+        .iter()
+        .flat_map(|e| e.aliases.iter().map(|a| spaced(&a.text)))
+        .filter(|a| !a.trim().is_empty())
+        .collect();
+    aliases.sort_unstable();
+    aliases.dedup();
+    std::fs::write(dir.join("aliases.txt"), aliases.join("\n") + "\n")?;
+    let mut corpus = String::new();
+    for doc in docs {
+        corpus.push_str(&spaced(&doc.text));
+        corpus.push('\n');
+    }
+    std::fs::write(dir.join("corpus.txt"), corpus)?;
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    std::fs::write(dir.join("bytes.txt"), format!("{bytes}\n"))?;
+    println!(
+        "{} aliases and {} documents written to {}",
+        aliases.len(),
+        docs.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// `../shared/bench/*.txt` when present, else the bundled sample corpus.

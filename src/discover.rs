@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::gazetteer::{EntityType, Gazetteer};
-use crate::text::{skeleton, words};
+use crate::text::words;
 
 /// A name a pattern found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,7 @@ pub(crate) fn discover(
     let mut word_of: Vec<Option<usize>> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut next_known = 0;
+    let mut key_buffer = crate::text::Normalized::default();
     let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for sentence in sentences {
         classes.clear();
@@ -93,27 +94,33 @@ pub(crate) fn discover(
                 .get(next_known)
                 .filter(|(k, _)| k.start < w.end && w.start < k.end);
             let word = &text[w.clone()];
-            let key = skeleton(word);
             let class = if let Some((_, entity_type)) = inside {
                 known_class(*entity_type)
-            } else if let Some(class) = discovery.class_of(&key) {
-                class
-            } else if discovery.is_first_name(&key, common.contains(&key)) {
-                b'F'
-            } else if key.bytes().all(|b| b.is_ascii_digit()) {
-                b'd'
-            } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-                if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    b'L'
-                } else {
-                    b'l'
-                }
-            } else if discovery.is_verb(&key) {
-                b'v'
-            } else if common.contains(&key) || discovery.is_word(&key) || key.chars().count() < 2 {
-                b'c'
             } else {
-                b'w'
+                // One buffer for every word: a skeleton of its own allocated four vectors
+                // per word, the largest cost of this stage.
+                key_buffer.reset(word);
+                let key = key_buffer.skeleton();
+                let common_word = common.contains(key);
+                if let Some(class) = discovery.class_of(key) {
+                    class
+                } else if discovery.is_first_name(key, common_word) {
+                    b'F'
+                } else if key.bytes().all(|b| b.is_ascii_digit()) {
+                    b'd'
+                } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                        b'L'
+                    } else {
+                        b'l'
+                    }
+                } else if discovery.is_verb(key) {
+                    b'v'
+                } else if common_word || discovery.is_word(key) || key.chars().count() < 2 {
+                    b'c'
+                } else {
+                    b'w'
+                }
             };
             classes.push(class);
             word_of.push(Some(spans.len()));
