@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::gazetteer::{EntityType, Gazetteer};
-use crate::text::{skeleton, words};
+use crate::text::words;
 use crate::trace::{CandidateNote, Decision, Trace};
 
 /// A name a pattern found.
@@ -73,6 +73,9 @@ pub(crate) fn discover(
     let mut word_of: Vec<Option<usize>> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut next_known = 0;
+    let mut key_buffer = crate::text::Normalized::default();
+    let mut taken: std::collections::BTreeMap<usize, (usize, u16)> =
+        std::collections::BTreeMap::new();
     for sentence in sentences {
         classes.clear();
         word_of.clear();
@@ -95,29 +98,35 @@ pub(crate) fn discover(
                 .get(next_known)
                 .filter(|(k, _)| k.start < w.end && w.start < k.end);
             let word = &text[w.clone()];
-            let key = skeleton(word);
             let class = if let Some((_, entity_type)) = inside {
                 known_class(*entity_type)
-            } else if let Some(class) = discovery.class_of(&key) {
-                class
-            } else if discovery.is_function_word(&key) {
-                b'o'
-            } else if let Some(class) = discovery.first_name_class(&key, common.contains(&key)) {
-                class
-            } else if key.bytes().all(|b| b.is_ascii_digit()) {
-                b'd'
-            } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-                if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    b'L'
-                } else {
-                    b'l'
-                }
-            } else if discovery.is_verb(&key) {
-                b'v'
-            } else if common.contains(&key) || discovery.is_word(&key) || key.chars().count() < 2 {
-                b'c'
             } else {
-                b'w'
+                // One buffer for every word: a skeleton of its own allocated four vectors
+                // per word, the largest cost of this stage.
+                key_buffer.reset(word);
+                let key = key_buffer.skeleton();
+                let common_word = common.contains(key);
+                if let Some(class) = discovery.class_of(key) {
+                    class
+                } else if discovery.is_function_word(key) {
+                    b'o'
+                } else if let Some(class) = discovery.first_name_class(key, common_word) {
+                    class
+                } else if key.bytes().all(|b| b.is_ascii_digit()) {
+                    b'd'
+                } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                        b'L'
+                    } else {
+                        b'l'
+                    }
+                } else if discovery.is_verb(key) {
+                    b'v'
+                } else if common_word || discovery.is_word(key) || key.chars().count() < 2 {
+                    b'c'
+                } else {
+                    b'w'
+                }
             };
             classes.push(class);
             word_of.push(Some(spans.len()));
@@ -127,6 +136,10 @@ pub(crate) fn discover(
             continue;
         };
         let first_of_sentence = out.len();
+        // The names taken in this sentence, start → (end, pattern): they do not overlap, so the one
+        // starting last before a span's end is the only one that can overlap it (a scan of
+        // all of them would make a long sentence quadratic).
+        taken.clear();
         for (p, pattern) in discovery.patterns().iter().enumerate() {
             for caps in pattern.regex.captures_iter(class_string) {
                 let Some(name) = caps.name("name") else {
@@ -139,16 +152,24 @@ pub(crate) fn discover(
                     continue;
                 };
                 let span = spans[first].start..spans[last].end;
-                let overlaps = out[first_of_sentence..]
-                    .iter()
-                    .find(|f| f.span.start < span.end && span.start < f.span.end);
-                if let Some(earlier) = overlaps {
+                // A name that begins with a listed non-name («علی رغم تلاش‌ها») is none.
+                let not_a_name = members.iter().any(|&m| {
+                    key_buffer.reset(&text[span.start..spans[m].end]);
+                    discovery.is_not_name(key_buffer.skeleton())
+                });
+                if not_a_name {
+                    continue;
+                }
+                let earlier = taken
+                    .range(..span.end)
+                    .next_back()
+                    .filter(|(_, &(end, _))| span.start < end)
+                    .map(|(_, &(_, pattern))| pattern);
+                if let Some(earlier) = earlier {
                     if let Some(t) = trace.as_deref_mut() {
                         for decision in [
                             Decision::Discovered { pattern: p as u16 },
-                            Decision::DiscoveredOverlap {
-                                pattern: earlier.pattern,
-                            },
+                            Decision::DiscoveredOverlap { pattern: earlier },
                         ] {
                             t.candidates.push(CandidateNote {
                                 span: span.clone(),
@@ -159,6 +180,7 @@ pub(crate) fn discover(
                     }
                     continue;
                 }
+                taken.insert(span.start, (span.end, p as u16));
                 out.push(Found {
                     span,
                     pattern: p as u16,

@@ -284,6 +284,7 @@ impl CharIndex {
         let block = byte / STRIDE;
         let base = self.checkpoints[block.min(self.checkpoints.len() - 1)] as usize;
         let from = block * STRIDE;
+        crate::ops::tick(byte - from.min(byte));
         base + text.as_bytes()[from.min(byte)..byte]
             .iter()
             .filter(|&&b| b & 0xC0 != 0x80)

@@ -74,8 +74,8 @@ impl Snippet {
         let text = &doc.text;
         let sentence_bytes =
             sentence_bytes.start.min(bytes.start)..sentence_bytes.end.max(bytes.end);
-        let before = &text[sentence_bytes.start..bytes.start];
-        let after = &text[bytes.end..sentence_bytes.end];
+        let before = tail_window(&text[sentence_bytes.start..bytes.start]);
+        let after = head_window(&text[bytes.end..sentence_bytes.end]);
         Snippet {
             doc: doc.id.clone(),
             start: chars.start,
@@ -94,6 +94,40 @@ impl Snippet {
     pub fn context(&self) -> String {
         format!("{}{}{}", self.before, self.text, self.after)
     }
+}
+
+/// The shortest suffix of `s` that still holds more than [`CONTEXT_CHARS`] characters other
+/// than white space (or all of `s`). [`clip_before`] of it equals `clip_before(s)`: its
+/// collapsed form is a suffix of the collapsed `s` longer than what is kept. Without it a
+/// snippet would read its whole sentence, and a long sentence would be quadratic.
+fn tail_window(s: &str) -> &str {
+    let mut seen = 0;
+    for (i, c) in s.char_indices().rev() {
+        crate::ops::tick(1);
+        if !c.is_whitespace() {
+            seen += 1;
+            if seen > CONTEXT_CHARS {
+                return &s[i..];
+            }
+        }
+    }
+    s
+}
+
+/// The shortest prefix of `s` that still holds more than [`CONTEXT_CHARS`] characters other
+/// than white space (or all of `s`): [`clip_after`] of it equals `clip_after(s)`.
+fn head_window(s: &str) -> &str {
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        crate::ops::tick(1);
+        if !c.is_whitespace() {
+            seen += 1;
+            if seen > CONTEXT_CHARS {
+                return &s[..i + c.len_utf8()];
+            }
+        }
+    }
+    s
 }
 
 /// The last [`CONTEXT_CHARS`] characters of `s` (cut at a space when there is one), with
@@ -129,6 +163,7 @@ fn clip_after(s: &str) -> String {
 fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_space = false;
+    crate::ops::tick(s.len());
     for c in s.chars() {
         if c.is_whitespace() {
             if !in_space {
@@ -404,6 +439,18 @@ impl GraphPart {
         for (id, data) in other.nodes {
             match self.nodes.get_mut(&id) {
                 Some(node) => {
+                    // A discovered name's id is shared by its spellings («علي»/«علی»): of
+                    // two names for one id the smaller stands, so that the merge commutes.
+                    if (&data.label, &data.name_fa, &data.name_en)
+                        < (&node.label, &node.name_fa, &node.name_en)
+                    {
+                        node.label = data.label;
+                        node.name_fa = data.name_fa;
+                        node.name_en = data.name_en;
+                    }
+                    if node.part_of.is_empty() {
+                        node.part_of = data.part_of;
+                    }
                     node.mentions += data.mentions;
                     node.documents.extend(data.documents);
                     merge_samples(&mut node.samples, data.samples, MENTION_SAMPLES);
@@ -616,5 +663,19 @@ mod tests {
         assert!(clip_after(&long).ends_with('…'));
         assert_eq!(one_line("a \n\t b"), "a b");
         assert_eq!(clip_before("short "), "short ");
+    }
+
+    #[test]
+    fn windows_clip_like_the_whole_sentence() {
+        let words = ["کلمه", " ", "  \n ", "a", "\t", "بین‌المللی", "x  y"];
+        for n in [0, 1, 5, 30, 89, 90, 91, 92, 200] {
+            for shift in 0..words.len() {
+                let s: String = (0..n)
+                    .map(|i| words[(i * 3 + shift) % words.len()])
+                    .collect();
+                assert_eq!(clip_before(tail_window(&s)), clip_before(&s), "{s:?}");
+                assert_eq!(clip_after(head_window(&s)), clip_after(&s), "{s:?}");
+            }
+        }
     }
 }

@@ -108,6 +108,7 @@ mod discover;
 mod doc;
 mod gazetteer;
 mod graph;
+mod ops;
 mod pipeline;
 mod relate;
 mod resolve;
@@ -141,5 +142,5 @@ pub use gazetteer::{
 pub use graph::{
     DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData, Snippet,
 };
-pub use pipeline::{Error, Pipeline, Scratch};
+pub use pipeline::{thread_cpu_seconds, Error, Pipeline, Scratch, Stage, StageTimes};
 pub use scan::AutomatonError;

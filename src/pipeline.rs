@@ -114,13 +114,30 @@ impl Pipeline {
 
     /// Like [`Pipeline::extract`], reusing `scratch`'s buffers (one per thread).
     pub fn extract_with(&self, doc: &Document, scratch: &mut Scratch) -> Extraction {
-        self.run(doc, scratch, None)
+        self.run(doc, scratch, None, &mut NoClock)
     }
 
     /// Like [`Pipeline::extract`], recording in `trace` why each candidate and rule was kept
     /// or dropped (for `explain`).
     pub(crate) fn extract_traced(&self, doc: &Document, trace: &mut Trace) -> Extraction {
-        self.run(doc, &mut Scratch::default(), Some(trace))
+        self.run(doc, &mut Scratch::default(), Some(trace), &mut NoClock)
+    }
+
+    /// Like [`Pipeline::extract_with`], adding the CPU time each stage took on this thread to
+    /// `times` (for `examples/bench.rs`; CPU time, as the wall clock of a shared machine
+    /// counts other people's work).
+    #[doc(hidden)]
+    pub fn extract_timed(
+        &self,
+        doc: &Document,
+        scratch: &mut Scratch,
+        times: &mut StageTimes,
+    ) -> Extraction {
+        let mut clock = Timer {
+            times,
+            last: thread_cpu_seconds(),
+        };
+        self.run(doc, scratch, None, &mut clock)
     }
 
     fn run(
@@ -128,12 +145,15 @@ impl Pipeline {
         doc: &Document,
         scratch: &mut Scratch,
         mut trace: Option<&mut Trace>,
+        clock: &mut impl Clock,
     ) -> Extraction {
         let text = doc.text.as_str();
         // normalize → segment
         scratch.normalized.reset(text);
+        clock.lap(Stage::Normalize);
         let chars = CharIndex::new(text);
         let sentences = text::sentences(text);
+        clock.lap(Stage::Segment);
         let mut extraction = Extraction {
             chars: chars.len(),
             ..Extraction::default()
@@ -141,6 +161,7 @@ impl Pipeline {
         // scan: one pass of the automaton, entity hits and rule-phrase hits apart.
         let norm = &scratch.normalized;
         self.automaton.scan(norm, &mut scratch.hits);
+        clock.lap(Stage::Scan);
         // select: each group on its own, as a rule phrase may overlap a name («رئیس
         // جمهوری» and «جمهوری خلق چین»).
         select::select(
@@ -158,6 +179,7 @@ impl Pipeline {
             &mut scratch.select,
             &mut scratch.phrases,
         );
+        clock.lap(Stage::Select);
         // resolve: mentions, the nesting policy, short forms, ambiguity.
         let input = resolve::Input {
             gazetteer: &self.gazetteer,
@@ -188,6 +210,7 @@ impl Pipeline {
             &known,
             trace.as_deref_mut(),
         );
+        clock.lap(Stage::Discover);
         resolve::mentions(
             &input,
             &scratch.entities,
@@ -202,6 +225,7 @@ impl Pipeline {
             &mut scratch.phrases,
             trace.as_deref_mut(),
         );
+        clock.lap(Stage::Resolve);
         // relate, with the resolver answering references sentence by sentence.
         relate::relate(
             &self.rules,
@@ -212,6 +236,96 @@ impl Pipeline {
             &mut extraction,
             trace,
         );
+        clock.lap(Stage::Relate);
         extraction
+    }
+}
+
+/// The stages of [`Pipeline::extract_timed`], in order.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The skeleton of the text and its map back.
+    Normalize,
+    /// Sentences and the code-point index.
+    Segment,
+    /// The automaton pass.
+    Scan,
+    /// Boundaries, suffixes, overlaps.
+    Select,
+    /// Discovery patterns.
+    Discover,
+    /// Mentions.
+    Resolve,
+    /// Relations (and the references the resolver writes on the way).
+    Relate,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 7] = [
+        Stage::Normalize,
+        Stage::Segment,
+        Stage::Scan,
+        Stage::Select,
+        Stage::Discover,
+        Stage::Resolve,
+        Stage::Relate,
+    ];
+
+    /// The stage's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Normalize => "normalize",
+            Stage::Segment => "segment",
+            Stage::Scan => "scan",
+            Stage::Select => "select",
+            Stage::Discover => "discover",
+            Stage::Resolve => "resolve",
+            Stage::Relate => "relate",
+        }
+    }
+}
+
+/// Seconds spent in each [`Stage`], indexed by the stage's position in [`Stage::ALL`].
+#[doc(hidden)]
+#[derive(Clone, Debug, Default)]
+pub struct StageTimes(pub [f64; 7]);
+
+/// Where the stages of an extraction report their end: nothing, except for the benchmark.
+trait Clock {
+    fn lap(&mut self, stage: Stage);
+}
+
+struct NoClock;
+
+impl Clock for NoClock {
+    #[inline(always)]
+    fn lap(&mut self, _: Stage) {}
+}
+
+struct Timer<'a> {
+    times: &'a mut StageTimes,
+    last: f64,
+}
+
+/// The CPU time of the calling thread, in seconds.
+#[doc(hidden)]
+pub fn thread_cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write to; the clock id is a constant Linux and the
+    // BSDs define. On failure `ts` stays zero, which only spoils a benchmark figure.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+impl Clock for Timer<'_> {
+    fn lap(&mut self, stage: Stage) {
+        let now = thread_cpu_seconds();
+        self.times.0[stage as usize] += now - self.last;
+        self.last = now;
     }
 }

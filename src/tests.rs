@@ -517,3 +517,77 @@ proptest! {
         }
     }
 }
+
+/// The real articles of `tests/corpus/` as one sentence of at least `bytes` bytes: line
+/// breaks and sentence marks become spaces, and the text is repeated.
+fn one_sentence(bytes: usize) -> String {
+    let mut files: Vec<std::path::PathBuf> = ["dev", "seed"]
+        .iter()
+        .flat_map(|dir| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/corpus")
+                .join(dir);
+            std::fs::read_dir(dir)
+                .expect("tests/corpus")
+                .map(|e| e.expect("entry").path())
+        })
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let text: String = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("a corpus file") + " ")
+        .collect::<String>()
+        .chars()
+        .map(|c| {
+            if matches!(c, '.' | '?' | '؟' | '!' | '…' | '۔') || c.is_whitespace() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(bytes + text.len());
+    while out.len() < bytes {
+        out.push_str(&text);
+    }
+    out
+}
+
+/// The operations of extracting `text` as one document and turning it into a graph part.
+fn operations(pipeline: &Pipeline, text: &str) -> (u64, usize) {
+    let doc = Document::new("long", text);
+    crate::ops::take();
+    let extraction = pipeline.extract(&doc);
+    assert_eq!(extraction.sentences.len(), 1, "one sentence");
+    let part = crate::GraphPart::from_document(pipeline.gazetteer(), &doc, &extraction);
+    std::hint::black_box(part);
+    (
+        crate::ops::take(),
+        extraction.mentions.len() + extraction.relations.len(),
+    )
+}
+
+/// No stage is quadratic in the length of a sentence: a 2 MB sentence costs about eight times
+/// the operations of a 256 kB one (counted, not timed: a quadratic stage would cost 64 times).
+#[test]
+fn a_long_sentence_costs_linear_operations() {
+    let pipeline = Pipeline::embedded().expect("bundled data");
+    let small = one_sentence(256 << 10);
+    let large = one_sentence(2 << 20);
+    let (small_ops, small_found) = operations(&pipeline, &small);
+    let (large_ops, large_found) = operations(&pipeline, &large);
+    let size = large.len() as f64 / small.len() as f64;
+    let ratio = large_ops as f64 / small_ops as f64;
+    assert!(small_found > 1000, "the text is found in: {small_found}");
+    assert!(
+        large_found as f64 > size * small_found as f64 * 0.9,
+        "{large_found} vs {small_found}"
+    );
+    assert!(
+        ratio < size * 1.5,
+        "{large_ops} operations for {} bytes, {small_ops} for {}: {ratio:.1}×",
+        large.len(),
+        small.len()
+    );
+}

@@ -41,6 +41,8 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
 
 /// Every letter a pattern may use.
 pub(crate) const ALL_CLASSES: &str = "HTSGJFfPCXKQqp.wcovLld";
+/// Word sequences that are never names, relative to the gazetteer folder.
+pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
 /// Function words (hazm's stopwords), relative to the gazetteer folder.
 pub(crate) const FUNCTION_WORDS_FILE: &str = "stopwords.txt";
 
@@ -87,6 +89,9 @@ pub struct Discovery {
     pub(crate) verbs: HashSet<String>,
     /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name.
     pub(crate) function_words: HashSet<String>,
+    /// Normalized word sequences that look like names to the patterns but never are
+    /// («علی‌رغم»: "despite").
+    pub(crate) not_names: HashSet<String>,
 }
 
 impl Discovery {
@@ -98,6 +103,11 @@ impl Discovery {
     /// Whether a normalized word is a Persian verb form.
     pub(crate) fn is_verb(&self, skeleton: &str) -> bool {
         self.verbs.contains(skeleton)
+    }
+
+    /// Whether a normalized word sequence is listed as never a name.
+    pub(crate) fn is_not_name(&self, skeleton: &str) -> bool {
+        self.not_names.contains(skeleton)
     }
 
     /// Whether a normalized word is a function word («در», «که», «این»).

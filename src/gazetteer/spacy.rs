@@ -39,6 +39,8 @@
 //! `--strict-patterns`). Invalid JSON, a missing label or pattern, or an id that does not fit
 //! its type are errors.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::entities::{check_id, is_slug};
@@ -283,9 +285,12 @@ pub(crate) fn parse(
     errors: &mut Vec<RowError>,
 ) -> Vec<PatternEntity> {
     let mut out: Vec<PatternEntity> = Vec::new();
+    // id → index in `out`: a pattern file names each entity on many lines, and a search of
+    // `out` per line made a 200,000-line file take minutes.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
     for (line_no, result) in lines(file, text, known) {
         match result {
-            Ok(Line::Entity(entity)) => match out.iter_mut().find(|p| p.entity.id == entity.id) {
+            Ok(Line::Entity(entity)) => match by_id.get(&entity.id).map(|&i| &mut out[i]) {
                 Some(existing) if existing.entity.entity_type != entity.entity_type => {
                     errors.push(RowError {
                         file: file.into(),
@@ -306,7 +311,10 @@ pub(crate) fn parse(
                     }
                     e.aliases.extend(entity.aliases);
                 }
-                None => out.push(PatternEntity { entity: *entity }),
+                None => {
+                    by_id.insert(entity.id.clone(), out.len());
+                    out.push(PatternEntity { entity: *entity });
+                }
             },
             Ok(Line::Skip(_)) => {}
             Err(reason) => errors.push(RowError {
@@ -340,26 +348,47 @@ fn lines<'a>(
     text: &'a str,
     known: &'a Gazetteer,
 ) -> impl Iterator<Item = (usize, Result<Line, String>)> + 'a {
+    let countries = Countries::new(known);
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(move |(i, line)| (i + 1, parse_line(file, i + 1, line, known)))
+        .map(move |(i, line)| (i + 1, parse_line(file, i + 1, line, &countries)))
 }
 
-/// The id of the country that `phrase` names in `known`, if exactly one does.
-fn known_country(known: &Gazetteer, phrase: &str) -> Option<String> {
-    let skeleton = Normalized::new(phrase).skeleton().to_string();
-    let mut found = known.entities().iter().filter(|e| {
-        e.entity_type == EntityType::Country
-            && e.aliases.iter().any(|a| {
-                a.kind != AliasKind::Short && Normalized::new(&a.text).skeleton() == skeleton
-            })
-    });
-    let first = found.next()?;
-    found.next().is_none().then(|| first.id.clone())
+/// The countries of the known gazetteer by normalized alias (short forms left out), each
+/// alias with the ids of the countries it names: built once per file, as normalizing every
+/// country's aliases for each pattern cost the number of patterns times the gazetteer.
+struct Countries<'a>(HashMap<String, Vec<&'a str>>);
+
+impl<'a> Countries<'a> {
+    fn new(known: &'a Gazetteer) -> Countries<'a> {
+        let mut map: HashMap<String, Vec<&'a str>> = HashMap::new();
+        for e in known.entities() {
+            if e.entity_type != EntityType::Country {
+                continue;
+            }
+            for a in e.aliases.iter().filter(|a| a.kind != AliasKind::Short) {
+                let ids = map
+                    .entry(Normalized::new(&a.text).skeleton().to_string())
+                    .or_default();
+                if !ids.contains(&e.id.as_str()) {
+                    ids.push(&e.id);
+                }
+            }
+        }
+        Countries(map)
+    }
+
+    /// The id of the country that `phrase` names, if exactly one does.
+    fn named(&self, phrase: &str) -> Option<String> {
+        match self.0.get(Normalized::new(phrase).skeleton())?.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        }
+    }
 }
 
-fn parse_line(file: &str, line: usize, json: &str, known: &Gazetteer) -> Result<Line, String> {
+fn parse_line(file: &str, line: usize, json: &str, countries: &Countries) -> Result<Line, String> {
     let value: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
     let label_name = value
         .get("label")
@@ -388,7 +417,7 @@ fn parse_line(file: &str, line: usize, json: &str, known: &Gazetteer) -> Result<
                 Some(p) if p == EntityType::City.id_prefix() => EntityType::City,
                 Some(_) => EntityType::City,
                 None if given.is_some_and(is_alpha2) => EntityType::Country,
-                None if given.is_none() && known_country(known, &phrases[0]).is_some() => {
+                None if given.is_none() && countries.named(&phrases[0]).is_some() => {
                     EntityType::Country
                 }
                 None => EntityType::City,
@@ -396,9 +425,9 @@ fn parse_line(file: &str, line: usize, json: &str, known: &Gazetteer) -> Result<
         }
     };
     let id = match given {
-        None if entity_type == EntityType::Country => {
-            known_country(known, &phrases[0]).ok_or("no country of that name")?
-        }
+        None if entity_type == EntityType::Country => countries
+            .named(&phrases[0])
+            .ok_or("no country of that name")?,
         None => format!("{}:{}", entity_type.id_prefix(), slugify(&phrases[0])),
         Some(id) if id.contains(':') => id.to_string(),
         Some(id) if entity_type == EntityType::Country => format!("country:{id}"),

@@ -208,6 +208,7 @@ impl Context<'_> {
         let end = range.end;
         hits[lo..]
             .iter()
+            .inspect(|_| crate::ops::tick(1))
             .take_while(move |f| f.span.start < end)
             .filter(move |f| f.span.end <= end)
     }
@@ -260,6 +261,7 @@ impl Context<'_> {
         let mentions = self.mentions();
         let mut out: Vec<Filler> = self
             .mentions_from(range)
+            .inspect(|_| crate::ops::tick(1))
             .filter(|&i| !mentions[i].nested && mentions[i].byte_end <= range.end)
             .map(Filler::Mention)
             .collect();

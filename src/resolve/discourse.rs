@@ -29,6 +29,8 @@ pub(crate) struct Resolver<'a> {
     /// Pronouns and pairs, resolved as they fill a slot or at the end of their sentence.
     references: Vec<Mention>,
     discourse: Discourse,
+    /// See [`Resolver::is_named`].
+    named: Option<std::collections::HashSet<EntityIndex>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -49,6 +51,7 @@ impl<'a> Resolver<'a> {
             pool: std::mem::take(&mut extraction.candidate_pool),
             references: Vec::new(),
             discourse: Discourse::default(),
+            named: None,
         }
     }
 
@@ -92,6 +95,7 @@ impl<'a> Resolver<'a> {
         let before = self.mentions[..self.mentions.partition_point(|m| m.byte_start < at)]
             .iter()
             .rev()
+            .inspect(|_| crate::ops::tick(1))
             .filter(|m| {
                 m.byte_end <= at
                     && !m.nested
@@ -112,6 +116,22 @@ impl<'a> Resolver<'a> {
     /// The two people «دو طرف» refers to.
     pub(crate) fn pair(&self) -> Option<(EntityIndex, EntityIndex)> {
         self.discourse.last_pair
+    }
+
+    /// Whether the document names `entity` (not only refers to it): the entities of the
+    /// mentions the resolver was given, which it only adds references to. Collected once,
+    /// at the first title: a scan of every mention per title would be quadratic.
+    fn is_named(&mut self, entity: EntityIndex) -> bool {
+        let mentions = &self.mentions;
+        self.named
+            .get_or_insert_with(|| {
+                mentions
+                    .iter()
+                    .filter(|m| m.via != Via::Coref)
+                    .map(|m| m.entity)
+                    .collect()
+            })
+            .contains(&entity)
     }
 
     /// Records that the words at `span` refer to `entity` (a `via: coref` mention).
@@ -169,11 +189,7 @@ impl<'a> Resolver<'a> {
         let named: Vec<EntityIndex> = holders
             .iter()
             .copied()
-            .filter(|&h| {
-                self.mentions
-                    .iter()
-                    .any(|m| m.entity == h && m.via != Via::Coref)
-            })
+            .filter(|&h| self.is_named(h))
             .collect();
         let holder = match (named.as_slice(), holders.as_slice(), self.year) {
             ([one], _, _) => *one,
@@ -212,8 +228,17 @@ impl<'a> Resolver<'a> {
             .map(|f| f.span.clone())
             .collect();
         let now = std::mem::replace(&mut self.discourse.salient, before.salient);
+        // References are written sentence by sentence, so this sentence's are the last ones;
+        // looking through all of them per pronoun would be quadratic in the document.
+        let resolved: std::collections::HashSet<usize> = self
+            .references
+            .iter()
+            .rev()
+            .take_while(|m| m.sentence == s)
+            .map(|m| m.byte_start)
+            .collect();
         for span in pronouns {
-            if self.references.iter().any(|m| m.byte_start == span.start) {
+            if resolved.contains(&span.start) {
                 continue;
             }
             let subject_position = crate::text::words(&self.doc.text[sentence.start..span.start])

@@ -14,6 +14,7 @@ mod discourse;
 
 pub(crate) use discourse::Resolver;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::discover::Found;
@@ -243,8 +244,14 @@ fn discovered(
     let text = &input.doc.text;
     let first_local = gazetteer.len() as u32;
     // (type, normalized name) → local entity; a discovered person's last word → the person.
-    let mut by_name: Vec<(EntityType, String, u32)> = Vec::new();
-    let mut surnames: Vec<(String, u32, usize)> = Vec::new();
+    // Maps, not lists: a long document discovers thousands of names, and a lookup per name
+    // or per word must not cost their number.
+    let mut by_name: HashMap<(EntityType, String), u32> = HashMap::new();
+    let mut surnames: HashMap<String, (u32, usize)> = HashMap::new();
+    // Found names are sorted and do not overlap each other, so each is checked against the
+    // resolved mentions only, and all are merged in at the end: inserting one by one would
+    // move the whole mention list for each.
+    let mut added: Vec<(usize, Mention)> = Vec::new();
     for f in found {
         let Some(at) = free_place(&extraction.mentions, &f.span) else {
             if let Some(t) = trace.as_deref_mut() {
@@ -263,12 +270,10 @@ fn discovered(
         };
         let surface = &text[f.span.clone()];
         let key = crate::text::skeleton(surface);
-        let entity = match by_name
-            .iter()
-            .find(|(t, k, _)| *t == f.entity_type && *k == key)
-        {
-            Some(&(_, _, e)) => e,
+        let entity = match by_name.get(&(f.entity_type, key)) {
+            Some(&e) => e,
             None => {
+                let key = crate::text::skeleton(surface);
                 let e = first_local + extraction.discovered.len() as u32;
                 let persian = surface
                     .chars()
@@ -293,10 +298,12 @@ fn discovered(
                     file: String::new(),
                     line: 0,
                 });
-                by_name.push((f.entity_type, key, e));
+                by_name.insert((f.entity_type, key), e);
                 if f.entity_type == EntityType::Person && f.words.len() >= 2 {
                     if let Some(last) = f.words.last() {
-                        surnames.push((crate::text::skeleton(&text[last.clone()]), e, f.span.end));
+                        surnames
+                            .entry(crate::text::skeleton(&text[last.clone()]))
+                            .or_insert((e, f.span.end));
                     }
                 }
                 e
@@ -311,20 +318,22 @@ fn discovered(
         }
         let mention =
             discovered_mention(input, f.span.clone(), entity, Some(f.pattern), extraction);
-        extraction.mentions.insert(at, mention);
+        added.push((at, mention));
     }
+    merge_at(&mut extraction.mentions, &mut added);
     if surnames.is_empty() {
         return;
     }
     let mut later: Vec<(Range<usize>, u32)> = Vec::new();
     for w in crate::text::words(text) {
         let key = crate::text::skeleton(&text[w.clone()]);
-        if let Some(&(_, e, after)) = surnames.iter().find(|(s, _, _)| *s == key) {
+        if let Some(&(e, after)) = surnames.get(&key) {
             if w.start >= after {
                 later.push((w, e));
             }
         }
     }
+    // Words do not overlap each other either.
     for (span, entity) in later {
         let Some(at) = free_place(&extraction.mentions, &span) else {
             continue;
@@ -338,8 +347,25 @@ fn discovered(
         }
         let mut mention = discovered_mention(input, span, entity, None, extraction);
         mention.via = Via::Coref;
-        extraction.mentions.insert(at, mention);
+        added.push((at, mention));
     }
+    merge_at(&mut extraction.mentions, &mut added);
+}
+
+/// Inserts each `(at, mention)` of `added` (sorted by `at`) before `mentions[at]`, in one pass.
+fn merge_at(mentions: &mut Vec<Mention>, added: &mut Vec<(usize, Mention)>) {
+    if added.is_empty() {
+        return;
+    }
+    let old = std::mem::replace(mentions, Vec::with_capacity(mentions.len() + added.len()));
+    let mut added = added.drain(..).peekable();
+    for (i, m) in old.into_iter().enumerate() {
+        while let Some((_, a)) = added.next_if(|(at, _)| *at <= i) {
+            mentions.push(a);
+        }
+        mentions.push(m);
+    }
+    mentions.extend(added.map(|(_, a)| a));
 }
 
 /// Where a mention of `span` goes in `mentions` (sorted by start), or `None` when a mention
@@ -347,7 +373,10 @@ fn discovered(
 /// insertion point and those starting inside the span can.
 fn free_place(mentions: &[Mention], span: &Range<usize>) -> Option<usize> {
     let at = mentions.partition_point(|m| m.byte_start < span.start);
-    let overlaps = |m: &Mention| m.byte_start < span.end && span.start < m.byte_end;
+    let overlaps = |m: &Mention| {
+        crate::ops::tick(1);
+        m.byte_start < span.end && span.start < m.byte_end
+    };
     let clash = mentions[..at].iter().rev().take(8).any(overlaps)
         || mentions[at..]
             .iter()
@@ -406,7 +435,7 @@ fn capitals(input: &Input, extraction: &mut Extraction, mut trace: Option<&mut T
         };
         let sentence_start = input.sentences.get(m.sentence).map_or(0, |s| s.start);
         let before = &text[sentence_start.min(m.byte_start)..m.byte_start];
-        let place = crate::text::words(before).last().is_some_and(|w| {
+        let place = crate::text::last_word(before).is_some_and(|w| {
             input
                 .rules
                 .is_before_place(&crate::text::skeleton(&before[w]))

@@ -9,4 +9,4 @@ mod token;
 pub(crate) use fold::letter_fold;
 pub use normalize::{is_invisible, is_vowel_letter, is_word_char, skeleton, Gap, Normalized};
 pub use segment::sentences;
-pub use token::{is_word_part, words};
+pub use token::{is_word_part, last_word, words};

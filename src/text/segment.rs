@@ -92,16 +92,26 @@ fn period_ends_sentence(text: &str, at: usize) -> bool {
         // A dot inside a token: 3.5, U.S, ج.ا.ا, example.org.
         return false;
     }
-    let word: String = text[..at]
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    let letters = word.chars().count();
+    // The letters right before the dot, without building strings: this runs at every period.
+    let before = &text[..at];
+    let mut start = at;
+    let mut letters = 0;
+    for (i, c) in before.char_indices().rev() {
+        if !c.is_alphabetic() {
+            break;
+        }
+        start = i;
+        letters += 1;
+    }
     if letters == 1 {
         return false;
     }
-    let word: String = word.chars().rev().flat_map(char::to_lowercase).collect();
+    let word = &before[start..];
+    if word.is_ascii() {
+        return !ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
+    // Some letters outside ASCII lower-case into it (the Kelvin sign into `k`).
+    let word: String = word.chars().flat_map(char::to_lowercase).collect();
     !ABBREVIATIONS.contains(&word.as_str())
 }
 
