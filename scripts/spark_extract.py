@@ -9,24 +9,32 @@
 
 The inputs are JSONL files (one `{"id", "text", "published", "lang"}` object a line), or
 folders of them (every `.jsonl` under the folder, in sorted order), on a file system every
-executor can read (a local path on a one-machine cluster, HDFS, S3, ...). DIR gets exactly the
-files of `newsgraph extract INPUT... --out DIR` run on one machine, byte for byte.
+executor can read (a local path on a one-machine cluster, a shared file system; HDFS or S3
+URIs through Spark's reader). DIR gets exactly the files of `newsgraph extract INPUT... --out
+DIR` run on one machine, byte for byte. `--work` names a folder that the executors and the
+driver share (on a one-machine cluster, the default temporary folder is one).
 
-Stages:
+Stages (the README's "Running on Apache Spark" says more):
 
-1. Every input line gets its line number in its file and its position in the whole input
-   (`zipWithIndex`), so that documents keep the order, sources and fallback ids one
-   `extract` gives them.
-2. Map and combine, per partition, in Rust: `newsgraph extract - --emit jsonl --stdin-name
-   FILE --first-line L --first-index N | newsgraph merge - --emit jsonl`. The binary is
-   shipped with `SparkContext.addFile` (or `spark-submit --files`) and found with
-   `SparkFiles.get`; `run_pipeline` runs it with `subprocess` and raises when a stage fails
-   (`rdd.pipe` would run it with an empty environment and ignore its exit status).
-3. Shuffle: every merged record starts with its key (`d:` document, `i:` document info,
-   `n:` node id, `e:` edge); `partitionBy` on a CRC-32 of the key sends every node and edge to
-   one shard, where `newsgraph merge - --emit jsonl` merges it again.
-4. The shards' records stream to the driver (`toLocalIterator`, one shard at a time) into one
-   file, and `newsgraph merge FILE --out DIR` writes the output set there.
+1. A job of empty tasks starts the executors' Python workers (timed apart as `warm-up`), and
+   the final `newsgraph merge - --out DIR` starts on the driver, loading the gazetteer while
+   the cluster works.
+2. The input is cut into byte ranges (each owns the lines that start in it, as Hadoop's
+   reader divides a file) and their lines are counted (on the driver for a small input, by a
+   job otherwise), so that documents keep the order, sources and fallback ids one `extract`
+   gives them. With `--spark-reader`, and for URIs, Spark's text reader makes the partitions
+   and a job counts their lines.
+3. Map and combine, per range, in Rust: `newsgraph extract - --emit jsonl --stdin-name FILE
+   --first-line L --first-index N | newsgraph merge - --emit jsonl --rows WORK/rows/part-P`.
+   The binary is shipped with `SparkContext.addFile` (or `spark-submit --files`) and found
+   with `SparkFiles.get`; `run_pipeline` runs it with `subprocess` and raises when a stage
+   fails (`rdd.pipe` would run it with an empty environment and ignore its exit status). The
+   document lines go to the rows folder; the task emits its graph records and one rows record.
+4. Shuffle: every record starts with its key (`r:` rows, `i:` document info, `n:` node id,
+   `e:` edge); `partitionBy` on a CRC-32 of the key sends every node and edge to one shard,
+   where `newsgraph merge - --emit jsonl` merges it again into a file in WORK/shards.
+5. The driver streams the shard files into the waiting final merge, which copies the rows
+   folders into the output set in order and writes the graph files.
 """
 
 import argparse
@@ -154,6 +162,9 @@ def expand(inputs):
 # newline, as Hadoop's line reader divides a file. Task and count agree on it, so every line
 # is read once and numbered as one `extract` over the file numbers it.
 SPLIT_BYTES = 128 << 20
+# Below this, the driver counts the lines itself (a newline count runs at gigabytes a second):
+# a Spark job costs more than that in scheduling alone.
+DRIVER_COUNT_BYTES = 256 << 20
 
 
 def plan_splits(files, partitions):
@@ -302,7 +313,10 @@ def main(argv=None):
             # and passes the bytes on untouched, and the count is a newline count.
             splits = plan_splits(files, args.partitions or sc.defaultParallelism)
             source = sc.parallelize(splits, max(1, len(splits)))
-            counts = source.map(count_lines).collect()
+            if sum(end - start for _, _, start, end in splits) <= DRIVER_COUNT_BYTES:
+                counts = [count_lines(split) for split in splits]
+            else:
+                counts = source.map(count_lines).collect()
             paths = [(index, path) for index, path, _, _ in splits]
         else:
             per_file = []
