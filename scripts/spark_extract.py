@@ -9,24 +9,32 @@
 
 The inputs are JSONL files (one `{"id", "text", "published", "lang"}` object a line), or
 folders of them (every `.jsonl` under the folder, in sorted order), on a file system every
-executor can read (a local path on a one-machine cluster, HDFS, S3, ...). DIR gets exactly the
-files of `newsgraph extract INPUT... --out DIR` run on one machine, byte for byte.
+executor can read (a local path on a one-machine cluster, a shared file system; HDFS or S3
+URIs through Spark's reader). DIR gets exactly the files of `newsgraph extract INPUT... --out
+DIR` run on one machine, byte for byte. `--work` names a folder that the executors and the
+driver share (on a one-machine cluster, the default temporary folder is one).
 
-Stages:
+Stages (the README's "Running on Apache Spark" says more):
 
-1. Every input line gets its line number in its file and its position in the whole input
-   (`zipWithIndex`), so that documents keep the order, sources and fallback ids one
-   `extract` gives them.
-2. Map and combine, per partition, in Rust: `newsgraph extract - --emit jsonl --stdin-name
-   FILE --first-line L --first-index N | newsgraph merge - --emit jsonl`. The binary is
-   shipped with `SparkContext.addFile` (or `spark-submit --files`) and found with
-   `SparkFiles.get`; `run_pipeline` runs it with `subprocess` and raises when a stage fails
-   (`rdd.pipe` would run it with an empty environment and ignore its exit status).
-3. Shuffle: every merged record starts with its key (`d:` document, `i:` document info,
-   `n:` node id, `e:` edge); `partitionBy` on a CRC-32 of the key sends every node and edge to
-   one shard, where `newsgraph merge - --emit jsonl` merges it again.
-4. The shards' records stream to the driver (`toLocalIterator`, one shard at a time) into one
-   file, and `newsgraph merge FILE --out DIR` writes the output set there.
+1. A job of empty tasks starts the executors' Python workers (timed apart as `warm-up`), and
+   the final `newsgraph merge - --out DIR` starts on the driver, loading the gazetteer while
+   the cluster works.
+2. The input is cut into byte ranges (each owns the lines that start in it, as Hadoop's
+   reader divides a file) and their lines are counted (on the driver for a small input, by a
+   job otherwise), so that documents keep the order, sources and fallback ids one `extract`
+   gives them. With `--spark-reader`, and for URIs, Spark's text reader makes the partitions
+   and a job counts their lines.
+3. Map and combine, per range, in Rust: `newsgraph extract - --emit jsonl --stdin-name FILE
+   --first-line L --first-index N | newsgraph merge - --emit jsonl --rows WORK/rows/part-P`.
+   The binary is shipped with `SparkContext.addFile` (or `spark-submit --files`) and found
+   with `SparkFiles.get`; `run_pipeline` runs it with `subprocess` and raises when a stage
+   fails (`rdd.pipe` would run it with an empty environment and ignore its exit status). The
+   document lines go to the rows folder; the task emits its graph records and one rows record.
+4. Shuffle: every record starts with its key (`r:` rows, `i:` document info, `n:` node id,
+   `e:` edge); `partitionBy` on a CRC-32 of the key sends every node and edge to one shard,
+   where `newsgraph merge - --emit jsonl` merges it again into a file in WORK/shards.
+5. The driver streams the shard files into the waiting final merge, which copies the rows
+   folders into the output set in order and writes the graph files.
 """
 
 import argparse
@@ -42,7 +50,6 @@ import time
 import zlib
 
 BINARY_NAME = "newsgraph"
-DOCUMENT_PREFIX = '{"k":"d:'
 
 
 def executable(path):
@@ -56,18 +63,25 @@ def executable(path):
     return path
 
 
-def run_pipeline(commands, lines, allowed=None):
-    """Runs `commands` (argument lists) as a shell pipeline, feeds `lines` (str, without
-    newlines) to the first one's standard input from a thread, and yields the last one's
-    output lines (without newlines). Raises RuntimeError, with the stage's stderr, when a
-    stage exits with a status outside `allowed[i]` (default: 0)."""
+def run_pipeline(commands, lines, allowed=None, out=None):
+    """Runs `commands` (argument lists) as a shell pipeline, feeds `lines` (str without
+    newlines, or bytes as they are) to the first one's standard input from a thread, and
+    yields the last one's output lines (without newlines), or writes them to the file object
+    `out` when given.
+    Raises RuntimeError, with the stage's stderr, when a stage exits with a status outside
+    `allowed[i]` (default: 0)."""
     allowed = allowed or [(0,)] * len(commands)
     procs, errs = [], []
     stdin = subprocess.PIPE
-    for command in commands:
+    for i, command in enumerate(commands):
         err = tempfile.TemporaryFile()
+        last = i == len(commands) - 1
         proc = subprocess.Popen(
-            command, stdin=stdin, stdout=subprocess.PIPE, stderr=err, env=dict(os.environ)
+            command,
+            stdin=stdin,
+            stdout=out if last and out is not None else subprocess.PIPE,
+            stderr=err,
+            env=dict(os.environ),
         )
         if procs:
             procs[-1].stdout.close()  # the next stage owns the pipe now
@@ -79,8 +93,11 @@ def run_pipeline(commands, lines, allowed=None):
     def feed():
         try:
             for line in lines:
-                procs[0].stdin.write(line.encode("utf-8"))
-                procs[0].stdin.write(b"\n")
+                if isinstance(line, bytes):
+                    procs[0].stdin.write(line)  # raw input lines, with their line ends
+                else:
+                    procs[0].stdin.write(line.encode("utf-8"))
+                    procs[0].stdin.write(b"\n")
         except BrokenPipeError:
             pass  # the stage died: its status says why
         except BaseException as e:  # noqa: BLE001 - reported below, in the task
@@ -94,10 +111,12 @@ def run_pipeline(commands, lines, allowed=None):
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     try:
-        for raw in procs[-1].stdout:
-            yield raw.decode("utf-8").rstrip("\n")
+        if out is None:
+            for raw in procs[-1].stdout:
+                yield raw.decode("utf-8").rstrip("\n")
     finally:
-        procs[-1].stdout.close()
+        if out is None:
+            procs[-1].stdout.close()
         writer.join()
         problems = []
         for command, proc, err, ok in zip(commands, procs, errs, allowed):
@@ -139,6 +158,66 @@ def expand(inputs):
     return files
 
 
+# A split owns the lines that start in its byte range [start, end): those at 0 and after each
+# newline, as Hadoop's line reader divides a file. Task and count agree on it, so every line
+# is read once and numbered as one `extract` over the file numbers it.
+SPLIT_BYTES = 128 << 20
+# Below this, the driver counts the lines itself (a newline count runs at gigabytes a second):
+# a Spark job costs more than that in scheduling alone.
+DRIVER_COUNT_BYTES = 256 << 20
+
+
+def plan_splits(files, partitions):
+    """(file index, path, start, end) byte ranges of the local files `files`: `partitions` of them in
+    all, in proportion to the sizes, or one per SPLIT_BYTES when that is more."""
+    sizes = [os.path.getsize(path) for path in files]
+    total = sum(sizes)
+    partitions = max(partitions, -(-total // SPLIT_BYTES), 1)
+    target = max(1, -(-total // partitions))
+    splits = []
+    for index, (path, size) in enumerate(zip(files, sizes)):
+        pieces = -(-size // target)
+        for k in range(pieces):
+            splits.append((index, path, k * size // pieces, (k + 1) * size // pieces))
+    return splits
+
+
+def count_lines(split):
+    """The number of lines that start in `split` (see `plan_splits`)."""
+    _, path, start, end = split
+    if end <= start:
+        return 0
+    count = 1 if start == 0 else 0
+    # A newline at i starts the line at i + 1: those at start - 1 .. end - 2 start in range.
+    at = max(start - 1, 0)
+    left = end - 1 - at
+    with open(path, "rb") as f:
+        f.seek(at)
+        while left > 0:
+            block = f.read(min(left, 1 << 22))
+            if not block:
+                break
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def split_lines(split):
+    """The lines (bytes, with their line ends) that start in `split`."""
+    _, path, start, end = split
+    with open(path, "rb", buffering=1 << 20) as f:
+        at = 0
+        if start > 0:
+            f.seek(start - 1)
+            at = start - 1 + len(f.readline())  # past the newline at or after start - 1
+        while at < end:
+            line = f.readline()
+            if not line:
+                break
+            at += len(line)
+            yield line
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL files or folders")
@@ -158,11 +237,23 @@ def main(argv=None):
     )
     parser.add_argument("--gazetteers", help="a gazetteer folder every executor can read")
     parser.add_argument(
+        "--work",
+        help="a folder the executors write their row files and graph shards to, which the "
+        "driver can read (default: a new folder under the system's temporary folder, right "
+        "for local mode and one-machine clusters; on a cluster, a shared file system)",
+    )
+    parser.add_argument(
+        "--spark-reader",
+        action="store_true",
+        help="read the inputs with Spark's text reader (sc.textFile), as URIs (hdfs://, "
+        "s3a://, ...) always are, rather than by byte ranges in each task",
+    )
+    parser.add_argument(
         "--master", help="the Spark master, when not run through spark-submit --master"
     )
     args, merge_args = parser.parse_known_args(argv)
 
-    from pyspark import SparkConf, SparkFiles, StorageLevel
+    from pyspark import SparkConf, SparkFiles, TaskContext
     from pyspark.sql import SparkSession
 
     conf = SparkConf().setAppName("newsgraph")
@@ -171,7 +262,15 @@ def main(argv=None):
     spark = SparkSession.builder.config(conf=conf).getOrCreate()
     sc = spark.sparkContext
     started = time.monotonic()
+    final = None
+    work = None
     try:
+        # Spark starts an executor's Python workers with its first Python task, and the first
+        # job loads and compiles the scheduler's code: seconds that a long-lived session pays
+        # once. A job of empty tasks pays them here, timed apart from the work.
+        slots = sc.defaultParallelism
+        sc.parallelize(range(slots), slots).foreach(lambda _: None)
+        phases = [("warm-up", time.monotonic())]
         name = BINARY_NAME
         shipped = sc.getConf().get("spark.files", "")
         if args.binary:
@@ -192,94 +291,118 @@ def main(argv=None):
         files = expand(args.inputs)
         if not files:
             sys.exit("spark_extract: no input files")
+        if args.work:
+            os.makedirs(args.work, exist_ok=True)
+            work = tempfile.mkdtemp(prefix="newsgraph-spark-", dir=os.path.abspath(args.work))
+        else:
+            work = tempfile.mkdtemp(prefix="newsgraph-spark-")
+
+        # The final merge starts now and loads the gazetteers while the cluster works; it
+        # reads the merged shards on its standard input at the end.
+        final = subprocess.Popen(
+            [driver_binary, "merge", "-", "--out", args.out, "--quiet"] + common + merge_args,
+            stdin=subprocess.PIPE,
+        )
+
         # One job counts the lines of every input partition; from the counts, each partition
         # knows its file, its first line number and the position of its first line in the
         # whole input, as one `extract` over the files would number them.
-        per_file = []
-        for path in files:
-            uri = path if "://" in path else os.path.abspath(path)
-            per_file.append((path, sc.textFile(uri, minPartitions=args.partitions or None)))
-        lines = sc.union([rdd for _, rdd in per_file]) if len(per_file) > 1 else per_file[0][1]
-        counts = lines.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
-        phases = [("count", time.monotonic())]
-        starts, seq, index = [], 0, 0
-        for path, rdd in per_file:
-            line = 0
-            for _ in range(rdd.getNumPartitions()):
-                starts.append((path, line, seq))
-                line += counts[index]
-                seq += counts[index]
-                index += 1
-        numbered = lines.mapPartitionsWithIndex(
-            lambda i, it: (((starts[i][0], starts[i][1] + n, text), starts[i][2] + n)
-                           for n, text in enumerate(it))
-        )
+        by_tasks = not args.spark_reader and not any("://" in f for f in files)
+        if by_tasks:
+            # Local files (or a shared file system): each task reads its byte range itself
+            # and passes the bytes on untouched, and the count is a newline count.
+            splits = plan_splits(files, args.partitions or sc.defaultParallelism)
+            source = sc.parallelize(splits, max(1, len(splits)))
+            if sum(end - start for _, _, start, end in splits) <= DRIVER_COUNT_BYTES:
+                counts = [count_lines(split) for split in splits]
+            else:
+                counts = source.map(count_lines).collect()
+            paths = [(index, path) for index, path, _, _ in splits]
+        else:
+            per_file = []
+            for path in files:
+                uri = path if "://" in path else os.path.abspath(path)
+                per_file.append((path, sc.textFile(uri, minPartitions=args.partitions or None)))
+            source = sc.union([r for _, r in per_file]) if len(per_file) > 1 else per_file[0][1]
+            counts = source.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
+            paths = [
+                (index, path)
+                for index, (path, r) in enumerate(per_file)
+                for _ in range(r.getNumPartitions())
+            ]
+        phases.append(("count", time.monotonic()))
+        starts, seq, line, previous = [], 0, 0, None
+        for (index, path), count in zip(paths, counts):
+            if index != previous:
+                line, previous = 0, index
+            starts.append((path, line, seq))
+            line += count
+            seq += count
 
-        def map_and_combine(records):
-            records = iter(records)
-            first = next(records, None)
+        def map_and_combine(partition, items):
+            if by_tasks:
+                items = (line for split in items for line in split_lines(split))
+            texts = iter(items)
+            first = next(texts, None)
             if first is None:
                 return
-            (path, first_line, first_text), first_seq = first
+            path, first_line, first_seq = starts[partition]
             binary = executable(SparkFiles.get(name))
+            attempt = TaskContext.get().attemptNumber()
+            rows = os.path.join(work, "rows", f"part-{partition:05d}-{attempt}")
 
-            def lines():
-                expected = (first_line, first_seq)
-                yield first_text
-                for (p, line_no, text), seq in records:
-                    expected = (expected[0] + 1, expected[1] + 1)
-                    if p != path or (line_no, seq) != expected:
-                        raise RuntimeError(
-                            f"partition not contiguous at {p}:{line_no + 1} (index {seq})"
-                        )
-                    yield text
+            def all_texts():
+                yield first
+                yield from texts
 
             extract = [binary, "extract", "-", "--emit", "jsonl", "-j", threads]
             extract += ["--stdin-name", path, "--first-line", str(first_line + 1)]
             extract += ["--first-index", str(first_seq)] + common
-            merge = [binary, "merge", "-", "--emit", "jsonl"]
+            # The combiner writes the partition's document lines to its rows folder and
+            # emits one rows record for them, then the partition's graph records.
+            merge = [binary, "merge", "-", "--emit", "jsonl", "--rows", rows]
             # extract exits 1 when some documents failed: they are error records, not a crash.
-            yield from run_pipeline([extract, merge], lines(), allowed=[(0, 1), (0,)])
+            yield from run_pipeline([extract, merge], all_texts(), allowed=[(0, 1), (0,)])
 
-        # Kept (on disk if need be) for its second reader: the shuffle reads the graph
-        # records, the driver the document records.
-        combined = numbered.mapPartitions(map_and_combine).persist(StorageLevel.MEMORY_AND_DISK)
-        shards = args.shards or combined.getNumPartitions()
-
-        def reduce_shard(pairs):
+        def reduce_shard(shard, pairs):
             binary = executable(SparkFiles.get(name))
+            attempt = TaskContext.get().attemptNumber()
+            path = os.path.join(work, "shards", f"shard-{shard:05d}-{attempt}.partial")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             merge = [binary, "merge", "-", "--emit", "jsonl"]
-            yield from run_pipeline([merge], (line for _, line in pairs))
+            with open(path, "wb") as out:
+                for _ in run_pipeline([merge], (line for _, line in pairs), out=out):
+                    pass
+            yield (shard, path)
 
-        # Document records need no merging (each is one document, already in input order
-        # within its partition): they skip the shuffle. Graph records go to the shard of
-        # their key and are merged there.
-        graph = (
-            combined.filter(lambda line: not line.startswith(DOCUMENT_PREFIX))
-            .map(lambda line: (key_of(line), line))
+        # Every record after the combiner is a graph record or a rows record (a few hundred
+        # bytes naming a rows folder): all go to the shard of their key, where `merge` merges
+        # the graph records and passes the rows records on; each shard is written to a file
+        # by its executor. The driver receives only the shards' file names.
+        numbered = source.mapPartitionsWithIndex(map_and_combine)
+        shards = args.shards or numbered.getNumPartitions()
+        written = (
+            numbered.map(lambda line: (key_of(line), line))
             .partitionBy(shards, shard_of)
-            .mapPartitions(reduce_shard)
+            .mapPartitionsWithIndex(reduce_shard)
+            .collect()
         )
-        documents = combined.filter(lambda line: line.startswith(DOCUMENT_PREFIX))
-        work = tempfile.mkdtemp(prefix="newsgraph-spark-")
+        phases.append(("map+shuffle+reduce", time.monotonic()))
         try:
-            merged = os.path.join(work, "merged.partial.jsonl")
-            with open(merged, "w", encoding="utf-8") as out:
-                # The graph first: its first job runs every map task at once.
-                for phase, rdd in (("map+shuffle+reduce", graph), ("documents", documents)):
-                    for line in rdd.toLocalIterator(prefetchPartitions=True):
-                        out.write(line)
-                        out.write("\n")
-                    phases.append((phase, time.monotonic()))
-            combined.unpersist()
-            final = [driver_binary, "merge", merged, "--out", args.out, "--quiet"]
-            code = subprocess.run(final + common + merge_args).returncode
-            phases.append(("final merge", time.monotonic()))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+            for _, path in sorted(written):
+                with open(path, "rb") as shard:
+                    shutil.copyfileobj(shard, final.stdin, 1 << 20)
+            final.stdin.close()
+        except BrokenPipeError:
+            pass  # the merge stopped early: its status and message say why
+        code = final.wait()
+        final = None
+        phases.append(("final merge", time.monotonic()))
+        warm = phases[0][1]
         print(
             f"spark_extract: {len(files)} file(s), {numbered.getNumPartitions()} partitions, "
-            f"{shards} shards, {time.monotonic() - started:.2f} s after the SparkSession was up ("
+            f"{shards} shards, {time.monotonic() - started:.2f} s after the SparkSession was up, "
+            f"{time.monotonic() - warm:.2f} s after the warm-up ("
             + ", ".join(
                 f"{phase} {t - before:.2f} s"
                 for (phase, t), before in zip(phases, [started] + [t for _, t in phases])
@@ -289,6 +412,12 @@ def main(argv=None):
         )
         return code
     finally:
+        if final is not None:
+            # The job failed: the final merge must not write an output set from what it got.
+            final.terminate()
+            final.wait()
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
         spark.stop()
 
 

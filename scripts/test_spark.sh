@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Spark job against one `newsgraph extract`, byte for byte: on the dev corpus
 # (tests/corpus as JSONL, plus a bad line and a line without an id), with local[2] and 4
-# partitions, then on a standalone cluster on 127.0.0.1 (a master and two workers started
-# with spark-class, stopped at the end whatever happens).
+# partitions (tasks reading byte ranges), then on a standalone cluster on 127.0.0.1 (a master
+# and two workers started with spark-class, stopped at the end whatever happens; Spark's text
+# reader).
 #
 #   scripts/test_spark.sh BINARY [PYTHON]
 #
@@ -101,6 +102,7 @@ done
 got=0
 "$spark_home/bin/spark-submit" --master "spark://127.0.0.1:$port" --files "$binary" \
     --conf spark.executor.memory=768m \
-    "$root/scripts/spark_extract.py" corpus.jsonl --out cluster --partitions 4 >"$log" 2>&1 || got=$?
+    "$root/scripts/spark_extract.py" corpus.jsonl --out cluster --partitions 4 --spark-reader \
+    >"$log" 2>&1 || got=$?
 echo "   $(grep -ao 'spark_extract: .*' "$log" || true)"
 same cluster "$got"

@@ -15,7 +15,7 @@ use crate::export::options::GraphOptions;
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{GraphPart, KnowledgeGraph};
 use crate::input::Loaded;
-use crate::{Pipeline, Scratch};
+use crate::{Gazetteer, Pipeline, Predicates, Scratch};
 
 /// The files `extract` writes.
 pub const OUTPUT_FILES: [&str; 13] = [
@@ -194,7 +194,14 @@ pub fn extract_to_output(
         },
         &mut progress,
     )?;
-    write_graph_files(pipeline, graph, &mut output, options, &mut summary)?;
+    write_graph_files(
+        pipeline.gazetteer(),
+        pipeline.rules().predicates(),
+        graph,
+        &mut output,
+        options,
+        &mut summary,
+    )?;
     output.commit()?;
     Ok(summary)
 }
@@ -240,13 +247,14 @@ pub(crate) fn process_all<E>(
 /// Writes the graph files of [`OUTPUT_FILES`] for `graph` into `output`, and the graph's
 /// figures and notes into `summary`.
 pub(crate) fn write_graph_files(
-    pipeline: &Pipeline,
+    gazetteer: &Gazetteer,
+    predicates: &Predicates,
     graph: GraphPart,
     output: &mut OutputSet,
     options: Options,
     summary: &mut Summary,
 ) -> Result<(), ExportError> {
-    let graph = KnowledgeGraph::build(graph, pipeline.gazetteer(), pipeline.rules().predicates());
+    let graph = KnowledgeGraph::build(graph, gazetteer, predicates);
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
     let full = graph;

@@ -14,7 +14,7 @@ use newsgraph::export::csv::CsvFlavor;
 use newsgraph::export::options::{Background, GraphOptions};
 use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
-use newsgraph::{corpus, eval, partial, Pipeline};
+use newsgraph::{corpus, eval, partial, Gazetteer, GazetteerBuilder, Pipeline, RuleSet};
 use newsgraph::{DataFiles, EntityType};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
@@ -336,6 +336,12 @@ struct MergeArgs {
     /// combiner).
     #[arg(long, value_enum, value_name = "FORMAT")]
     emit: Option<EmitArg>,
+    /// With `--emit`: write the documents' output lines (documents.jsonl, mentions.jsonl,
+    /// relations.jsonl, docs.spacy.jsonl) into DIR and emit one rows record pointing there
+    /// instead of the document records; the final `merge --out` copies them. DIR must be
+    /// readable where that merge runs.
+    #[arg(long, value_name = "DIR", requires = "emit")]
+    rows: Option<PathBuf>,
     #[command(flatten)]
     source: GazetteerSource,
     #[command(flatten)]
@@ -574,6 +580,16 @@ fn load_pipeline(
     args: &PatternArgs,
     messages: Messages,
 ) -> Result<Pipeline> {
+    let (gazetteer, rules) = load_data(source, args, messages)?;
+    Ok(Pipeline::new(gazetteer, rules)?)
+}
+
+/// The gazetteer (with `--patterns`) and rules, without the automaton a pipeline compiles.
+fn load_data(
+    source: &GazetteerSource,
+    args: &PatternArgs,
+    messages: Messages,
+) -> Result<(Gazetteer, RuleSet)> {
     let files = source.files_with_entities()?;
     let patterns = args
         .patterns
@@ -603,7 +619,14 @@ fn load_pipeline(
     for skip in &skipped {
         messages.warning(&format!("{skip} (pattern skipped)"));
     }
-    Ok(Pipeline::from_files(&files, &patterns)?)
+    let mut builder = GazetteerBuilder::new();
+    builder.add_files(&files);
+    for (name, text) in &patterns {
+        builder.add_spacy_patterns(name, text);
+    }
+    let gazetteer = builder.build().map_err(newsgraph::Error::from)?;
+    let rules = RuleSet::from_files(&files).map_err(newsgraph::Error::from)?;
+    Ok((gazetteer, rules))
 }
 
 fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCode> {
@@ -704,8 +727,11 @@ fn extract_partial(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
 /// `merge`: partials to the output folder, or to one merged partial.
 fn merge(args: MergeArgs, messages: Messages) -> Result<ExitCode> {
     let started = Instant::now();
-    let merged = partial::read_partials(&args.inputs)?;
     let Some(out) = args.out.clone() else {
+        let mut merged = partial::read_partials(&args.inputs)?;
+        if let Some(dir) = &args.rows {
+            partial::documents_to_rows(&mut merged, dir)?;
+        }
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         return match partial::write_partial(merged, &mut stdout) {
             Err(partial::PartialError::Io { source, .. })
@@ -718,10 +744,27 @@ fn merge(args: MergeArgs, messages: Messages) -> Result<ExitCode> {
     };
     let abort = AbortHandle::new();
     stop_on_signals(abort.clone(), out.clone())?;
-    let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
+    // The gazetteer loads while the partials are read: a job that starts this merge before
+    // its partials exist (on standard input) has it loaded by the time they come.
+    let (merged, data) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| load_data(&args.source, &args.patterns, messages));
+        let merged = partial::read_partials(&args.inputs);
+        let data = loading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("loading the gazetteers panicked")));
+        (merged, data)
+    });
+    let merged = merged?;
+    let (gazetteer, rules) = data?;
     let output =
         OutputSet::create_with_abort(&out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
-    let summary = match partial::merge_to_output(&pipeline, merged, output, args.graph.options()) {
+    let summary = match partial::merge_to_output_with(
+        &gazetteer,
+        rules.predicates(),
+        merged,
+        output,
+        args.graph.options(),
+    ) {
         Err(partial::PartialError::Export(e)) => return Err(stopped(e).into()),
         result => result?,
     };

@@ -8,7 +8,8 @@
 //! ([`write_partial`]): the documents (without their graph) in sequence order, then one
 //! record per document info, node and edge of the merged graph, in key order.
 //!
-//! Every line starts with its key, `k`: `d:<seq, 20 digits>` for a document, `i:<doc id>`,
+//! Every line starts with its key, `k`: `d:<seq, 20 digits>` for a document, `r:<seq>` for a
+//! run of documents already written as output lines ([`RowsRecord`]), `i:<doc id>`,
 //! `n:<node id>` and `e:<edge key>` for the graph, so that a job can partition records by
 //! key without parsing the rest. Records with the same graph key merge with
 //! [`GraphPart::merge`] (associative and commutative); document records are sorted by
@@ -25,7 +26,7 @@ use crate::corpus::{self, DocumentOutput, Options, Summary};
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{DocumentInfo, EdgeData, EdgeKey, GraphPart, NodeData};
 use crate::input::Loaded;
-use crate::Pipeline;
+use crate::{Gazetteer, Pipeline, Predicates};
 
 /// Why partials could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +163,42 @@ pub struct Record {
     /// An edge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge: Option<(EdgeKey, EdgeData)>,
+    /// A run of documents whose output lines are in files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<RowsRecord>,
+}
+
+/// The files of [`RowsRecord::dir`]: the output files that hold one line set per document,
+/// which a run of documents adds to as a block.
+pub const ROW_FILES: [&str; 4] = [
+    "documents.jsonl",
+    "mentions.jsonl",
+    "relations.jsonl",
+    "docs.spacy.jsonl",
+];
+
+/// Documents `first..=last` (by sequence number) as the four [`ROW_FILES`] in `dir`, written
+/// by `merge --emit jsonl --rows DIR`. A map task writes them where the final `merge` can
+/// read them, so the bulk of the output (the document lines, several times the text) goes
+/// from the task that made it to the output set as a file copy: no record of it crosses the
+/// shuffle or the driver, and nothing decodes it again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowsRecord {
+    /// The folder holding the [`ROW_FILES`].
+    pub dir: PathBuf,
+    /// The sequence number of its first document.
+    pub first: u64,
+    /// The sequence number of its last document.
+    pub last: u64,
+    /// Number of documents.
+    pub documents: usize,
+    /// Number of mentions.
+    pub mentions: usize,
+    /// Bytes of text.
+    pub bytes: usize,
+    /// The id and reason of each failed document, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<(String, String)>,
 }
 
 impl Record {
@@ -172,7 +209,13 @@ impl Record {
             info: None,
             node: None,
             edge: None,
+            rows: None,
         }
+    }
+
+    /// The key of the rows record whose first document is number `first`.
+    pub fn rows_key(first: u64) -> String {
+        format!("r:{first:020}")
     }
 
     /// The key of document number `seq`.
@@ -260,6 +303,8 @@ pub fn extract_to_partial(
 pub struct Merged {
     /// Documents (without their graph) by sequence number, with where each was read.
     pub documents: BTreeMap<u64, (DocumentRecord, String)>,
+    /// Runs of documents in files, by their first sequence number, with where each was read.
+    pub rows: BTreeMap<u64, (RowsRecord, String)>,
     /// The merged graph.
     pub graph: GraphPart,
 }
@@ -271,14 +316,45 @@ impl Merged {
             if let Some(graph) = doc.graph.take() {
                 self.graph.merge(graph.into());
             }
-            if let Some((_, first)) = self.documents.get(&doc.seq) {
+            let earlier = self.documents.get(&doc.seq).map(|(_, at)| at).or_else(|| {
+                self.rows
+                    .range(..=doc.seq)
+                    .next_back()
+                    .filter(|(_, (rows, _))| rows.last >= doc.seq)
+                    .map(|(_, (_, at))| at)
+            });
+            if let Some(first) = earlier {
                 return Err(PartialError::DuplicateDocument {
                     seq: doc.seq,
                     first: first.clone(),
                     second: origin,
                 });
             }
-            self.documents.insert(doc.seq, (doc, origin));
+            self.documents.insert(doc.seq, (doc, origin.clone()));
+        }
+        if let Some(rows) = record.rows {
+            // A run overlaps an earlier one when that one starts at or before its end and
+            // ends at or after its start; a document inside it was read twice.
+            let earlier = self
+                .rows
+                .range(..=rows.last)
+                .next_back()
+                .filter(|(_, (other, _))| other.last >= rows.first)
+                .map(|(_, (other, at))| (other.first.max(rows.first), at))
+                .or_else(|| {
+                    self.documents
+                        .range(rows.first..=rows.last)
+                        .next()
+                        .map(|(seq, (_, at))| (*seq, at))
+                });
+            if let Some((seq, first)) = earlier {
+                return Err(PartialError::DuplicateDocument {
+                    seq,
+                    first: first.clone(),
+                    second: origin,
+                });
+            }
+            self.rows.insert(rows.first, (rows, origin));
         }
         let mut part = GraphPart::default();
         if let Some((id, info)) = record.info {
@@ -370,6 +446,11 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
         record.doc = Some(doc);
         put(&record, out).map_err(fail)?;
     }
+    for (_, (rows, _)) in merged.rows {
+        let mut record = Record::empty(Record::rows_key(rows.first));
+        record.rows = Some(rows);
+        put(&record, out).map_err(fail)?;
+    }
     let graph = merged.graph;
     for (id, info) in graph.documents {
         let mut record = Record::empty(format!("i:{id}"));
@@ -389,17 +470,122 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
     out.flush().map_err(fail)
 }
 
+/// Moves the documents of `merged` into the [`ROW_FILES`] of `dir` (created if missing), in
+/// sequence order, and puts one [`RowsRecord`] in their place: what a map task's combiner
+/// does with `--rows DIR`. Nothing is written when there are no documents.
+pub fn documents_to_rows(merged: &mut Merged, dir: &Path) -> Result<(), PartialError> {
+    let documents = std::mem::take(&mut merged.documents);
+    let (Some(&first), Some(&last)) = (documents.keys().next(), documents.keys().next_back())
+    else {
+        return Ok(());
+    };
+    let fail = |path: PathBuf, what| move |source| PartialError::Io { path, what, source };
+    std::fs::create_dir_all(dir).map_err(fail(dir.into(), "cannot create the rows folder"))?;
+    let mut files = Vec::with_capacity(ROW_FILES.len());
+    for name in ROW_FILES {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).map_err(fail(path.clone(), "cannot create"))?;
+        files.push((io::BufWriter::with_capacity(1 << 16, file), path));
+    }
+    let mut rows = RowsRecord {
+        dir: dir.into(),
+        first,
+        last,
+        ..RowsRecord::default()
+    };
+    for (_, (doc, _)) in documents {
+        let lines = [&doc.documents, &doc.mentions, &doc.relations, &doc.spacy];
+        for ((file, path), text) in files.iter_mut().zip(lines) {
+            file.write_all(text.as_bytes())
+                .map_err(fail(path.clone(), "cannot write"))?;
+        }
+        rows.documents += 1;
+        rows.mentions += doc.mention_count;
+        rows.bytes += doc.bytes;
+        rows.failures.extend(doc.failure);
+    }
+    for (file, path) in files {
+        // Closing is enough: the final merge reads the files after the job, and a lost
+        // executor's task runs again into a folder of its own.
+        file.into_inner()
+            .map_err(|e| e.into_error())
+            .map_err(fail(path, "cannot write"))?;
+    }
+    merged.rows.insert(first, (rows, String::new()));
+    Ok(())
+}
+
+/// Appends the [`ROW_FILES`] of `rows` to the output set, a block at a time.
+fn copy_rows(rows: &RowsRecord, output: &mut OutputSet) -> Result<(), PartialError> {
+    let mut buffer = vec![0; 1 << 20];
+    for name in ROW_FILES {
+        let path = rows.dir.join(name);
+        let fail = |what| {
+            let path = path.clone();
+            move |source| PartialError::Io { path, what, source }
+        };
+        let mut file = std::fs::File::open(&path).map_err(fail("cannot open"))?;
+        loop {
+            let n = io::Read::read(&mut file, &mut buffer).map_err(fail("cannot read"))?;
+            if n == 0 {
+                break;
+            }
+            output.write(name, &buffer[..n])?;
+        }
+    }
+    Ok(())
+}
+
 /// The reduce stage: writes every output file of [`crate::corpus::OUTPUT_FILES`] for
 /// `merged` into `output` and commits it, with the same bytes as one `extract` over the
 /// documents the partials came from.
 pub fn merge_to_output(
     pipeline: &Pipeline,
     merged: Merged,
+    output: OutputSet,
+    options: Options,
+) -> Result<Summary, PartialError> {
+    merge_to_output_with(
+        pipeline.gazetteer(),
+        pipeline.rules().predicates(),
+        merged,
+        output,
+        options,
+    )
+}
+
+/// [`merge_to_output`] with the gazetteer and predicates alone: writing the output set needs
+/// no automaton, which is most of a pipeline's start-up time.
+pub fn merge_to_output_with(
+    gazetteer: &Gazetteer,
+    predicates: &Predicates,
+    merged: Merged,
     mut output: OutputSet,
     options: Options,
 ) -> Result<Summary, PartialError> {
     let mut summary = Summary::default();
-    for (_, (doc, _)) in merged.documents {
+    let mut rows = merged.rows.into_values().peekable();
+    let mut documents = merged.documents.into_values().peekable();
+    loop {
+        // Documents and runs never overlap (see `Merged::add`): the lower start goes first.
+        let take_rows = match (rows.peek(), documents.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some((r, _)), Some((d, _))) => r.first < d.seq,
+        };
+        if take_rows {
+            let Some((run, _)) = rows.next() else { break };
+            copy_rows(&run, &mut output)?;
+            summary.documents += run.documents;
+            summary.mentions += run.mentions;
+            summary.bytes += run.bytes;
+            summary.failures.extend(run.failures);
+            continue;
+        }
+        let Some((doc, _)) = documents.next() else {
+            break;
+        };
         output.write("documents.jsonl", doc.documents.as_bytes())?;
         output.write("mentions.jsonl", doc.mentions.as_bytes())?;
         output.write("relations.jsonl", doc.relations.as_bytes())?;
@@ -409,7 +595,14 @@ pub fn merge_to_output(
         summary.bytes += doc.bytes;
         summary.failures.extend(doc.failure);
     }
-    corpus::write_graph_files(pipeline, merged.graph, &mut output, options, &mut summary)?;
+    corpus::write_graph_files(
+        gazetteer,
+        predicates,
+        merged.graph,
+        &mut output,
+        options,
+        &mut summary,
+    )?;
     output.commit()?;
     Ok(summary)
 }

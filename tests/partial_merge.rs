@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 use newsgraph::corpus::{self, Options};
 use newsgraph::export::OutputSet;
 use newsgraph::input::{expand, Reader, DEFAULT_MAX_DOCUMENT_BYTES};
-use newsgraph::partial::{extract_to_partial, merge_to_output, write_partial, Merged};
+use newsgraph::partial::{
+    documents_to_rows, extract_to_partial, merge_to_output, write_partial, Merged,
+};
 use newsgraph::Pipeline;
 use proptest::prelude::*;
 
@@ -137,6 +139,95 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// As a Spark job runs it: contiguous slices of the input, each combined with its
+    /// documents written as rows files (or kept as records), merged in any order.
+    #[test]
+    fn contiguous_slices_as_rows_files_give_the_bytes_of_one_extract(
+        cuts in prop::collection::vec(0..128usize, 0..6),
+        as_rows in prop::collection::vec(any::<bool>(), 8),
+        seed in any::<u64>(),
+        twice in any::<bool>(),
+    ) {
+        let (pipeline, reference, lines) = fixture();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (lines.len() + 1)).collect();
+        cuts.extend([0, lines.len()]);
+        cuts.sort_unstable();
+        cuts.dedup();
+        let work = tempfile::tempdir().expect("temp dir");
+        let mut groups: Vec<Vec<u8>> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let mut merged = Merged::default();
+                merged
+                    .read(Path::new("slice"), &lines[w[0]..w[1]].concat()[..])
+                    .expect("partial lines");
+                if as_rows[i % as_rows.len()] {
+                    documents_to_rows(&mut merged, &work.path().join(format!("rows{i}")))
+                        .expect("rows files");
+                }
+                let mut out = Vec::new();
+                write_partial(merged, &mut out).expect("in memory");
+                out
+            })
+            .collect();
+        let n = groups.len();
+        for i in 0..n {
+            groups.swap(i, (seed as usize).wrapping_add(i * 7) % n);
+        }
+        if twice {
+            groups = groups
+                .chunks(2)
+                .map(|pair| combine(&pair.iter().map(|g| &g[..]).collect::<Vec<_>>()))
+                .collect();
+        }
+        let mut merged = Merged::default();
+        for (i, group) in groups.iter().enumerate() {
+            merged.read(Path::new(&format!("part{i}")), &group[..]).expect("partial");
+        }
+        let out = tempfile::tempdir().expect("temp dir");
+        let output = OutputSet::create(out.path(), &corpus::OUTPUT_FILES).expect("output set");
+        merge_to_output(pipeline, merged, output, Options::default()).expect("merge");
+        let got = read_dir(out.path());
+        prop_assert_eq!(got.len(), reference.len());
+        for ((name, bytes), (want_name, want)) in got.iter().zip(reference) {
+            prop_assert_eq!(name, want_name);
+            prop_assert!(bytes == want, "{} differs from one extract", name);
+        }
+    }
+}
+
+#[test]
+fn rows_that_overlap_documents_or_rows_are_an_error() {
+    let (_, _, lines) = fixture();
+    let work = tempfile::tempdir().expect("temp dir");
+    let mut rows = Merged::default();
+    rows.read(Path::new("a"), &lines[0..3].concat()[..])
+        .expect("slice");
+    documents_to_rows(&mut rows, work.path()).expect("rows files");
+    let mut partial = Vec::new();
+    write_partial(rows, &mut partial).expect("in memory");
+    let mut merged = Merged::default();
+    merged.read(Path::new("doc"), &lines[1][..]).expect("one");
+    let e = merged
+        .read(Path::new("rows"), &partial[..])
+        .expect_err("document 1 twice");
+    assert!(e.to_string().contains("appears twice"), "{e}");
+    let mut merged = Merged::default();
+    merged.read(Path::new("rows"), &partial[..]).expect("rows");
+    let e = merged
+        .read(Path::new("again"), &partial[..])
+        .expect_err("rows twice");
+    assert!(e.to_string().contains("appears twice"), "{e}");
+    let e = merged
+        .read(Path::new("doc"), &lines[2][..])
+        .expect_err("document 2 twice");
+    assert!(e.to_string().contains("appears twice"), "{e}");
+}
+
 #[test]
 fn a_partial_given_twice_is_an_error() {
     let (_, _, lines) = fixture();
@@ -192,6 +283,29 @@ fn cli_map_and_reduce_with_a_bad_line() {
         .status()
         .expect("merge");
     assert_eq!(status.code(), Some(1));
+    assert_eq!(read_dir(&merged), read_dir(&reference));
+    // The combiner of a Spark task: document lines to a rows folder, one rows record.
+    let rows = dir.path().join("rows");
+    let combined = Command::new(bin)
+        .args(["merge", "--emit", "jsonl", "--rows"])
+        .arg(&rows)
+        .arg(&file)
+        .output()
+        .expect("merge --rows");
+    assert_eq!(combined.status.code(), Some(0));
+    let combined = String::from_utf8(combined.stdout).expect("utf-8");
+    assert!(!combined.contains("\"k\":\"d:"), "{combined}");
+    assert_eq!(combined.matches("\"k\":\"r:").count(), 1, "{combined}");
+    let file = dir.path().join("combined.jsonl");
+    std::fs::write(&file, &combined).expect("partial");
+    let merged = dir.path().join("from-rows");
+    let status = Command::new(bin)
+        .args(["merge", "-q", "--out"])
+        .arg(&merged)
+        .arg(&file)
+        .status()
+        .expect("merge");
+    assert_eq!(status.code(), Some(1), "the failed document still counts");
     assert_eq!(read_dir(&merged), read_dir(&reference));
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"k\":\"d:1\",\"doc\":7}\n").expect("bad partial");
