@@ -117,7 +117,7 @@ impl Pipeline {
         // normalize → segment
         scratch.normalized.reset(text);
         let chars = CharIndex::new(text);
-        let sentences = text::sentences(text);
+        let mut sentences = text::sentences(text);
         let mut extraction = Extraction {
             chars: chars.len(),
             ..Extraction::default()
@@ -140,6 +140,16 @@ impl Pipeline {
             &scratch.hits.phrases,
             &mut scratch.select,
             &mut scratch.phrases,
+        );
+        // A name that holds a sentence mark («Yahoo! Japan») keeps its sentence unbroken:
+        // mentions, and the relations read sentence by sentence, never cross a sentence end.
+        text::join_across(
+            &mut sentences,
+            scratch
+                .entities
+                .spans
+                .iter()
+                .map(|s| norm.original_range(s.span.clone())),
         );
         // resolve: mentions, the nesting policy, short forms, ambiguity.
         let input = resolve::Input {
