@@ -332,10 +332,10 @@ person:xi-jinping\tPERSON\tXi Jinping\tشی جین پینگ\tXi Jinping\tشی | 
 person:miguel-diaz-canel\tPERSON\tMiguel Díaz-Canel\tمیگل دیاز-کانل برمودز\tمیگل دیاز-کانل | Díaz-Canel\t\tCU
 ";
 
-/// How many of the common words (`common_words.txt`, the first lines of it) the loader
-/// targets load: the whole list (10,000 words) takes most of the time of an input under the
-/// sanitizer, and the first words are enough for "alias + suffix is a common word" to occur.
-const COMMON_WORDS: usize = 500;
+/// The loader targets load every this many-th word of `common_words.txt`: the whole list
+/// (10,000 words) takes most of the time of an input under the sanitizer, and 500 words from
+/// all of the alphabet are enough for "alias + suffix is a common word" to occur.
+const COMMON_WORDS_STEP: usize = 20;
 
 /// The morphology tables of the embedded data, for pipelines built from fuzzed entities.
 fn morphology_files() -> &'static DataFiles {
@@ -351,7 +351,8 @@ fn morphology_files() -> &'static DataFiles {
             .expect("embedded morphology table");
         let mut first: String = common
             .lines()
-            .take(COMMON_WORDS)
+            .filter(|l| !l.starts_with('#'))
+            .step_by(COMMON_WORDS_STEP)
             .collect::<Vec<_>>()
             .join("\n");
         first.push('\n');
