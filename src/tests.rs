@@ -573,3 +573,23 @@ fn a_name_holding_a_sentence_mark_keeps_its_sentence_whole() {
         }
     }
 }
+
+/// A title's body is in the title's sentence: a name glued to the next sentence's start
+/// («the !CPC») is not the body, and the title mention does not cross the sentence end.
+#[test]
+fn a_title_body_is_in_the_title_sentence() {
+    let pipeline = Pipeline::embedded().expect("embedded pipeline");
+    let text = "Díaz-Canel thanked Xi. He congratulated Xi on his re-election as General Secretary of the !CPC Central Committee.";
+    let doc = Document::new("d", text);
+    let x = pipeline.extract(&doc);
+    for m in &x.mentions {
+        let s = &x.sentences[m.sentence];
+        assert!(
+            s.start <= m.byte_start && m.byte_end <= s.end,
+            "{:?} outside {:?}",
+            m.text(&doc),
+            &text[s.clone()]
+        );
+    }
+    assert!(x.mentions.iter().any(|m| m.text(&doc) == "CPC"));
+}
