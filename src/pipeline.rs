@@ -152,7 +152,7 @@ impl Pipeline {
         scratch.normalized.reset(text);
         clock.lap(Stage::Normalize);
         let chars = CharIndex::new(text);
-        let sentences = text::sentences(text);
+        let mut sentences = text::sentences(text);
         clock.lap(Stage::Segment);
         let mut extraction = Extraction {
             chars: chars.len(),
@@ -178,6 +178,16 @@ impl Pipeline {
             &scratch.hits.phrases,
             &mut scratch.select,
             &mut scratch.phrases,
+        );
+        // A name that holds a sentence mark («Yahoo! Japan») keeps its sentence unbroken:
+        // mentions, and the relations read sentence by sentence, never cross a sentence end.
+        text::join_across(
+            &mut sentences,
+            scratch
+                .entities
+                .spans
+                .iter()
+                .map(|s| norm.original_range(s.span.clone())),
         );
         clock.lap(Stage::Select);
         // resolve: mentions, the nesting policy, short forms, ambiguity.

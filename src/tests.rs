@@ -591,3 +591,79 @@ fn a_long_sentence_costs_linear_operations() {
         small.len()
     );
 }
+
+/// A name holding a sentence mark keeps its sentence whole: the mention lies inside one
+/// sentence, the text before and after it is the same sentence, and a mark that is no part of
+/// a name still ends one.
+#[test]
+fn a_name_holding_a_sentence_mark_keeps_its_sentence_whole() {
+    let embedded = DataFiles::embedded();
+    let mut files = DataFiles::default();
+    for name in ["affixes.tsv", "suffixes.tsv", "common_words.txt"] {
+        files.insert(name, embedded.get(name).expect("embedded morphology table"));
+    }
+    let mut builder = GazetteerBuilder::new();
+    builder.add_files(&files);
+    builder.add_entities_tsv(
+        "test.tsv",
+        "id\ttype\tname_en\tname_fa\n\
+         organization:yahoo-japan\tORGANIZATION\tYahoo! Japan\tیاهو! ژاپن\n\
+         country:CN\tCOUNTRY\tChina\tچین\n",
+    );
+    let rules = RuleSet::from_files(&embedded).expect("embedded rules");
+    let pipeline =
+        Pipeline::new(builder.build().expect("valid gazetteer"), rules).expect("automaton");
+    for (text, name, expected) in [
+        (
+            "Great! Yahoo! Japan met China. Then",
+            "Yahoo! Japan",
+            &["Great!", "Yahoo! Japan met China.", "Then"][..],
+        ),
+        (
+            "یاهو! ژاپن و چین. سپس",
+            "یاهو! ژاپن",
+            &["یاهو! ژاپن و چین.", "سپس"][..],
+        ),
+    ] {
+        let doc = Document::new("d", text);
+        let x = pipeline.extract(&doc);
+        let sentences: Vec<&str> = x.sentences.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(sentences, expected, "{text}");
+        assert_eq!(x.mentions.len(), 2, "{text}: {:?}", x.mentions);
+        for m in &x.mentions {
+            let s = &x.sentences[m.sentence];
+            assert!(
+                s.start <= m.byte_start && m.byte_end <= s.end,
+                "{m:?} outside {s:?}"
+            );
+        }
+        assert_eq!(x.mentions[0].text(&doc), name);
+        for r in &x.relations {
+            let s = &x.sentences[r.sentence];
+            assert!(
+                s.start <= r.byte_start && r.byte_end <= s.end,
+                "{r:?} outside {s:?}"
+            );
+        }
+    }
+}
+
+/// A title's body is in the title's sentence: a name glued to the next sentence's start
+/// («the !CPC») is not the body, and the title mention does not cross the sentence end.
+#[test]
+fn a_title_body_is_in_the_title_sentence() {
+    let pipeline = Pipeline::embedded().expect("embedded pipeline");
+    let text = "Díaz-Canel thanked Xi. He congratulated Xi on his re-election as General Secretary of the !CPC Central Committee.";
+    let doc = Document::new("d", text);
+    let x = pipeline.extract(&doc);
+    for m in &x.mentions {
+        let s = &x.sentences[m.sentence];
+        assert!(
+            s.start <= m.byte_start && m.byte_end <= s.end,
+            "{:?} outside {:?}",
+            m.text(&doc),
+            &text[s.clone()]
+        );
+    }
+    assert!(x.mentions.iter().any(|m| m.text(&doc) == "CPC"));
+}

@@ -22,6 +22,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("spacy_patterns", checks::check_spacy),
     ("rules", checks::check_rules),
     ("export_roundtrip", checks::check_export),
+    ("discovery_patterns", checks::check_discovery),
 ];
 
 /// Runs `check` on every file of `dir` (which may not exist: no inputs yet), naming the file
@@ -219,6 +220,49 @@ fn rules() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// A discovery file (the pattern file or the class table, as the first byte says) with a
+/// range of lines replaced by generated text or by a generated pattern.
+fn discovery() -> impl Strategy<Value = Vec<u8>> {
+    let files = [
+        (0u8, include_str!("../gazetteers/patterns/patterns.toml")),
+        (1u8, include_str!("../gazetteers/patterns/classes.tsv")),
+    ];
+    let regex = prop_oneof![
+        Just("(?P<name>w*)".to_string()),
+        Just("(?P<name>)".to_string()),
+        Just("H(?P<name>F|w)?".to_string()),
+        Just("(?P<name>.+)".to_string()),
+        Just("(?P<name>[HTSGJFPCXKQqp.wcvLld]{1,4})".to_string()),
+        Just("(".to_string()),
+        nasty(),
+    ];
+    let replacement = prop_oneof![
+        nasty(),
+        (regex, nasty()).prop_map(|(regex, id)| format!(
+            "[[pattern]]\nid = {}\ntype = \"PERSON\"\nconfidence = 0.5\nregex = {}",
+            json_string(&id),
+            json_string(&regex)
+        )),
+        (
+            prop_oneof![Just("H"), Just("T"), Just("S"), Just("Z"), Just("")],
+            nasty()
+        )
+            .prop_map(|(class, word)| format!("{class}\t{word}")),
+    ];
+    (0..files.len(), any::<usize>(), 0..4usize, replacement).prop_map(
+        move |(which, at, len, replacement)| {
+            let (selector, text) = files[which];
+            let mut lines: Vec<&str> = text.lines().collect();
+            let at = at % (lines.len() + 1);
+            let end = (at + len).min(lines.len());
+            lines.splice(at..end, [replacement.as_str()]);
+            let mut out = vec![selector];
+            out.extend_from_slice(lines.join("\n").as_bytes());
+            out
+        },
+    )
+}
+
 /// Graph fields separated by U+001F, as the export target reads them.
 fn graph_fields() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(nasty(), 1..40).prop_map(|fields| fields.join("\u{1F}").into_bytes())
@@ -250,6 +294,11 @@ proptest! {
     #[test]
     fn rule_loader_is_total(data in rules()) {
         checks::check_rules(&data);
+    }
+
+    #[test]
+    fn discovery_pattern_loader_is_total(data in discovery()) {
+        checks::check_discovery(&data);
     }
 
     #[test]

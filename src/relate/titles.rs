@@ -100,7 +100,9 @@ impl Context<'_> {
         let reach = words(&self.doc.text[title.span.end..stop])
             .nth(TITLE_REACH_WORDS)
             .map_or(stop, |w| title.span.end + w.start);
-        let candidates = self.mentions_from(&(title.span.start..reach + 1));
+        // The body is in the title's sentence: a name right after the sentence's mark
+        // («... the !CPC») belongs to the next one.
+        let candidates = self.mentions_from(&(title.span.start..(reach + 1).min(sentence.end)));
         // The body is found once, by the types of all the phrase's titles in order; then the
         // first title that applies to that body names the office (a title restricted to some
         // bodies comes before the general one in the rule file).

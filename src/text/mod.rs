@@ -8,5 +8,5 @@ mod token;
 
 pub(crate) use fold::letter_fold;
 pub use normalize::{is_invisible, is_vowel_letter, is_word_char, skeleton, Gap, Normalized};
-pub use segment::sentences;
+pub use segment::{join_across, sentences};
 pub use token::{is_word_part, last_word, words};

@@ -9,6 +9,10 @@
 //! - any mark inside a quotation «...» or "..." on the same line, so quoted titles stay whole.
 //!
 //! Dates and times (`2022/11/25`, `15:52:04`) contain no sentence marks and need no rule.
+//!
+//! Segmentation reads only the text; a gazetteer name that holds a sentence mark («Yahoo!
+//! Japan») is then told apart by [`join_across`]: the name keeps its sentence unbroken, so
+//! that a mention never runs past the end of its sentence.
 
 use std::ops::Range;
 
@@ -73,6 +77,54 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
+}
+
+/// Joins the sentences that `spans` run across: where a span (byte range of a name found in
+/// the text) starts in one sentence and ends past it, that sentence and every one the span
+/// reaches become one. Sentences stay ordered and disjoint, and each span then lies inside
+/// one; a span outside every sentence changes nothing. `spans` may come in any order.
+pub fn join_across(
+    sentences: &mut Vec<Range<usize>>,
+    spans: impl IntoIterator<Item = Range<usize>>,
+) {
+    // The last sentence each sentence is joined to, raised by every span that crosses it.
+    let mut reach: Vec<usize> = Vec::new();
+    for span in spans {
+        if span.start >= span.end {
+            continue;
+        }
+        // The sentence the span starts in: the last one starting at or before it.
+        let first = sentences.partition_point(|s| s.start <= span.start);
+        let Some(first) = first.checked_sub(1) else {
+            continue;
+        };
+        if span.end <= sentences[first].end || span.start >= sentences[first].end {
+            continue;
+        }
+        // The last sentence the span reaches: the last one starting before its end.
+        let last = sentences.partition_point(|s| s.start < span.end) - 1;
+        if reach.is_empty() {
+            reach = (0..sentences.len()).collect();
+        }
+        reach[first] = reach[first].max(last);
+    }
+    if reach.is_empty() {
+        return;
+    }
+    let mut joined = Vec::with_capacity(sentences.len());
+    let mut i = 0;
+    while i < sentences.len() {
+        let mut last = reach[i];
+        let mut k = i;
+        // A sentence inside the joined run may itself be crossed further on.
+        while k < last {
+            k += 1;
+            last = last.max(reach[k]);
+        }
+        joined.push(sentences[i].start..sentences[last].end);
+        i = last + 1;
+    }
+    *sentences = joined;
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -217,6 +269,56 @@ mod tests {
     fn segmentation_table() {
         for (name, text, expected) in CASES {
             let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(&got, expected, "case {name:?}");
+        }
+    }
+
+    /// (name, text, names found in it, expected sentences)
+    const JOIN_CASES: &[(&str, &str, &[&str], &[&str])] = &[
+        (
+            "a name with a mark keeps its sentence whole",
+            "Yahoo! Japan met Sony. Then",
+            &["Yahoo! Japan", "Sony"],
+            &["Yahoo! Japan met Sony.", "Then"],
+        ),
+        (
+            "a name ending at the mark changes nothing",
+            "I use Yahoo! Then I left.",
+            &["Yahoo!"],
+            &["I use Yahoo!", "Then I left."],
+        ),
+        (
+            "a name over two marks joins three sentences",
+            "Ab! Bc? Cd. De.",
+            &["Ab! Bc? Cd"],
+            &["Ab! Bc? Cd.", "De."],
+        ),
+        (
+            "overlapping runs join once",
+            "A! B! C! D",
+            &["B! C", "A! B"],
+            &["A! B! C!", "D"],
+        ),
+        (
+            "no name, no change",
+            "Great! Then go.",
+            &[],
+            &["Great!", "Then go."],
+        ),
+    ];
+
+    #[test]
+    fn names_holding_a_sentence_mark_join_sentences() {
+        for (name, text, names, expected) in JOIN_CASES {
+            let mut got = sentences(text);
+            join_across(
+                &mut got,
+                names.iter().map(|n| {
+                    let at = text.find(n).expect("name in text");
+                    at..at + n.len()
+                }),
+            );
+            let got: Vec<&str> = got.into_iter().map(|r| &text[r]).collect();
             assert_eq!(&got, expected, "case {name:?}");
         }
     }
