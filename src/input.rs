@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -327,6 +329,45 @@ pub struct Reader {
     first_origin: HashMap<String, String>,
     /// The file name, id stem and line offset standard input stands for.
     stdin_name: Option<(String, String, usize)>,
+    /// Input bytes read so far (files and standard input), for progress.
+    bytes_read: Arc<AtomicU64>,
+}
+
+/// A `BufRead` that adds every byte consumed to a shared count.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.count.fetch_add(amount as u64, Ordering::Relaxed);
+        self.inner.consume(amount);
+    }
+}
+
+/// The total size of the files among `sources`, or `None` when one is standard input (or its
+/// size cannot be read): what a progress bar's ETA needs.
+pub fn total_bytes(sources: &[Source]) -> Option<u64> {
+    sources.iter().try_fold(0u64, |sum, source| match source {
+        Source::Text { path, .. } | Source::Jsonl { path, .. } => {
+            Some(sum + std::fs::metadata(path).ok()?.len())
+        }
+        Source::Unreadable { .. } => Some(sum),
+        Source::Stdin => None,
+    })
 }
 
 struct JsonlState {
@@ -345,7 +386,14 @@ impl Reader {
             max_bytes,
             first_origin: HashMap::new(),
             stdin_name: None,
+            bytes_read: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// A handle on the number of input bytes read so far, which grows as the reader is
+    /// iterated (from another thread too): for a progress bar.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes_read)
     }
 
     /// Standard input read as lines `first_line`, `first_line + 1`, ... of the JSONL file
@@ -390,6 +438,8 @@ impl Reader {
                     limit: self.max_bytes,
                 });
             }
+            self.bytes_read
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
             let text = String::from_utf8(bytes)
                 .map_err(|e| DocumentError::InvalidUtf8(e.utf8_error().valid_up_to()))?;
             Ok(Document::new(id.clone(), text))
@@ -559,7 +609,10 @@ impl Iterator for Reader {
                         self.jsonl = Some(JsonlState {
                             name: path.display().to_string(),
                             stem: id,
-                            reader: Box::new(BufReader::with_capacity(1 << 16, file)),
+                            reader: Box::new(Counting {
+                                inner: BufReader::with_capacity(1 << 16, file),
+                                count: Arc::clone(&self.bytes_read),
+                            }),
                             line: 0,
                         })
                     }
@@ -586,7 +639,10 @@ impl Iterator for Reader {
                     self.jsonl = Some(JsonlState {
                         name,
                         stem,
-                        reader: Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+                        reader: Box::new(Counting {
+                            inner: BufReader::with_capacity(1 << 16, std::io::stdin()),
+                            count: Arc::clone(&self.bytes_read),
+                        }),
                         line,
                     })
                 }
@@ -611,6 +667,29 @@ impl Iterator for Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_read_counts_every_input_byte_for_progress() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let jsonl = dir.path().join("a.jsonl");
+        let lines = "{\"text\": \"یک\"}\n\n{\"text\": \"دو\"}\n";
+        std::fs::write(&jsonl, lines).expect("write");
+        let txt = dir.path().join("b.txt");
+        std::fs::write(&txt, "سه").expect("write");
+        let sources = expand(&[dir.path().to_path_buf()]).expect("sources");
+        assert_eq!(
+            total_bytes(&sources),
+            Some((lines.len() + "سه".len()) as u64)
+        );
+        let reader = Reader::new(sources, DEFAULT_MAX_DOCUMENT_BYTES);
+        let read = reader.bytes_read();
+        assert_eq!(reader.count(), 3);
+        assert_eq!(
+            read.load(Ordering::Relaxed),
+            (lines.len() + "سه".len()) as u64
+        );
+        assert_eq!(total_bytes(&[Source::Stdin]), None);
+    }
 
     fn read_jsonl(text: &str, max: usize) -> Vec<(String, Result<Document, DocumentError>)> {
         let mut out = Vec::new();

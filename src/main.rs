@@ -651,13 +651,15 @@ fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCo
     {
         output.pause_before_each_rename(Duration::from_millis(ms));
     }
-    let progress = progress_bar(args.quiet, known_total);
+    let progress = progress_bar(args.quiet, known_total, input::total_bytes(&sources));
     let reader = input::Reader::new(sources, args.max_document_bytes);
+    let bytes_read = reader.bytes_read();
     let summary = pool
         .install(|| {
             let options = args.graph.options();
             corpus::extract_to_output(&pipeline, reader, output, options, |done| {
-                progress.set_position(done as u64)
+                progress.set_position(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+                progress.set_message(format!("{done} documents"));
             })
         })
         .map_err(stopped)?;
@@ -803,22 +805,27 @@ fn stopped(e: ExportError) -> ExportError {
     e
 }
 
-/// A bar on a terminal for runs of more than a few documents; hidden otherwise.
-fn progress_bar(quiet: bool, total: Option<usize>) -> ProgressBar {
+/// A bar on a terminal for runs of more than a few documents; hidden otherwise. Its position
+/// is the input bytes read; with `total_bytes` known (files, not standard input) it shows an
+/// ETA. The message is the number of documents done.
+fn progress_bar(quiet: bool, documents: Option<usize>, total_bytes: Option<u64>) -> ProgressBar {
     const FEW: usize = 8;
-    if quiet || total.is_some_and(|t| t <= FEW) {
+    if quiet || documents.is_some_and(|t| t <= FEW) {
         return ProgressBar::hidden();
     }
-    let bar = match total {
-        Some(total) => ProgressBar::new(total as u64).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = match total_bytes {
+        Some(total) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{bar:40} {msg} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {pos} documents {elapsed}")
+            ProgressStyle::with_template("{spinner} {msg} {binary_bytes} {binary_bytes_per_sec} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         ),
     };
+    bar.set_message("0 documents");
     bar.set_draw_target(ProgressDrawTarget::stderr());
     bar
 }
