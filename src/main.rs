@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsgraph::export::csv::CsvFlavor;
 use newsgraph::export::options::{Background, GraphOptions};
+use newsgraph::export::suggestions::row_type_and_mentions;
 use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
 use newsgraph::{corpus, eval, partial, Gazetteer, GazetteerBuilder, Pipeline, RuleSet};
@@ -963,29 +964,20 @@ fn suggest(args: &SuggestArgs) -> Result<ExitCode> {
     })?;
     let mut out = String::with_capacity(text.len());
     let mut shown = 0usize;
-    let mut header_seen = false;
     for line in text.lines() {
-        if line.starts_with('#') || !header_seen {
-            header_seen |= !line.starts_with('#');
+        // Comments and the header are kept; rows only when they pass the filters.
+        let keep = match row_type_and_mentions(line) {
+            None => true,
+            Some((entity_type, mentions)) => {
+                let wanted = args.types.is_empty() || args.types.iter().any(|t| t == entity_type);
+                let kept = wanted && mentions >= args.min_mentions;
+                shown += usize::from(kept);
+                kept
+            }
+        };
+        if keep {
             out.push_str(line);
             out.push('\n');
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
-        let type_ok = args.types.is_empty()
-            || cells
-                .get(1)
-                .is_some_and(|t| args.types.iter().any(|w| w == t));
-        // The note starts with the mention count: "12 mentions in 5 documents; ...".
-        let mentions = cells
-            .last()
-            .and_then(|note| note.split(' ').next())
-            .and_then(|n| n.parse::<u64>().ok())
-            .unwrap_or(0);
-        if type_ok && mentions >= args.min_mentions {
-            out.push_str(line);
-            out.push('\n');
-            shown += 1;
         }
     }
     print_stdout(&out)?;

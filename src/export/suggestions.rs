@@ -22,6 +22,23 @@ pub fn suggested_id(id: &str) -> Option<String> {
     Some(format!("{prefix}:{slug}"))
 }
 
+/// The type and mention count of a row of `suggestions.tsv` (the format [`write_suggestions`]
+/// writes: the type in the second column, the note starting with the count; 0 when the note
+/// does not), or `None` for a comment or the header.
+pub fn row_type_and_mentions(line: &str) -> Option<(&str, u64)> {
+    if line.starts_with('#') || line == HEADER.trim_end() {
+        return None;
+    }
+    let mut cells = line.split('\t');
+    let entity_type = cells.nth(1).unwrap_or_default();
+    let mentions = cells
+        .next_back()
+        .and_then(|note| note.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Some((entity_type, mentions))
+}
+
 /// A cell's text on one line: tabs, line breaks and runs of white space become one space.
 fn cell(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -102,6 +119,19 @@ mod tests {
         );
         assert_eq!(suggested_id("person:xi-jinping"), None);
         assert_eq!(suggested_id("discovered.x"), None);
+    }
+
+    #[test]
+    fn rows_read_back_their_type_and_count() {
+        let row =
+            "person:x\tPERSON\t\tایکس\t\t\t\t\t\t\t\t3 mentions in 2 documents; e.g. d: [ایکس]";
+        assert_eq!(row_type_and_mentions(row), Some(("PERSON", 3)));
+        assert_eq!(row_type_and_mentions(HEADER.trim_end()), None);
+        assert_eq!(row_type_and_mentions("# a comment"), None);
+        assert_eq!(
+            row_type_and_mentions("person:y\tPERSON\tY"),
+            Some(("PERSON", 0))
+        );
     }
 
     #[test]

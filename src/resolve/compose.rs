@@ -81,10 +81,10 @@ pub(super) fn compose(
         }
         let mut end = k.0.end;
         let mut host = None;
-        if norm.gap_before(end).is_boundary() && norm.gap_before(end) != Gap::Line {
+        // A host follows after spaces on the same line: «سفارت ایران در کویت».
+        if norm.gap_before(end) == Gap::Space {
             if let Some(len) = composition.host_linker_at(head, skeleton, end) {
                 let place_start = end + len;
-                let gap = norm.gap_before(place_start);
                 let place = kept[i + 1..]
                     .iter()
                     .position(|o| o.0.start >= place_start)
@@ -98,7 +98,8 @@ pub(super) fn compose(
                                 EntityType::Country | EntityType::City | EntityType::Organization
                             )
                     });
-                if let (true, Some(j)) = (gap.is_boundary() && gap != Gap::Line, place) {
+                let spaced = norm.gap_before(place_start) == Gap::Space;
+                if let (true, Some(j)) = (spaced, place) {
                     host = Some(j);
                     end = kept[j].0.end;
                 }
