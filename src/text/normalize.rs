@@ -161,10 +161,16 @@ impl Normalized {
 /// The skeleton of `text` (see [`Normalized::skeleton`]): how an alias, a rule phrase or a
 /// marker looks to matching.
 pub fn skeleton(text: &str) -> String {
-    // Without the offset map: loading calls this for every alias, phrase and word list entry.
     let mut out = String::with_capacity(text.len());
-    fold(text, |c, _, _| out.push(c));
+    skeleton_into(text, &mut out);
     out
+}
+
+/// [`skeleton`] into `out` (cleared first), reusing its buffer: for the stages that look
+/// words up one by one. It builds no offset map.
+pub fn skeleton_into(text: &str, out: &mut String) {
+    out.clear();
+    fold(text, |c, _, _| out.push(c));
 }
 
 /// Folds `text` (see [`Normalized`]): calls `keep` with each skeleton character, the original
