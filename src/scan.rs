@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
 use crate::text::{Gap, Normalized};
@@ -72,10 +72,22 @@ impl Hits {
     }
 }
 
+/// One phrase before its entries are merged: ranges into the builder's arenas.
+struct Compiled {
+    skeleton: Range<u32>,
+    group: Group,
+    target: u32,
+    kind: AliasKind,
+    origin: Origin,
+    gaps: Range<u32>,
+}
+
 /// The compiled automaton.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Automaton {
-    automaton: AhoCorasick,
+    /// A char-wise double array: its transitions are by code point, which keeps the automaton
+    /// small and fast for Persian text, and it builds a million aliases in about a second.
+    automaton: CharwiseDoubleArrayAhoCorasick<u32>,
     /// For each automaton pattern, its entries.
     patterns: Vec<Range<u32>>,
     entries: Vec<Entry>,
@@ -83,10 +95,27 @@ pub(crate) struct Automaton {
     morphology: Morphology,
 }
 
+impl std::fmt::Debug for Automaton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Automaton")
+            .field("states", &self.automaton.num_states())
+            .field("patterns", &self.patterns.len())
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why the automaton could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the alias automaton: {0}")]
-pub struct AutomatonError(#[from] aho_corasick::BuildError);
+pub struct AutomatonError(String);
+
+// daachorse's error implements `Display` but not `std::error::Error`, so only its message is kept.
+impl From<daachorse::errors::DaachorseError> for AutomatonError {
+    fn from(e: daachorse::errors::DaachorseError) -> AutomatonError {
+        AutomatonError(e.to_string())
+    }
+}
 
 /// Every alias of `gazetteer` as an entity phrase whose target is its entity index.
 pub(crate) fn entity_phrases(gazetteer: &Gazetteer) -> impl Iterator<Item = Phrase<'_>> + '_ {
@@ -113,31 +142,50 @@ impl Automaton {
         morphology: &Morphology,
     ) -> Result<Automaton, AutomatonError> {
         let morphology = morphology.clone();
-        // (skeleton, group, target, kind, origin, allowed gaps)
-        let mut compiled: Vec<(String, Group, u32, AliasKind, Origin, Vec<u32>)> = Vec::new();
+        // Skeletons go into one arena and gaps into another, so a million aliases cost a few
+        // large allocations, not two each.
+        let mut arena = String::new();
+        let mut gap_arena: Vec<u32> = Vec::new();
+        let mut compiled: Vec<Compiled> = Vec::new();
+        let mut normalized = Normalized::default();
         for phrase in phrases {
-            let normalized = Normalized::new(phrase.text);
+            normalized.reset(phrase.text);
             let skeleton = normalized.skeleton();
             if skeleton.is_empty() {
                 continue;
             }
-            let gaps = allowed_gaps(&normalized, &morphology);
-            compiled.push((
-                skeleton.to_string(),
-                phrase.group,
-                phrase.target,
-                phrase.kind,
-                phrase.origin,
-                gaps,
-            ));
+            let at = arena.len() as u32;
+            arena.push_str(skeleton);
+            let gaps_at = gap_arena.len() as u32;
+            push_allowed_gaps(&normalized, &morphology, &mut gap_arena);
+            compiled.push(Compiled {
+                skeleton: at..arena.len() as u32,
+                group: phrase.group,
+                target: phrase.target,
+                kind: phrase.kind,
+                origin: phrase.origin,
+                gaps: gaps_at..gap_arena.len() as u32,
+            });
         }
-        compiled.sort_by(|a, b| (&a.0, a.1, a.2, a.3, a.4).cmp(&(&b.0, b.1, b.2, b.3, b.4)));
+        let text = |c: &Compiled| &arena[c.skeleton.start as usize..c.skeleton.end as usize];
+        compiled.sort_by(|a, b| {
+            (text(a), a.group, a.target, a.kind, a.origin).cmp(&(
+                text(b),
+                b.group,
+                b.target,
+                b.kind,
+                b.origin,
+            ))
+        });
 
-        let mut skeletons: Vec<String> = Vec::new();
+        let mut skeletons: Vec<&str> = Vec::new();
         let mut patterns: Vec<Range<u32>> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut gap_offsets: Vec<u32> = Vec::new();
-        for (skeleton, group, target, kind, origin, gaps) in compiled {
+        let mut merged: Vec<u32> = Vec::new();
+        for c in &compiled {
+            let skeleton = text(c);
+            let gaps = &gap_arena[c.gaps.start as usize..c.gaps.end as usize];
             if skeletons.last() != Some(&skeleton) {
                 skeletons.push(skeleton);
                 let at = entries.len() as u32;
@@ -148,35 +196,38 @@ impl Automaton {
             // the best kind, and every separator either allows.
             if let Some(last) = entries[range.start as usize..]
                 .iter_mut()
-                .find(|e| e.group == group && e.target == target)
+                .find(|e| e.group == c.group && e.target == c.target)
             {
-                let mut merged: Vec<u32> = gap_offsets
-                    [last.allowed_gaps.start as usize..last.allowed_gaps.end as usize]
-                    .to_vec();
-                merged.extend(gaps);
+                merged.clear();
+                merged.extend_from_slice(
+                    &gap_offsets[last.allowed_gaps.start as usize..last.allowed_gaps.end as usize],
+                );
+                merged.extend_from_slice(gaps);
                 merged.sort_unstable();
                 merged.dedup();
                 let at = gap_offsets.len() as u32;
-                gap_offsets.extend(merged);
+                gap_offsets.extend_from_slice(&merged);
                 last.allowed_gaps = at..gap_offsets.len() as u32;
-                last.kind = last.kind.min(kind);
-                last.origin = last.origin.min(origin);
+                last.kind = last.kind.min(c.kind);
+                last.origin = last.origin.min(c.origin);
                 continue;
             }
             let at = gap_offsets.len() as u32;
-            gap_offsets.extend(gaps);
+            gap_offsets.extend_from_slice(gaps);
             entries.push(Entry {
-                group,
-                target,
-                kind,
-                origin,
+                group: c.group,
+                target: c.target,
+                kind: c.kind,
+                origin: c.origin,
                 allowed_gaps: at..gap_offsets.len() as u32,
             });
             range.end = entries.len() as u32;
         }
-        let automaton = AhoCorasick::builder()
+        // Skeletons are sorted and distinct, as the double array wants them; the value of
+        // each is its pattern number.
+        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(&skeletons)?;
+            .build_with_values(skeletons.iter().enumerate().map(|(i, s)| (s, i as u32)))?;
         Ok(Automaton {
             automaton,
             patterns,
@@ -214,7 +265,7 @@ impl Automaton {
         hits.clear();
         for m in self.automaton.find_overlapping_iter(norm.skeleton()) {
             let (start, end) = (m.start() as u32, m.end() as u32);
-            for entry in self.patterns[m.pattern().as_usize()].clone() {
+            for entry in self.patterns[m.value() as usize].clone() {
                 let hit = Hit { start, end, entry };
                 match self.entries[entry as usize].group {
                     Group::Entity => hits.entities.push(hit),
@@ -227,9 +278,11 @@ impl Automaton {
 
 /// The skeleton offsets at which an alias allows a separator: where it has one itself, and
 /// at the edges of separable affixes inside its joined words.
-fn allowed_gaps(alias: &Normalized, morphology: &Morphology) -> Vec<u32> {
+/// They are appended to `out`, sorted and distinct.
+fn push_allowed_gaps(alias: &Normalized, morphology: &Morphology, out: &mut Vec<u32>) {
     let skeleton = alias.skeleton();
-    let mut gaps = Vec::new();
+    let first = out.len();
+    let gaps = out;
     let mut word_start = 0;
     let mut chars = skeleton.char_indices().peekable();
     while let Some((offset, _)) = chars.next() {
@@ -261,7 +314,13 @@ fn allowed_gaps(alias: &Normalized, morphology: &Morphology) -> Vec<u32> {
             word_start = word_end;
         }
     }
-    gaps.sort_unstable();
-    gaps.dedup();
-    gaps
+    gaps[first..].sort_unstable();
+    let mut kept = first;
+    for i in first..gaps.len() {
+        if kept == first || gaps[kept - 1] != gaps[i] {
+            gaps[kept] = gaps[i];
+            kept += 1;
+        }
+    }
+    gaps.truncate(kept);
 }
