@@ -274,8 +274,15 @@ fn generated(sizes: Option<&str>) -> Result<()> {
         .collect::<std::result::Result<_, _>>()?;
     let me = std::env::current_exe()?;
     println!(
-        "{:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}",
-        "aliases", "patterns", "build s", "CPU s", "gazetteer s", "automaton s", "peak MiB"
+        "{:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10} {:>14}",
+        "aliases",
+        "patterns",
+        "build s",
+        "CPU s",
+        "gazetteer s",
+        "automaton s",
+        "peak MiB",
+        "gazetteer MiB"
     );
     for n in sizes {
         // A process of its own, so each peak is its own.
@@ -336,15 +343,17 @@ fn generated_one(n: usize) -> Result<()> {
     builder.add_files(&files);
     let gazetteer = builder.build()?;
     let gazetteer_cpu = process_cpu_seconds() - cpu;
+    let gazetteer_peak = peak_rss_kib();
     let rules = RuleSet::from_files(&files)?;
     let pipeline = Pipeline::new(gazetteer, rules)?;
     let build = started.elapsed().as_secs_f64();
     let build_cpu = process_cpu_seconds() - cpu;
     println!(
-        "{n:>10} {:>10} {build:>10.2} {build_cpu:>10.2} {gazetteer_cpu:>12.2} {:>12.2} {:>10.1}",
+        "{n:>10} {:>10} {build:>10.2} {build_cpu:>10.2} {gazetteer_cpu:>12.2} {:>12.2} {:>10.1} {:>14.1}",
         pipeline.pattern_count(),
         build_cpu - gazetteer_cpu,
-        peak_rss_kib() as f64 / 1024.0
+        peak_rss_kib() as f64 / 1024.0,
+        gazetteer_peak as f64 / 1024.0
     );
     Ok(())
 }
