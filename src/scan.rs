@@ -13,7 +13,7 @@ use std::ops::Range;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
-use crate::text::{Gap, Normalized};
+use crate::text::{is_word_char, Gap, Normalized};
 
 /// The two kinds of phrases one automaton holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,8 +88,12 @@ pub(crate) struct Automaton {
     /// A char-wise double array: its transitions are by code point, which keeps the automaton
     /// small and fast for Persian text, and it builds a million aliases in about a second.
     automaton: CharwiseDoubleArrayAhoCorasick<u32>,
-    /// For each automaton pattern, its entries.
+    /// For each automaton pattern, its entity entries.
     patterns: Vec<Range<u32>>,
+    /// The rule phrases, looked for at word starts only.
+    phrases: PhraseTrie,
+    /// The number of distinct skeletons, entity or phrase.
+    distinct: usize,
     entries: Vec<Entry>,
     gap_offsets: Vec<u32>,
     morphology: Morphology,
@@ -223,14 +227,36 @@ impl Automaton {
             });
             range.end = entries.len() as u32;
         }
+        // Entity aliases go into the double array, matched anywhere; rule phrases into a
+        // trie walked only at word starts (see `scan`). A skeleton's entries are sorted by
+        // group, so each side's entries are one range.
+        let mut entity_skeletons: Vec<(&str, u32)> = Vec::new();
+        let mut entity_patterns: Vec<Range<u32>> = Vec::new();
+        let mut phrases = PhraseTrie::default();
+        for (skeleton, range) in skeletons.iter().zip(&patterns) {
+            let split = range.start
+                + entries[range.start as usize..range.end as usize]
+                    .iter()
+                    .take_while(|e| e.group == Group::Entity)
+                    .count() as u32;
+            if split > range.start {
+                entity_skeletons.push((skeleton, entity_patterns.len() as u32));
+                entity_patterns.push(range.start..split);
+            }
+            if range.end > split {
+                phrases.insert(skeleton, split..range.end);
+            }
+        }
         // Skeletons are sorted and distinct, as the double array wants them; the value of
         // each is its pattern number.
         let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build_with_values(skeletons.iter().enumerate().map(|(i, s)| (s, i as u32)))?;
+            .build_with_values(entity_skeletons)?;
         Ok(Automaton {
             automaton,
-            patterns,
+            distinct: patterns.len(),
+            patterns: entity_patterns,
+            phrases,
             entries,
             gap_offsets,
             morphology,
@@ -239,7 +265,7 @@ impl Automaton {
 
     /// The number of distinct normalized phrases in the automaton.
     pub(crate) fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.distinct
     }
 
     /// The entry of a hit.
@@ -263,14 +289,87 @@ impl Automaton {
     /// phrase, each entry of it in its group.
     pub(crate) fn scan(&self, norm: &Normalized, hits: &mut Hits) {
         hits.clear();
-        for m in self.automaton.find_overlapping_iter(norm.skeleton()) {
+        let skeleton = norm.skeleton();
+        for m in self.automaton.find_overlapping_iter(skeleton) {
             let (start, end) = (m.start() as u32, m.end() as u32);
             for entry in self.patterns[m.value() as usize].clone() {
-                let hit = Hit { start, end, entry };
-                match self.entries[entry as usize].group {
-                    Group::Entity => hits.entities.push(hit),
-                    Group::Phrase => hits.phrases.push(hit),
+                hits.entities.push(Hit { start, end, entry });
+            }
+        }
+        // Rule phrases («و», «با», «را») would match inside most words of a skeleton, which
+        // has no spaces, and select keeps only those at a word start: they are looked for
+        // there alone, with the test select makes (`starts_word`).
+        let mut prev: Option<char> = None;
+        for (at, c) in skeleton.char_indices() {
+            let word_start = match prev {
+                None => true,
+                Some(p) => {
+                    norm.gap_before(at).is_boundary() || !is_word_char(p) || !is_word_char(c)
                 }
+            };
+            prev = Some(c);
+            if word_start {
+                self.phrases.find_at(skeleton, at, &mut hits.phrases);
+            }
+        }
+        // In automaton order, by end, as the one automaton gave them.
+        hits.phrases.sort_by_key(|h| h.end);
+    }
+}
+
+/// The rule phrases, as a trie walked from a word start: no failure links, as a phrase is
+/// only ever looked for at a word start. A few thousand phrases: plain per-node edge lists.
+#[derive(Clone, Debug, Default)]
+struct PhraseTrie {
+    /// By node (0 is the root): its edges, sorted by character.
+    edges: Vec<Vec<(char, u32)>>,
+    /// By node: the entries of the phrase that ends there.
+    entries: Vec<Range<u32>>,
+}
+
+impl PhraseTrie {
+    /// Adds a phrase. Skeletons come sorted (byte order is code point order), so the
+    /// phrases under one node are added together and its edges in character order.
+    fn insert(&mut self, skeleton: &str, entries: Range<u32>) {
+        if self.edges.is_empty() {
+            self.edges.push(Vec::new());
+            self.entries.push(0..0);
+        }
+        let mut node = 0usize;
+        for c in skeleton.chars() {
+            node = match self.edges[node].last() {
+                Some(&(last, child)) if last == c => child as usize,
+                _ => {
+                    let child = self.edges.len();
+                    self.edges.push(Vec::new());
+                    self.entries.push(0..0);
+                    self.edges[node].push((c, child as u32));
+                    child
+                }
+            };
+        }
+        self.entries[node] = entries;
+    }
+
+    /// Every phrase that starts at byte `start` of `skeleton`, as hits, shortest first.
+    #[inline]
+    fn find_at(&self, skeleton: &str, start: usize, out: &mut Vec<Hit>) {
+        let Some(mut edges) = self.edges.first() else {
+            return;
+        };
+        for (offset, c) in skeleton[start..].char_indices() {
+            let Ok(i) = edges.binary_search_by_key(&c, |&(e, _)| e) else {
+                return;
+            };
+            let node = edges[i].1 as usize;
+            edges = &self.edges[node];
+            let end = (start + offset + c.len_utf8()) as u32;
+            for entry in self.entries[node].clone() {
+                out.push(Hit {
+                    start: start as u32,
+                    end,
+                    entry,
+                });
             }
         }
     }
