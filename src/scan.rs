@@ -423,3 +423,72 @@ fn push_allowed_gaps(alias: &Normalized, morphology: &Morphology, out: &mut Vec<
     }
     gaps.truncate(kept);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(text: &str, group: Group, target: u32) -> Phrase<'_> {
+        Phrase {
+            text,
+            group,
+            target,
+            kind: AliasKind::Alias,
+            origin: Origin::Gazetteer,
+        }
+    }
+
+    /// Rule phrases are looked for at word starts only: the scan must give what the one
+    /// automaton gave (every occurrence) less what select's word-start test dropped, in the
+    /// same order; entity aliases are still found anywhere.
+    #[test]
+    fn phrases_at_every_word_start_and_nowhere_else() {
+        let rule_texts = ["و", "با", "را", "وزیر", "وزیر خارجه", "به گفته", "،", "«"];
+        let entity_texts = ["زیر", "وزیر خارجه"];
+        let phrases = rule_texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| phrase(t, Group::Phrase, i as u32))
+            .chain(
+                entity_texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| phrase(t, Group::Entity, i as u32)),
+            );
+        let automaton = Automaton::new(phrases, &Morphology::default()).unwrap();
+        let doc = "وزیر خارجه با وزیران و رایزنان را دید؛ به گفته‌ی او، «وزیر» آمد. وبا";
+        let norm = Normalized::new(doc);
+        let mut hits = Hits::default();
+        automaton.scan(&norm, &mut hits);
+        let skeleton = norm.skeleton();
+        let expect = |texts: &[&str], anywhere: bool| {
+            let mut out = Vec::new();
+            let mut prev: Option<char> = None;
+            for (start, first) in skeleton.char_indices() {
+                let word_start = prev.is_none_or(|p| {
+                    norm.gap_before(start).is_boundary() || !is_word_char(p) || !is_word_char(first)
+                });
+                prev = Some(first);
+                for (target, text) in texts.iter().enumerate() {
+                    let phrase = crate::text::skeleton(text);
+                    if !phrase.is_empty()
+                        && (anywhere || word_start)
+                        && skeleton[start..].starts_with(&phrase)
+                    {
+                        out.push((start as u32, (start + phrase.len()) as u32, target as u32));
+                    }
+                }
+            }
+            out.sort_by_key(|&(s, e, t)| (e, s, t));
+            out
+        };
+        let found = |hits: &[Hit]| -> Vec<(u32, u32, u32)> {
+            hits.iter()
+                .map(|h| (h.start, h.end, automaton.entry(h.entry).target))
+                .collect()
+        };
+        assert_eq!(found(&hits.phrases), expect(&rule_texts, false));
+        assert!(found(&hits.phrases).len() < expect(&rule_texts, true).len());
+        assert_eq!(found(&hits.entities), expect(&entity_texts, true));
+    }
+}
