@@ -297,11 +297,16 @@ impl Composition {
                 }
             }
         }
+        // The countries once, not every entity once per head.
+        let country_indexes: Vec<usize> = entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.entity_type == EntityType::Country)
+            .map(|(c, _)| c)
+            .collect();
         for (h, head) in self.heads.iter().enumerate() {
-            for (c, country) in entities.iter().enumerate() {
-                if country.entity_type != EntityType::Country {
-                    continue;
-                }
+            for &c in &country_indexes {
+                let country = &entities[c];
                 if let Some(&curated) = by_id.get(&head.body_id(country, None)) {
                     self.curated.entry((h as u16, c as u32)).or_insert(curated);
                 }
