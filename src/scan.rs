@@ -10,10 +10,10 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
-use crate::text::{Gap, Normalized};
+use crate::text::{is_word_char, Gap, Normalized};
 
 /// The two kinds of phrases one automaton holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,21 +72,54 @@ impl Hits {
     }
 }
 
+/// One phrase before its entries are merged: ranges into the builder's arenas.
+struct Compiled {
+    skeleton: Range<u32>,
+    group: Group,
+    target: u32,
+    kind: AliasKind,
+    origin: Origin,
+    gaps: Range<u32>,
+}
+
 /// The compiled automaton.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Automaton {
-    automaton: AhoCorasick,
-    /// For each automaton pattern, its entries.
+    /// A char-wise double array: its transitions are by code point, which keeps the automaton
+    /// small and fast for Persian text, and it builds a million aliases in about a second.
+    automaton: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// For each automaton pattern, its entity entries.
     patterns: Vec<Range<u32>>,
+    /// The rule phrases, looked for at word starts only.
+    phrases: PhraseTrie,
+    /// The number of distinct skeletons, entity or phrase.
+    distinct: usize,
     entries: Vec<Entry>,
     gap_offsets: Vec<u32>,
     morphology: Morphology,
 }
 
+impl std::fmt::Debug for Automaton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Automaton")
+            .field("states", &self.automaton.num_states())
+            .field("patterns", &self.patterns.len())
+            .field("entries", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why the automaton could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the alias automaton: {0}")]
-pub struct AutomatonError(#[from] aho_corasick::BuildError);
+pub struct AutomatonError(String);
+
+// daachorse's error implements `Display` but not `std::error::Error`, so only its message is kept.
+impl From<daachorse::errors::DaachorseError> for AutomatonError {
+    fn from(e: daachorse::errors::DaachorseError) -> AutomatonError {
+        AutomatonError(e.to_string())
+    }
+}
 
 /// Every alias of `gazetteer` as an entity phrase whose target is its entity index.
 pub(crate) fn entity_phrases(gazetteer: &Gazetteer) -> impl Iterator<Item = Phrase<'_>> + '_ {
@@ -113,31 +146,50 @@ impl Automaton {
         morphology: &Morphology,
     ) -> Result<Automaton, AutomatonError> {
         let morphology = morphology.clone();
-        // (skeleton, group, target, kind, origin, allowed gaps)
-        let mut compiled: Vec<(String, Group, u32, AliasKind, Origin, Vec<u32>)> = Vec::new();
+        // Skeletons go into one arena and gaps into another, so a million aliases cost a few
+        // large allocations, not two each.
+        let mut arena = String::new();
+        let mut gap_arena: Vec<u32> = Vec::new();
+        let mut compiled: Vec<Compiled> = Vec::new();
+        let mut normalized = Normalized::default();
         for phrase in phrases {
-            let normalized = Normalized::new(phrase.text);
+            normalized.reset(phrase.text);
             let skeleton = normalized.skeleton();
             if skeleton.is_empty() {
                 continue;
             }
-            let gaps = allowed_gaps(&normalized, &morphology);
-            compiled.push((
-                skeleton.to_string(),
-                phrase.group,
-                phrase.target,
-                phrase.kind,
-                phrase.origin,
-                gaps,
-            ));
+            let at = arena.len() as u32;
+            arena.push_str(skeleton);
+            let gaps_at = gap_arena.len() as u32;
+            push_allowed_gaps(&normalized, &morphology, &mut gap_arena);
+            compiled.push(Compiled {
+                skeleton: at..arena.len() as u32,
+                group: phrase.group,
+                target: phrase.target,
+                kind: phrase.kind,
+                origin: phrase.origin,
+                gaps: gaps_at..gap_arena.len() as u32,
+            });
         }
-        compiled.sort_by(|a, b| (&a.0, a.1, a.2, a.3, a.4).cmp(&(&b.0, b.1, b.2, b.3, b.4)));
+        let text = |c: &Compiled| &arena[c.skeleton.start as usize..c.skeleton.end as usize];
+        compiled.sort_by(|a, b| {
+            (text(a), a.group, a.target, a.kind, a.origin).cmp(&(
+                text(b),
+                b.group,
+                b.target,
+                b.kind,
+                b.origin,
+            ))
+        });
 
-        let mut skeletons: Vec<String> = Vec::new();
+        let mut skeletons: Vec<&str> = Vec::new();
         let mut patterns: Vec<Range<u32>> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut gap_offsets: Vec<u32> = Vec::new();
-        for (skeleton, group, target, kind, origin, gaps) in compiled {
+        let mut merged: Vec<u32> = Vec::new();
+        for c in &compiled {
+            let skeleton = text(c);
+            let gaps = &gap_arena[c.gaps.start as usize..c.gaps.end as usize];
             if skeletons.last() != Some(&skeleton) {
                 skeletons.push(skeleton);
                 let at = entries.len() as u32;
@@ -148,38 +200,63 @@ impl Automaton {
             // the best kind, and every separator either allows.
             if let Some(last) = entries[range.start as usize..]
                 .iter_mut()
-                .find(|e| e.group == group && e.target == target)
+                .find(|e| e.group == c.group && e.target == c.target)
             {
-                let mut merged: Vec<u32> = gap_offsets
-                    [last.allowed_gaps.start as usize..last.allowed_gaps.end as usize]
-                    .to_vec();
-                merged.extend(gaps);
+                merged.clear();
+                merged.extend_from_slice(
+                    &gap_offsets[last.allowed_gaps.start as usize..last.allowed_gaps.end as usize],
+                );
+                merged.extend_from_slice(gaps);
                 merged.sort_unstable();
                 merged.dedup();
                 let at = gap_offsets.len() as u32;
-                gap_offsets.extend(merged);
+                gap_offsets.extend_from_slice(&merged);
                 last.allowed_gaps = at..gap_offsets.len() as u32;
-                last.kind = last.kind.min(kind);
-                last.origin = last.origin.min(origin);
+                last.kind = last.kind.min(c.kind);
+                last.origin = last.origin.min(c.origin);
                 continue;
             }
             let at = gap_offsets.len() as u32;
-            gap_offsets.extend(gaps);
+            gap_offsets.extend_from_slice(gaps);
             entries.push(Entry {
-                group,
-                target,
-                kind,
-                origin,
+                group: c.group,
+                target: c.target,
+                kind: c.kind,
+                origin: c.origin,
                 allowed_gaps: at..gap_offsets.len() as u32,
             });
             range.end = entries.len() as u32;
         }
-        let automaton = AhoCorasick::builder()
+        // Entity aliases go into the double array, matched anywhere; rule phrases into a
+        // trie walked only at word starts (see `scan`). A skeleton's entries are sorted by
+        // group, so each side's entries are one range.
+        let mut entity_skeletons: Vec<(&str, u32)> = Vec::new();
+        let mut entity_patterns: Vec<Range<u32>> = Vec::new();
+        let mut phrases = PhraseTrie::default();
+        for (skeleton, range) in skeletons.iter().zip(&patterns) {
+            let split = range.start
+                + entries[range.start as usize..range.end as usize]
+                    .iter()
+                    .take_while(|e| e.group == Group::Entity)
+                    .count() as u32;
+            if split > range.start {
+                entity_skeletons.push((skeleton, entity_patterns.len() as u32));
+                entity_patterns.push(range.start..split);
+            }
+            if range.end > split {
+                phrases.insert(skeleton, split..range.end);
+            }
+        }
+        // Skeletons are sorted and distinct, as the double array wants them; the value of
+        // each is its pattern number.
+        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(&skeletons)?;
+            .build_with_values(entity_skeletons)?;
         Ok(Automaton {
             automaton,
-            patterns,
+            distinct: patterns.len(),
+            patterns: entity_patterns,
+            phrases,
             entries,
             gap_offsets,
             morphology,
@@ -188,7 +265,7 @@ impl Automaton {
 
     /// The number of distinct normalized phrases in the automaton.
     pub(crate) fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.distinct
     }
 
     /// The entry of a hit.
@@ -212,14 +289,87 @@ impl Automaton {
     /// phrase, each entry of it in its group.
     pub(crate) fn scan(&self, norm: &Normalized, hits: &mut Hits) {
         hits.clear();
-        for m in self.automaton.find_overlapping_iter(norm.skeleton()) {
+        let skeleton = norm.skeleton();
+        for m in self.automaton.find_overlapping_iter(skeleton) {
             let (start, end) = (m.start() as u32, m.end() as u32);
-            for entry in self.patterns[m.pattern().as_usize()].clone() {
-                let hit = Hit { start, end, entry };
-                match self.entries[entry as usize].group {
-                    Group::Entity => hits.entities.push(hit),
-                    Group::Phrase => hits.phrases.push(hit),
+            for entry in self.patterns[m.value() as usize].clone() {
+                hits.entities.push(Hit { start, end, entry });
+            }
+        }
+        // Rule phrases («و», «با», «را») would match inside most words of a skeleton, which
+        // has no spaces, and select keeps only those at a word start: they are looked for
+        // there alone, with the test select makes (`starts_word`).
+        let mut prev: Option<char> = None;
+        for (at, c) in skeleton.char_indices() {
+            let word_start = match prev {
+                None => true,
+                Some(p) => {
+                    norm.gap_before(at).is_boundary() || !is_word_char(p) || !is_word_char(c)
                 }
+            };
+            prev = Some(c);
+            if word_start {
+                self.phrases.find_at(skeleton, at, &mut hits.phrases);
+            }
+        }
+        // In automaton order, by end, as the one automaton gave them.
+        hits.phrases.sort_by_key(|h| h.end);
+    }
+}
+
+/// The rule phrases, as a trie walked from a word start: no failure links, as a phrase is
+/// only ever looked for at a word start. A few thousand phrases: plain per-node edge lists.
+#[derive(Clone, Debug, Default)]
+struct PhraseTrie {
+    /// By node (0 is the root): its edges, sorted by character.
+    edges: Vec<Vec<(char, u32)>>,
+    /// By node: the entries of the phrase that ends there.
+    entries: Vec<Range<u32>>,
+}
+
+impl PhraseTrie {
+    /// Adds a phrase. Skeletons come sorted (byte order is code point order), so the
+    /// phrases under one node are added together and its edges in character order.
+    fn insert(&mut self, skeleton: &str, entries: Range<u32>) {
+        if self.edges.is_empty() {
+            self.edges.push(Vec::new());
+            self.entries.push(0..0);
+        }
+        let mut node = 0usize;
+        for c in skeleton.chars() {
+            node = match self.edges[node].last() {
+                Some(&(last, child)) if last == c => child as usize,
+                _ => {
+                    let child = self.edges.len();
+                    self.edges.push(Vec::new());
+                    self.entries.push(0..0);
+                    self.edges[node].push((c, child as u32));
+                    child
+                }
+            };
+        }
+        self.entries[node] = entries;
+    }
+
+    /// Every phrase that starts at byte `start` of `skeleton`, as hits, shortest first.
+    #[inline]
+    fn find_at(&self, skeleton: &str, start: usize, out: &mut Vec<Hit>) {
+        let Some(mut edges) = self.edges.first() else {
+            return;
+        };
+        for (offset, c) in skeleton[start..].char_indices() {
+            let Ok(i) = edges.binary_search_by_key(&c, |&(e, _)| e) else {
+                return;
+            };
+            let node = edges[i].1 as usize;
+            edges = &self.edges[node];
+            let end = (start + offset + c.len_utf8()) as u32;
+            for entry in self.entries[node].clone() {
+                out.push(Hit {
+                    start: start as u32,
+                    end,
+                    entry,
+                });
             }
         }
     }
@@ -227,9 +377,11 @@ impl Automaton {
 
 /// The skeleton offsets at which an alias allows a separator: where it has one itself, and
 /// at the edges of separable affixes inside its joined words.
-fn allowed_gaps(alias: &Normalized, morphology: &Morphology) -> Vec<u32> {
+/// They are appended to `out`, sorted and distinct.
+fn push_allowed_gaps(alias: &Normalized, morphology: &Morphology, out: &mut Vec<u32>) {
     let skeleton = alias.skeleton();
-    let mut gaps = Vec::new();
+    let first = out.len();
+    let gaps = out;
     let mut word_start = 0;
     let mut chars = skeleton.char_indices().peekable();
     while let Some((offset, _)) = chars.next() {
@@ -261,7 +413,82 @@ fn allowed_gaps(alias: &Normalized, morphology: &Morphology) -> Vec<u32> {
             word_start = word_end;
         }
     }
-    gaps.sort_unstable();
-    gaps.dedup();
-    gaps
+    gaps[first..].sort_unstable();
+    let mut kept = first;
+    for i in first..gaps.len() {
+        if kept == first || gaps[kept - 1] != gaps[i] {
+            gaps[kept] = gaps[i];
+            kept += 1;
+        }
+    }
+    gaps.truncate(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(text: &str, group: Group, target: u32) -> Phrase<'_> {
+        Phrase {
+            text,
+            group,
+            target,
+            kind: AliasKind::Alias,
+            origin: Origin::Gazetteer,
+        }
+    }
+
+    /// Rule phrases are looked for at word starts only: the scan must give what the one
+    /// automaton gave (every occurrence) less what select's word-start test dropped, in the
+    /// same order; entity aliases are still found anywhere.
+    #[test]
+    fn phrases_at_every_word_start_and_nowhere_else() {
+        let rule_texts = ["و", "با", "را", "وزیر", "وزیر خارجه", "به گفته", "،", "«"];
+        let entity_texts = ["زیر", "وزیر خارجه"];
+        let phrases = rule_texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| phrase(t, Group::Phrase, i as u32))
+            .chain(
+                entity_texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| phrase(t, Group::Entity, i as u32)),
+            );
+        let automaton = Automaton::new(phrases, &Morphology::default()).unwrap();
+        let doc = "وزیر خارجه با وزیران و رایزنان را دید؛ به گفته‌ی او، «وزیر» آمد. وبا";
+        let norm = Normalized::new(doc);
+        let mut hits = Hits::default();
+        automaton.scan(&norm, &mut hits);
+        let skeleton = norm.skeleton();
+        let expect = |texts: &[&str], anywhere: bool| {
+            let mut out = Vec::new();
+            let mut prev: Option<char> = None;
+            for (start, first) in skeleton.char_indices() {
+                let word_start = prev.is_none_or(|p| {
+                    norm.gap_before(start).is_boundary() || !is_word_char(p) || !is_word_char(first)
+                });
+                prev = Some(first);
+                for (target, text) in texts.iter().enumerate() {
+                    let phrase = crate::text::skeleton(text);
+                    if !phrase.is_empty()
+                        && (anywhere || word_start)
+                        && skeleton[start..].starts_with(&phrase)
+                    {
+                        out.push((start as u32, (start + phrase.len()) as u32, target as u32));
+                    }
+                }
+            }
+            out.sort_by_key(|&(s, e, t)| (e, s, t));
+            out
+        };
+        let found = |hits: &[Hit]| -> Vec<(u32, u32, u32)> {
+            hits.iter()
+                .map(|h| (h.start, h.end, automaton.entry(h.entry).target))
+                .collect()
+        };
+        assert_eq!(found(&hits.phrases), expect(&rule_texts, false));
+        assert!(found(&hits.phrases).len() < expect(&rule_texts, true).len());
+        assert_eq!(found(&hits.entities), expect(&entity_texts, true));
+    }
 }

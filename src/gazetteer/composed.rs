@@ -257,7 +257,7 @@ impl Composition {
     pub(crate) fn find_curated(
         &mut self,
         entities: &[Entity],
-        by_id: &HashMap<String, EntityIndex>,
+        by_id: &rustc_hash::FxHashMap<String, EntityIndex>,
     ) {
         self.curated.clear();
         if self.heads.is_empty() {
@@ -271,8 +271,13 @@ impl Composition {
                 }
             }
         }
+        // Looked up once per type, not once per head and entity: a million people meet no head.
+        let mut has_heads = [false; EntityType::ALL.len()];
+        for head in &self.heads {
+            has_heads[head.entity_type as usize] = true;
+        }
         for (i, e) in entities.iter().enumerate() {
-            if !self.heads.iter().any(|h| h.entity_type == e.entity_type) {
+            if !has_heads[e.entity_type as usize] {
                 continue;
             }
             for alias in &e.aliases {
@@ -292,11 +297,16 @@ impl Composition {
                 }
             }
         }
+        // The countries once, not every entity once per head.
+        let country_indexes: Vec<usize> = entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.entity_type == EntityType::Country)
+            .map(|(c, _)| c)
+            .collect();
         for (h, head) in self.heads.iter().enumerate() {
-            for (c, country) in entities.iter().enumerate() {
-                if country.entity_type != EntityType::Country {
-                    continue;
-                }
+            for &c in &country_indexes {
+                let country = &entities[c];
                 if let Some(&curated) = by_id.get(&head.body_id(country, None)) {
                     self.curated.entry((h as u16, c as u32)).or_insert(curated);
                 }

@@ -33,11 +33,22 @@ pub(crate) fn read_tsv(
         .split_inclusive('\n')
         .take_while(|l| is_skipped(l))
         .count();
-    let uncommented: String = text
+    let body = text
         .split_inclusive('\n')
         .skip(lines_before_header)
-        .map(|line| if is_skipped(line) { " \n" } else { line })
-        .collect();
+        .map(str::len)
+        .sum::<usize>();
+    let body = &text[text.len() - body..];
+    // A copy only when there is a comment or blank line to blank out: a generated file of a
+    // million rows usually has none.
+    let uncommented: std::borrow::Cow<str> = if body.split_inclusive('\n').any(is_skipped) {
+        body.split_inclusive('\n')
+            .map(|line| if is_skipped(line) { " \n" } else { line })
+            .collect::<String>()
+            .into()
+    } else {
+        body.into()
+    };
     let line_of = |position: Option<&csv::Position>| {
         position.map_or(0, |p| p.line() as usize + lines_before_header)
     };
@@ -249,9 +260,17 @@ fn parse_office(item: &str) -> Result<Office, String> {
     })
 }
 
-/// Parses one entities file; invalid rows are pushed to `errors` and skipped.
-pub(crate) fn parse(file: &str, text: &str, errors: &mut Vec<RowError>) -> Vec<Entity> {
-    let mut entities = Vec::new();
+/// Parses one entities file, giving each valid entity to `sink` (with `errors`, for the
+/// sink's own); invalid rows are pushed to `errors` and skipped.
+pub(crate) fn parse(
+    file: &str,
+    text: &str,
+    errors: &mut Vec<RowError>,
+    mut sink: impl FnMut(Entity, &mut Vec<RowError>),
+) {
+    // The sink's errors wait here until the reader, which holds `errors`, is done; they are
+    // sorted by line with the rest when the gazetteer is built.
+    let mut sunk = Vec::new();
     read_tsv(
         file,
         text,
@@ -259,11 +278,11 @@ pub(crate) fn parse(file: &str, text: &str, errors: &mut Vec<RowError>) -> Vec<E
         &OPTIONAL,
         errors,
         |line, columns, record| {
-            entities.push(parse_row(file, line, columns, record)?);
+            sink(parse_row(file, line, columns, record)?, &mut sunk);
             Ok(())
         },
     );
-    entities
+    errors.append(&mut sunk);
 }
 
 fn parse_row(
@@ -309,6 +328,9 @@ fn parse_row(
             aliases.push(alias(item, kind));
         }
     }
+    // A Vec's first growth holds four aliases; most rows have one or two, and a million rows
+    // would carry 200 MB of room for none.
+    aliases.shrink_to_fit();
     let country = match cell("country") {
         "" => None,
         code if is_alpha2(code) => Some(code.to_string()),

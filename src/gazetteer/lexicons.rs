@@ -84,13 +84,13 @@ impl Romanizer {
 /// What the lexicons need of the gazetteer they join.
 pub(crate) struct Context<'a> {
     /// Skeletons of every curated and pattern alias: a lexicon name equal to one is left out.
-    pub(crate) taken: &'a HashSet<String>,
+    pub(crate) taken: &'a rustc_hash::FxHashSet<&'a str>,
     /// Normalized common words: a lexicon name that is one needs context.
     pub(crate) common_words: &'a HashSet<String>,
     /// Normalized one-word place names that are also Persian words: they need context too.
     pub(crate) place_words: &'a HashSet<String>,
     /// Ids already in use.
-    pub(crate) ids: &'a HashSet<String>,
+    pub(crate) ids: &'a rustc_hash::FxHashMap<String, super::EntityIndex>,
     /// Country codes the gazetteer has (a city is `part_of` its country when it does).
     pub(crate) countries: &'a HashSet<String>,
     pub(crate) romanizer: &'a Romanizer,
@@ -155,7 +155,7 @@ pub(crate) fn people(
             continue;
         }
         let key = skeleton(name);
-        if key.chars().count() < 3 || cx.taken.contains(&key) || !seen.insert(key.clone()) {
+        if key.chars().count() < 3 || cx.taken.contains(key.as_str()) || !seen.insert(key.clone()) {
             continue;
         }
         if !stands_alone(name, cx.common_words) {
@@ -169,7 +169,7 @@ pub(crate) fn people(
         let mut id = format!("person:lexicon.{slug}");
         // Two names that romanize alike (they differ in a letter romanization merges) get
         // their line number, which is stable as long as the file is.
-        if ids.contains(&id) || cx.ids.contains(&id) {
+        if ids.contains(&id) || cx.ids.contains_key(&id) {
             id = format!("person:lexicon.{slug}-{}", i + 1);
         }
         ids.insert(id.clone());
@@ -265,13 +265,13 @@ pub(crate) fn places(
         } else {
             format!("city:geonames.{slug}-{country}-{}", r.key.replace('.', "-"))
         };
-        if cx.ids.contains(&id) {
+        if cx.ids.contains_key(&id) {
             continue;
         }
         let mut names: Vec<&str> = Vec::new();
         for name in [r.name_fa.as_str(), r.name_en.as_str()] {
             let key = skeleton(name);
-            if name.is_empty() || key.chars().count() < 3 || cx.taken.contains(&key) {
+            if name.is_empty() || key.chars().count() < 3 || cx.taken.contains(key.as_str()) {
                 continue;
             }
             // A place name that is a common word («دوشنبه», «خبر») waits for context; the

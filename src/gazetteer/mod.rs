@@ -20,6 +20,8 @@ mod wikidata;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
@@ -294,7 +296,9 @@ fn join_lines(errors: &[RowError]) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
     entities: Vec<Entity>,
-    by_id: HashMap<String, EntityIndex>,
+    /// Fx-hashed: ids are not attacker-chosen keys, and with a million entities SipHash was a
+    /// tenth of the build.
+    by_id: FxHashMap<String, EntityIndex>,
     morphology: Morphology,
     /// Skeletons of lexicon names that are matched only with supporting context (one word,
     /// or a common word), sorted.
@@ -398,6 +402,29 @@ impl Gazetteer {
     }
 }
 
+/// Adds `entity` to `gazetteer`, or a duplicate-id error to `errors`.
+fn insert(gazetteer: &mut Gazetteer, errors: &mut Vec<RowError>, entity: Entity) {
+    use std::collections::hash_map::Entry;
+    let index = EntityIndex(gazetteer.entities.len() as u32);
+    match gazetteer.by_id.entry(entity.id.clone()) {
+        Entry::Occupied(previous) => {
+            let previous = &gazetteer.entities[previous.get().as_usize()];
+            errors.push(RowError {
+                file: entity.file.clone(),
+                line: entity.line,
+                reason: format!(
+                    "duplicate id {} (first defined at {}:{})",
+                    entity.id, previous.file, previous.line
+                ),
+            });
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(index);
+            gazetteer.entities.push(entity);
+        }
+    }
+}
+
 /// Builds a [`Gazetteer`] from files, collecting every row error.
 #[derive(Debug, Default)]
 pub struct GazetteerBuilder {
@@ -483,13 +510,23 @@ impl GazetteerBuilder {
             return;
         }
         let g = &self.gazetteer;
-        let taken: HashSet<String> = g
-            .entities
-            .iter()
-            .flat_map(|e| &e.aliases)
-            .map(|a| crate::text::skeleton(&a.text))
-            .collect();
-        let ids: HashSet<String> = g.by_id.keys().cloned().collect();
+        // Every skeleton in one arena, the set borrowing slices of it: a million aliases are
+        // a few large allocations, not a million small ones.
+        let mut arena = String::new();
+        let mut ends: Vec<usize> = Vec::new();
+        let mut normalized = crate::text::Normalized::default();
+        for alias in g.entities.iter().flat_map(|e| &e.aliases) {
+            normalized.reset(&alias.text);
+            arena.push_str(normalized.skeleton());
+            ends.push(arena.len());
+        }
+        let mut taken: FxHashSet<&str> = FxHashSet::default();
+        taken.reserve(ends.len());
+        let mut start = 0;
+        for &end in &ends {
+            taken.insert(&arena[start..end]);
+            start = end;
+        }
         let countries: HashSet<String> = g
             .entities
             .iter()
@@ -499,7 +536,7 @@ impl GazetteerBuilder {
             taken: &taken,
             common_words: &g.morphology.common_words,
             place_words: &self.place_words,
-            ids: &ids,
+            ids: &g.by_id,
             countries: &countries,
             romanizer: &self.romanizer,
         };
@@ -523,9 +560,15 @@ impl GazetteerBuilder {
 
     /// Adds the entities of one TSV file (`file` is the name used in error messages).
     pub fn add_entities_tsv(&mut self, file: &str, text: &str) -> &mut Self {
-        for entity in entities::parse(file, text, &mut self.errors) {
-            self.insert(entity);
-        }
+        // Each row goes straight into the gazetteer: a file of a million rows is never held
+        // twice, once parsed and once inserted.
+        let (gazetteer, errors) = (&mut self.gazetteer, &mut self.errors);
+        // One allocation of the right size (at most the line count), not a doubling Vec
+        // whose last growth holds the old and the new buffer at once.
+        gazetteer.entities.reserve(text.lines().count());
+        entities::parse(file, text, errors, |entity, errors| {
+            insert(gazetteer, errors, entity)
+        });
         self
     }
 
@@ -558,21 +601,7 @@ impl GazetteerBuilder {
     }
 
     fn insert(&mut self, entity: Entity) {
-        if let Some(&previous) = self.gazetteer.by_id.get(&entity.id) {
-            let previous = &self.gazetteer.entities[previous.as_usize()];
-            self.errors.push(RowError {
-                file: entity.file.clone(),
-                line: entity.line,
-                reason: format!(
-                    "duplicate id {} (first defined at {}:{})",
-                    entity.id, previous.file, previous.line
-                ),
-            });
-            return;
-        }
-        let index = EntityIndex(self.gazetteer.entities.len() as u32);
-        self.gazetteer.by_id.insert(entity.id.clone(), index);
-        self.gazetteer.entities.push(entity);
+        insert(&mut self.gazetteer, &mut self.errors, entity);
     }
 
     /// Checks references between rows (`part_of`, `offices`), then returns the gazetteer, or
