@@ -47,6 +47,9 @@ pub struct Options {
 const BATCH_DOCUMENTS: usize = 256;
 const BATCH_BYTES: usize = 32 << 20;
 
+/// How many document infos the graph may hold before the first pruning.
+const PRUNE_DOCUMENTS: usize = 4096;
+
 /// What a run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -176,6 +179,10 @@ pub fn extract_to_output(
 ) -> Result<Summary, ExportError> {
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
+    // The graph's document infos are pruned to those its lists still cite whenever they have
+    // doubled, so that they stay bounded by the graph, not the corpus, at a linear cost. The
+    // points depend on the input order only, so the output on the thread count not at all.
+    let mut prune_at = PRUNE_DOCUMENTS;
     process_all(
         pipeline,
         documents,
@@ -190,6 +197,10 @@ pub fn extract_to_output(
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
             graph.merge(out.graph);
+            if graph.documents.len() >= prune_at {
+                graph.retain_cited_documents();
+                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() * 2);
+            }
             Ok::<(), ExportError>(())
         },
         &mut progress,

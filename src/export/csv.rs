@@ -146,7 +146,7 @@ pub fn write_nodes(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
     for node in graph.nodes() {
         let d = &node.data;
         let mentions = d.mentions.to_string();
-        let documents = d.documents.len().to_string();
+        let documents = d.documents.to_string();
         let neo4j_label = neo4j_label(&d.entity_type);
         let row: [&str; 8] = [
             &node.id,
@@ -240,7 +240,7 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
             for edge in graph.edges() {
                 let (k, d) = (&edge.key, &edge.data);
                 let weight = d.weight.to_string();
-                let documents = d.documents.len().to_string();
+                let documents = d.documents.to_string();
                 let row: [&str; 10] = [
                     &k.source,
                     &k.target,
@@ -264,14 +264,14 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
 /// spelled.
 fn common_edge_row(edge: &Edge, relation: &str) -> Vec<String> {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.documents.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = d.document_ids.iter().map(String::as_str).collect();
     vec![
         k.source.clone(),
         k.target.clone(),
         relation.to_string(),
         bool_str(d.directed).to_string(),
         d.weight.to_string(),
-        d.documents.len().to_string(),
+        d.documents.to_string(),
         k.role.clone(),
         d.first_published.clone().unwrap_or_default(),
         d.last_published.clone().unwrap_or_default(),

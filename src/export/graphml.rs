@@ -165,13 +165,13 @@ fn node_values(node: &Node) -> [Option<Cow<'_, str>>; 7] {
         text(&d.name_fa),
         d.wikidata.as_deref().and_then(text),
         Some(d.mentions.to_string().into()),
-        Some(d.documents.len().to_string().into()),
+        Some(d.documents.to_string().into()),
     ]
 }
 
 fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.documents.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = d.document_ids.iter().map(String::as_str).collect();
     [
         text(&k.relation),
         text(&k.role),
@@ -179,7 +179,7 @@ fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
         d.last_published.as_deref().and_then(text),
         (!ids.is_empty()).then(|| crate::export::join_ids(ids).into()),
         Some(d.weight.to_string().into()),
-        Some(d.documents.len().to_string().into()),
+        Some(d.documents.to_string().into()),
         Some(boolean(d.directed)),
         Some(boolean(d.background)),
         Some(format!("{}|{}|{}|{}", k.source, k.relation, k.role, k.target).into()),

@@ -245,7 +245,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&subject, &p_id, Literal::new_simple_literal(&node.id))?;
         o.triple(&subject, &p_mentions, integer(d.mentions))?;
-        for doc in &d.documents {
+        for doc in &d.document_ids {
             o.triple(
                 &subject,
                 &p_in,
@@ -315,7 +315,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&s, &p_directed, boolean(d.directed))?;
         o.triple(&s, &p_background, boolean(d.background))?;
-        for doc in &d.documents {
+        for doc in &d.document_ids {
             o.triple(
                 &s,
                 &p_document,
