@@ -38,6 +38,10 @@ pub const EVIDENCE_SAMPLES: usize = 5;
 /// every document would grow with the corpus.
 pub const DOCUMENT_IDS: usize = 100;
 
+/// A document id as the graph's lists hold it: one allocation per document, shared by every
+/// node and edge that lists it.
+pub type DocId = std::sync::Arc<str>;
+
 /// How many characters of the sentence a [`Snippet`] keeps on each side of its span.
 const CONTEXT_CHARS: usize = 90;
 
@@ -239,7 +243,7 @@ pub struct NodeData {
     pub documents: u64,
     /// The first [`DOCUMENT_IDS`] ids of those documents, in id order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub document_ids: BTreeSet<String>,
+    pub document_ids: BTreeSet<DocId>,
     /// The first [`MENTION_SAMPLES`] mentions, in document order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub samples: BTreeSet<Snippet>,
@@ -289,7 +293,7 @@ pub struct EdgeData {
     pub documents: u64,
     /// The first [`DOCUMENT_IDS`] ids of those documents, in id order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub document_ids: BTreeSet<String>,
+    pub document_ids: BTreeSet<DocId>,
     /// Earliest and latest publication dates of those documents, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_published: Option<String>,
@@ -307,7 +311,7 @@ pub struct EdgeData {
 #[serde(untagged)]
 enum Documents {
     Count(u64),
-    Ids(BTreeSet<String>),
+    Ids(BTreeSet<DocId>),
 }
 
 impl Default for Documents {
@@ -318,7 +322,7 @@ impl Default for Documents {
 
 impl Documents {
     /// The count and the kept ids of `self` and a `document_ids` field.
-    fn split(self, mut ids: BTreeSet<String>) -> (u64, BTreeSet<String>) {
+    fn split(self, mut ids: BTreeSet<DocId>) -> (u64, BTreeSet<DocId>) {
         let count = match self {
             Documents::Count(n) => n,
             Documents::Ids(old) => {
@@ -347,7 +351,7 @@ struct NodeWire {
     #[serde(default)]
     documents: Documents,
     #[serde(default)]
-    document_ids: BTreeSet<String>,
+    document_ids: BTreeSet<DocId>,
     #[serde(default)]
     samples: BTreeSet<Snippet>,
     #[serde(default)]
@@ -380,7 +384,7 @@ struct EdgeWire {
     #[serde(default)]
     documents: Documents,
     #[serde(default)]
-    document_ids: BTreeSet<String>,
+    document_ids: BTreeSet<DocId>,
     #[serde(default)]
     first_published: Option<String>,
     #[serde(default)]
@@ -547,13 +551,14 @@ impl GraphPart {
             add_sample(&mut edge.evidence, snippet, EVIDENCE_SAMPLES);
         }
         // One document: every node and edge of its part is in it once.
+        let id = DocId::from(doc.id.as_str());
         for node in part.nodes.values_mut() {
             node.documents = 1;
-            node.document_ids.insert(doc.id.clone());
+            node.document_ids.insert(id.clone());
         }
         for edge in part.edges.values_mut() {
             edge.documents = 1;
-            edge.document_ids.insert(doc.id.clone());
+            edge.document_ids.insert(id.clone());
         }
         part
     }
@@ -565,11 +570,11 @@ impl GraphPart {
     pub fn retain_cited_documents(&mut self) {
         let mut cited: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for node in self.nodes.values() {
-            cited.extend(node.document_ids.iter().map(String::as_str));
+            cited.extend(node.document_ids.iter().map(|id| &**id));
             cited.extend(node.samples.iter().map(|s| s.doc.as_str()));
         }
         for edge in self.edges.values() {
-            cited.extend(edge.document_ids.iter().map(String::as_str));
+            cited.extend(edge.document_ids.iter().map(|id| &**id));
             cited.extend(edge.evidence.iter().map(|s| s.doc.as_str()));
         }
         if cited.len() == self.documents.len() {
@@ -740,6 +745,51 @@ impl KnowledgeGraph {
         self.graph.edge_weights()
     }
 
+    /// The graph without samples, evidence and document ids, for what draws it (the
+    /// picture): a copy of the whole graph would double the memory at the end of a run.
+    pub fn outline(&self) -> KnowledgeGraph {
+        let graph = self.graph.map(
+            |_, node| {
+                let d = &node.data;
+                Node {
+                    id: node.id.clone(),
+                    data: NodeData {
+                        label: d.label.clone(),
+                        entity_type: d.entity_type.clone(),
+                        name_en: d.name_en.clone(),
+                        name_fa: d.name_fa.clone(),
+                        wikidata: d.wikidata.clone(),
+                        mentions: d.mentions,
+                        documents: d.documents,
+                        document_ids: BTreeSet::new(),
+                        samples: BTreeSet::new(),
+                        part_of: d.part_of.clone(),
+                    },
+                }
+            },
+            |_, edge| {
+                let d = &edge.data;
+                Edge {
+                    key: edge.key.clone(),
+                    data: EdgeData {
+                        directed: d.directed,
+                        background: d.background,
+                        weight: d.weight,
+                        documents: d.documents,
+                        document_ids: BTreeSet::new(),
+                        first_published: d.first_published.clone(),
+                        last_published: d.last_published.clone(),
+                        evidence: BTreeSet::new(),
+                    },
+                }
+            },
+        );
+        KnowledgeGraph {
+            graph,
+            documents: BTreeMap::new(),
+        }
+    }
+
     /// The graph of the edges `keep` accepts, in the same order. A node stays unless it was
     /// only there as the end of edges that go: a node that was mentioned, or that an edge
     /// still reaches, is kept.
@@ -762,8 +812,7 @@ impl KnowledgeGraph {
         let graph = self.graph.filter_map(
             |i, node| {
                 let d = &node.data;
-                (reached[i.index()] || d.mentions > 0 || d.documents > 0)
-                    .then(|| node.clone())
+                (reached[i.index()] || d.mentions > 0 || d.documents > 0).then(|| node.clone())
             },
             |e, edge| kept[e.index()].then(|| edge.clone()),
         );

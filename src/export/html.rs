@@ -168,7 +168,7 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
                     .document_ids
                     .iter()
                     .take(MAX_DOCUMENT_IDS)
-                    .map(String::as_str)
+                    .map(|id| &**id)
                     .collect(),
                 first: d.first_published.as_deref(),
                 last: d.last_published.as_deref(),
