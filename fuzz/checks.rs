@@ -607,7 +607,8 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
     let mut ids = Vec::new();
     for _ in 0..nodes {
         let id = f.take().to_string();
-        let documents: BTreeSet<String> = (0..f.number() % 4).map(|_| f.take().into()).collect();
+        let documents: BTreeSet<newsgraph::DocId> =
+            (0..f.number() % 4).map(|_| f.take().into()).collect();
         let data = NodeData {
             label: f.take().into(),
             entity_type: f.take().into(),
@@ -634,7 +635,8 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
             role: f.take().into(),
         };
         let flags = f.number();
-        let documents: BTreeSet<String> = (0..flags % 4).map(|_| f.take().into()).collect();
+        let documents: BTreeSet<newsgraph::DocId> =
+            (0..flags % 4).map(|_| f.take().into()).collect();
         let data = EdgeData {
             directed: flags & 4 != 0,
             background: flags & 8 != 0,
@@ -823,7 +825,7 @@ pub fn check_export(data: &[u8]) {
 }
 
 /// `document_ids` as the writers join it, built from the documented escape.
-fn nodes_ids_joined(ids: &BTreeSet<String>) -> String {
+fn nodes_ids_joined(ids: &BTreeSet<newsgraph::DocId>) -> String {
     ids.iter()
         .map(|id| id.replace('\\', "\\\\").replace(';', "\\;"))
         .collect::<Vec<_>>()

@@ -180,7 +180,7 @@ pub fn extract_to_output(
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
     // The graph's document infos are pruned to those its lists still cite whenever they have
-    // doubled, so that they stay bounded by the graph, not the corpus, at a linear cost. The
+    // grown by a quarter, so that they stay bounded by the graph, not the corpus, at a linear cost. The
     // points depend on the input order only, so the output on the thread count not at all.
     let mut prune_at = PRUNE_DOCUMENTS;
     process_all(
@@ -199,7 +199,7 @@ pub fn extract_to_output(
             graph.merge(out.graph);
             if graph.documents.len() >= prune_at {
                 graph.retain_cited_documents();
-                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() * 2);
+                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
             }
             Ok::<(), ExportError>(())
         },

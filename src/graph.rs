@@ -568,7 +568,7 @@ impl GraphPart {
     /// ids of a union, and later documents only add ids), unless another document has the
     /// same id: then its info is that of the documents merged after the drop.
     pub fn retain_cited_documents(&mut self) {
-        let mut cited: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut cited: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for node in self.nodes.values() {
             cited.extend(node.document_ids.iter().map(|id| &**id));
             cited.extend(node.samples.iter().map(|s| s.doc.as_str()));
@@ -577,12 +577,9 @@ impl GraphPart {
             cited.extend(edge.document_ids.iter().map(|id| &**id));
             cited.extend(edge.evidence.iter().map(|s| s.doc.as_str()));
         }
-        if cited.len() == self.documents.len() {
-            return;
+        if cited.len() < self.documents.len() {
+            self.documents.retain(|id, _| cited.contains(id.as_str()));
         }
-        let cited: std::collections::HashSet<String> =
-            cited.into_iter().map(str::to_string).collect();
-        self.documents.retain(|id, _| cited.contains(id));
     }
 
     /// Adds `other` into `self`. Associative and commutative.

@@ -381,8 +381,8 @@ fn node(label: &str, entity_type: &str, name_en: &str, wikidata: Option<&str>) -
     }
 }
 
-fn docs(ids: &[&str]) -> BTreeSet<String> {
-    ids.iter().map(|id| id.to_string()).collect()
+fn docs(ids: &[&str]) -> BTreeSet<newsgraph::DocId> {
+    ids.iter().map(|id| (*id).into()).collect()
 }
 
 fn edge(

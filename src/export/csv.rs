@@ -335,8 +335,8 @@ mod tests {
         }
     }
 
-    fn docs(ids: &[&str]) -> BTreeSet<String> {
-        ids.iter().map(|s| s.to_string()).collect()
+    fn docs(ids: &[&str]) -> BTreeSet<crate::graph::DocId> {
+        ids.iter().map(|s| (*s).into()).collect()
     }
 
     /// A small graph: a symmetric edge with dates, a directed edge with a role that needs

@@ -270,7 +270,7 @@ mod tests {
                     entity_type: ty.to_string(),
                     mentions: 4,
                     documents: 1,
-                    document_ids: ["d1".to_string()].into(),
+                    document_ids: ["d1".into()].into(),
                     ..NodeData::default()
                 },
             );
@@ -286,7 +286,7 @@ mod tests {
                 EdgeData {
                     weight: 2,
                     documents: 1,
-                    document_ids: ["d1".to_string()].into(),
+                    document_ids: ["d1".into()].into(),
                     first_published: Some("2022-11-25".to_string()),
                     last_published: Some("2022-11-26T10:00:00Z".to_string()),
                     ..EdgeData::default()

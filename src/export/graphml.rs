@@ -246,7 +246,7 @@ mod tests {
             wikidata: None,
             mentions: 1,
             documents: 1,
-            document_ids: ["d1".to_string()].into_iter().collect(),
+            document_ids: ["d1".into()].into_iter().collect(),
             samples: BTreeSet::new(),
             part_of: Vec::new(),
         }
@@ -277,7 +277,7 @@ mod tests {
                 background: false,
                 weight: 2,
                 documents: 2,
-                document_ids: ["d1", "d2"].iter().map(|s| s.to_string()).collect(),
+                document_ids: ["d1", "d2"].iter().map(|s| (*s).into()).collect(),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: None,
                 evidence: BTreeSet::new(),
