@@ -865,6 +865,53 @@ mod tests {
     }
 
     #[test]
+    fn counts_merge_and_old_id_lists_still_read() {
+        let ids: Vec<String> = (0..DOCUMENT_IDS + 20).map(|i| format!("d{i:04}")).collect();
+        let old = serde_json::json!({
+            "label": "چین", "type": "COUNTRY", "name_en": "China", "name_fa": "چین",
+            "mentions": 200, "documents": ids,
+        });
+        let node: NodeData = serde_json::from_value(old).expect("an old node record");
+        assert_eq!(node.documents, (DOCUMENT_IDS + 20) as u64);
+        assert_eq!(node.document_ids.len(), DOCUMENT_IDS);
+        assert_eq!(node.document_ids.last().map(|id| &**id), Some("d0099"));
+        let edge: EdgeData = serde_json::from_value(serde_json::json!({
+            "directed": false, "background": false, "weight": 3, "documents": ["b", "a"],
+        }))
+        .expect("an old edge record");
+        assert_eq!((edge.documents, edge.document_ids.len()), (2, 2));
+        let back: NodeData =
+            serde_json::from_str(&serde_json::to_string(&node).expect("json")).expect("new");
+        assert_eq!(back, node);
+
+        // Split anywhere, merged in any order: the same counts and the same first ids.
+        let part = |range: std::ops::Range<usize>| {
+            let mut p = GraphPart::default();
+            for i in range {
+                let mut one = GraphPart::default();
+                let mut n = NodeData {
+                    documents: 1,
+                    ..NodeData::default()
+                };
+                n.document_ids.insert(DocId::from(ids[i].as_str()));
+                one.nodes.insert("country:CN".into(), n);
+                one.documents
+                    .insert(ids[i].clone(), DocumentInfo::default());
+                p.merge(one);
+            }
+            p
+        };
+        let (mut a, b) = (part(60..120), part(0..60));
+        a.merge(b);
+        let mut c = part(0..120);
+        a.retain_cited_documents();
+        c.retain_cited_documents();
+        assert_eq!(a, c);
+        assert_eq!(c.nodes["country:CN"].documents, 120);
+        assert_eq!(c.documents.len(), DOCUMENT_IDS);
+    }
+
+    #[test]
     fn contexts_are_clipped_on_one_line() {
         let long = "کلمه ".repeat(60);
         assert!(clip_before(&long).starts_with('…'));
