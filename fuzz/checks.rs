@@ -607,7 +607,8 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
     let mut ids = Vec::new();
     for _ in 0..nodes {
         let id = f.take().to_string();
-        let documents: BTreeSet<String> = (0..f.number() % 4).map(|_| f.take().into()).collect();
+        let documents: BTreeSet<newsgraph::DocId> =
+            (0..f.number() % 4).map(|_| f.take().into()).collect();
         let data = NodeData {
             label: f.take().into(),
             entity_type: f.take().into(),
@@ -615,7 +616,8 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
             name_fa: f.take().into(),
             wikidata: f.optional(),
             mentions: f.number(),
-            documents,
+            documents: documents.len() as u64,
+            document_ids: documents,
             samples: BTreeSet::new(),
             part_of: Vec::new(),
         };
@@ -633,12 +635,14 @@ pub fn graph_of(data: &[u8]) -> KnowledgeGraph {
             role: f.take().into(),
         };
         let flags = f.number();
-        let documents: BTreeSet<String> = (0..flags % 4).map(|_| f.take().into()).collect();
+        let documents: BTreeSet<newsgraph::DocId> =
+            (0..flags % 4).map(|_| f.take().into()).collect();
         let data = EdgeData {
             directed: flags & 4 != 0,
             background: flags & 8 != 0,
             weight: f.number(),
-            documents,
+            documents: documents.len() as u64,
+            document_ids: documents,
             first_published: f.optional(),
             last_published: f.optional(),
             evidence: BTreeSet::new(),
@@ -769,11 +773,7 @@ pub fn check_export(data: &[u8]) {
                 d.wikidata.as_deref().unwrap_or(""),
             );
             put(&mut e.data, "node_mentions", &d.mentions.to_string());
-            put(
-                &mut e.data,
-                "node_documents",
-                &d.documents.len().to_string(),
-            );
+            put(&mut e.data, "node_documents", &d.documents.to_string());
             e
         })
         .collect();
@@ -798,17 +798,13 @@ pub fn check_export(data: &[u8]) {
                 "edge_last_published",
                 d.last_published.as_deref().unwrap_or(""),
             );
-            if !d.documents.is_empty() {
-                let joined = nodes_ids_joined(&d.documents);
+            if !d.document_ids.is_empty() {
+                let joined = nodes_ids_joined(&d.document_ids);
                 e.data
                     .insert("edge_document_ids".into(), printable(&joined));
             }
             put(&mut e.data, "edge_weight", &d.weight.to_string());
-            put(
-                &mut e.data,
-                "edge_documents",
-                &d.documents.len().to_string(),
-            );
+            put(&mut e.data, "edge_documents", &d.documents.to_string());
             put(&mut e.data, "edge_directed", boolean(d.directed));
             put(&mut e.data, "edge_background", boolean(d.background));
             let id = format!("{}|{}|{}|{}", k.source, k.relation, k.role, k.target);
@@ -829,7 +825,7 @@ pub fn check_export(data: &[u8]) {
 }
 
 /// `document_ids` as the writers join it, built from the documented escape.
-fn nodes_ids_joined(ids: &BTreeSet<String>) -> String {
+fn nodes_ids_joined(ids: &BTreeSet<newsgraph::DocId>) -> String {
     ids.iter()
         .map(|id| id.replace('\\', "\\\\").replace(';', "\\;"))
         .collect::<Vec<_>>()
@@ -866,7 +862,7 @@ fn check_csv(graph: &KnowledgeGraph, flavor: CsvFlavor) {
         assert_eq!(row[3], printable(&d.name_en));
         assert_eq!(row[4], printable(&d.name_fa));
         assert_eq!(row[5], d.mentions.to_string());
-        assert_eq!(row[6], d.documents.len().to_string());
+        assert_eq!(row[6], d.documents.to_string());
         assert_eq!(row[7], printable(d.wikidata.as_deref().unwrap_or("")));
     }
     let mut out = Vec::new();
@@ -899,10 +895,10 @@ fn check_csv(graph: &KnowledgeGraph, flavor: CsvFlavor) {
                     assert_eq!(row[8], printable(d.last_published.as_deref().unwrap_or("")));
                 }
                 assert_eq!(row[4], d.weight.to_string());
-                assert_eq!(row[5], d.documents.len().to_string());
+                assert_eq!(row[5], d.documents.to_string());
                 assert_eq!(row[6], printable(&k.role));
-                if !d.documents.is_empty() {
-                    let ids: Vec<String> = d.documents.iter().map(|i| printable(i)).collect();
+                if !d.document_ids.is_empty() {
+                    let ids: Vec<String> = d.document_ids.iter().map(|i| printable(i)).collect();
                     assert_eq!(split_ids(&row[10]), ids, "{flavor:?} document_ids");
                 }
             }

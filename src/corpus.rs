@@ -47,6 +47,9 @@ pub struct Options {
 const BATCH_DOCUMENTS: usize = 256;
 const BATCH_BYTES: usize = 32 << 20;
 
+/// How many document infos the graph may hold before the first pruning.
+const PRUNE_DOCUMENTS: usize = 4096;
+
 /// What a run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -176,6 +179,10 @@ pub fn extract_to_output(
 ) -> Result<Summary, ExportError> {
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
+    // The graph's document infos are pruned to those its lists still cite whenever they have
+    // grown by a quarter, so that they stay bounded by the graph, not the corpus, at a linear cost. The
+    // points depend on the input order only, so the output on the thread count not at all.
+    let mut prune_at = PRUNE_DOCUMENTS;
     process_all(
         pipeline,
         documents,
@@ -190,6 +197,10 @@ pub fn extract_to_output(
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
             graph.merge(out.graph);
+            if graph.documents.len() >= prune_at {
+                graph.retain_cited_documents();
+                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
+            }
             Ok::<(), ExportError>(())
         },
         &mut progress,
@@ -209,6 +220,11 @@ pub fn extract_to_output(
 /// Extracts `documents` in batches of at most `batch_documents` (and [`BATCH_BYTES`]) across
 /// the current rayon pool, and hands each document's output to `each` in input order;
 /// `progress` gets the number of documents done after each batch.
+///
+/// While the pool extracts one batch, this thread hands the outputs of the previous one to
+/// `each` and reads the next one, and then joins the pool: reading, writing and merging the
+/// graph overlap the extraction instead of leaving the other threads idle. Three batches at
+/// most are alive, and `each` sees the outputs in input order whatever the threads.
 pub(crate) fn process_all<E>(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
@@ -217,9 +233,7 @@ pub(crate) fn process_all<E>(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), E> {
     let mut documents = documents.peekable();
-    let mut batch: Vec<Loaded> = Vec::with_capacity(batch_documents);
-    let mut done = 0;
-    while documents.peek().is_some() {
+    let mut read = |batch: &mut Vec<Loaded>| {
         batch.clear();
         let mut bytes = 0;
         while batch.len() < batch_documents.max(1) && bytes < BATCH_BYTES {
@@ -229,19 +243,96 @@ pub(crate) fn process_all<E>(
             bytes += loaded.result.as_ref().map_or(0, |d| d.text.len());
             batch.push(loaded);
         }
-        let outputs: Vec<DocumentOutput> = batch
-            .par_iter()
-            .map_init(Scratch::default, |scratch, loaded| {
-                process(pipeline, scratch, loaded)
-            })
-            .collect();
-        for out in outputs {
-            done += 1;
-            each(out)?;
+    };
+    let mut batch: Vec<Loaded> = Vec::with_capacity(batch_documents);
+    let mut next: Vec<Loaded> = Vec::with_capacity(batch_documents);
+    let mut done_outputs: Vec<DocumentOutput> = Vec::new();
+    let mut done = 0;
+    read(&mut batch);
+    loop {
+        let mut outputs: Vec<DocumentOutput> = Vec::new();
+        let handed = rayon::in_place_scope(|scope| {
+            if !batch.is_empty() {
+                let batch = &batch;
+                let outputs = &mut outputs;
+                scope.spawn(move |_| {
+                    *outputs = batch
+                        .par_iter()
+                        .map_init(Scratch::default, |scratch, loaded| {
+                            process(pipeline, scratch, loaded)
+                        })
+                        .collect();
+                });
+            }
+            let had = !done_outputs.is_empty();
+            for out in done_outputs.drain(..) {
+                done += 1;
+                each(out)?;
+            }
+            if had {
+                progress(done);
+            }
+            if !batch.is_empty() {
+                read(&mut next);
+            }
+            Ok(())
+        });
+        handed?;
+        if batch.is_empty() {
+            return Ok(());
         }
-        progress(done);
+        done_outputs = outputs;
+        std::mem::swap(&mut batch, &mut next);
     }
-    Ok(())
+}
+
+fn render_error(name: &str, source: std::io::Error) -> ExportError {
+    ExportError::Io {
+        path: name.into(),
+        what: "cannot render",
+        source,
+    }
+}
+
+/// A file of an output set as a writer.
+struct SetWriter<'a> {
+    output: &'a mut OutputSet,
+    name: &'a str,
+    error: Option<ExportError>,
+}
+
+impl std::io::Write for SetWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.output.write(self.name, bytes) {
+            Ok(()) => Ok(bytes.len()),
+            Err(error) => {
+                self.error = Some(error);
+                Err(std::io::Error::other("cannot write the output set"))
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders `name` with `write` straight into `output`.
+fn stream(
+    output: &mut OutputSet,
+    name: &str,
+    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    let mut sink = SetWriter {
+        output,
+        name,
+        error: None,
+    };
+    let rendered = write(&mut sink);
+    match sink.error {
+        Some(error) => Err(error),
+        None => rendered.map_err(|source| render_error(name, source)),
+    }
 }
 
 /// Writes the graph files of [`OUTPUT_FILES`] for `graph` into `output`, and the graph's
@@ -260,46 +351,46 @@ pub(crate) fn write_graph_files(
     let full = graph;
     let graph = options.graph.data(&full);
     let mut buffer = Vec::new();
-    let mut emit = |name: &str, write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
+    let mut emit = |output: &mut OutputSet,
+                    name: &str,
+                    write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         buffer.clear();
-        write(&mut buffer).map_err(|source| ExportError::Io {
-            path: name.into(),
-            what: "cannot render",
-            source,
-        })?;
+        write(&mut buffer).map_err(|source| render_error(name, source))?;
         output.write(name, &buffer)
     };
-    emit("nodes.csv", &|out| {
+    emit(output, "nodes.csv", &|out| {
         crate::export::csv::write_nodes(&graph, options.csv, out);
         Ok(())
     })?;
-    emit("edges.csv", &|out| {
+    emit(output, "edges.csv", &|out| {
         crate::export::csv::write_edges(&graph, options.csv, out);
         Ok(())
     })?;
-    emit("graph.graphml", &|out| {
+    emit(output, "graph.graphml", &|out| {
         crate::export::graphml::write_graphml(&graph, out);
         Ok(())
     })?;
-    emit("graph.dot", &|out| {
+    emit(output, "graph.dot", &|out| {
         crate::export::dot::write_dot(&graph, out);
         Ok(())
     })?;
-    emit("graph.gexf", &|out| {
-        crate::export::gexf::write_gexf(&graph, out)
+    // The largest files go straight to the output set: a buffer of them would be a second
+    // copy of their text.
+    stream(output, "graph.gexf", &|mut out| {
+        crate::export::gexf::write_gexf(&graph, &mut out)
     })?;
-    emit("graph.ttl", &|out| {
-        crate::export::rdf::write_turtle(&graph, out)
+    stream(output, "graph.ttl", &|mut out| {
+        crate::export::rdf::write_turtle(&graph, &mut out)
     })?;
-    emit("graph.html", &|out| {
-        crate::export::html::write_html(&graph, &options.graph, out)
+    stream(output, "graph.html", &|mut out| {
+        crate::export::html::write_html(&graph, &options.graph, &mut out)
     })?;
-    emit("suggestions.tsv", &|out| {
+    emit(output, "suggestions.tsv", &|out| {
         crate::export::suggestions::write_suggestions(&full, out)
     })?;
-    let picture = options.graph.picture(&full);
+    let picture = options.graph.picture(&full.outline());
     let notes = std::cell::RefCell::new(Vec::new());
-    emit("graph.svg", &|out| {
+    emit(output, "graph.svg", &|out| {
         use crate::export::svg::{write_svg, Picture};
         match write_svg(&picture, full.graph.node_count(), out)? {
             Picture::Drawn => {}

@@ -12,6 +12,13 @@
 //! and each edge up to [`EVIDENCE_SAMPLES`] of its evidence sentences, as [`Snippet`]s: the
 //! first ones in document order (document id, then offset). A merge keeps the first ones of
 //! the union, so the samples stay bounded and the merge stays associative and commutative.
+//!
+//! Documents are counted, not collected: each document's part counts 1 for every node and
+//! edge it holds, and a merge sums, so a graph's memory follows the number of entities, not
+//! of documents. Only the first [`DOCUMENT_IDS`] document ids (in id order) of each node and
+//! edge are kept, like the samples, and the graph's document infos are pruned to the
+//! documents those lists cite ([`GraphPart::retain_cited_documents`]). Two input documents
+//! with one id count twice, and their id is listed once.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +33,14 @@ pub const MENTION_SAMPLES: usize = 5;
 
 /// How many evidence sentences each edge keeps as samples.
 pub const EVIDENCE_SAMPLES: usize = 5;
+
+/// How many document ids each node and edge keeps (the first ones in id order): a list of
+/// every document would grow with the corpus.
+pub const DOCUMENT_IDS: usize = 100;
+
+/// A document id as the graph's lists hold it: one allocation per document, shared by every
+/// node and edge that lists it.
+pub type DocId = std::sync::Arc<str>;
 
 /// How many characters of the sentence a [`Snippet`] keeps on each side of its span.
 const CONTEXT_CHARS: usize = 90;
@@ -179,7 +194,10 @@ fn one_line(s: &str) -> String {
 }
 
 /// Adds `snippet` to `samples`, keeping the first `limit`.
-fn add_sample(samples: &mut BTreeSet<Snippet>, snippet: Snippet, limit: usize) {
+fn add_sample<T: Ord>(samples: &mut BTreeSet<T>, snippet: T, limit: usize) {
+    if samples.len() >= limit && samples.last().is_some_and(|last| &snippet >= last) {
+        return;
+    }
     samples.insert(snippet);
     while samples.len() > limit {
         samples.pop_last();
@@ -187,7 +205,13 @@ fn add_sample(samples: &mut BTreeSet<Snippet>, snippet: Snippet, limit: usize) {
 }
 
 /// Merges `other` into `samples`, keeping the first `limit`.
-fn merge_samples(samples: &mut BTreeSet<Snippet>, other: BTreeSet<Snippet>, limit: usize) {
+fn merge_samples<T: Ord>(samples: &mut BTreeSet<T>, other: BTreeSet<T>, limit: usize) {
+    if samples.len() < other.len() {
+        // The result does not depend on which side is kept; walking the smaller one is cheaper.
+        let mut other = other;
+        std::mem::swap(samples, &mut other);
+        return merge_samples(samples, other, limit);
+    }
     for snippet in other {
         if samples.len() >= limit && samples.last().is_some_and(|last| &snippet >= last) {
             // `other` is sorted: nothing after this one can be kept either.
@@ -199,6 +223,7 @@ fn merge_samples(samples: &mut BTreeSet<Snippet>, other: BTreeSet<Snippet>, limi
 
 /// What is known of one entity in a part of the corpus.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "NodeWire")]
 pub struct NodeData {
     /// Display label (the Persian name, else the English one).
     pub label: String,
@@ -214,8 +239,11 @@ pub struct NodeData {
     pub wikidata: Option<String>,
     /// Mentions counted (nested mentions included).
     pub mentions: u64,
-    /// Ids of the documents that mention it.
-    pub documents: BTreeSet<String>,
+    /// Number of documents that mention it.
+    pub documents: u64,
+    /// The first [`DOCUMENT_IDS`] ids of those documents, in id order.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub document_ids: BTreeSet<DocId>,
     /// The first [`MENTION_SAMPLES`] mentions, in document order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub samples: BTreeSet<Snippet>,
@@ -253,6 +281,7 @@ impl EdgeKey {
 
 /// What is known of one edge in a part of the corpus.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "EdgeWire")]
 pub struct EdgeData {
     /// False for symmetric predicates.
     pub directed: bool,
@@ -260,8 +289,11 @@ pub struct EdgeData {
     pub background: bool,
     /// Number of supporting relations.
     pub weight: u64,
-    /// Ids of the documents the relations were found in.
-    pub documents: BTreeSet<String>,
+    /// Number of documents the relations were found in.
+    pub documents: u64,
+    /// The first [`DOCUMENT_IDS`] ids of those documents, in id order.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub document_ids: BTreeSet<DocId>,
     /// Earliest and latest publication dates of those documents, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_published: Option<String>,
@@ -271,6 +303,110 @@ pub struct EdgeData {
     /// The first [`EVIDENCE_SAMPLES`] pieces of evidence, in document order.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub evidence: BTreeSet<Snippet>,
+}
+
+/// A `documents` field as partials hold it: a count, or (partials written before counts)
+/// the list of every id.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Documents {
+    Count(u64),
+    Ids(BTreeSet<DocId>),
+}
+
+impl Default for Documents {
+    fn default() -> Documents {
+        Documents::Count(0)
+    }
+}
+
+impl Documents {
+    /// The count and the kept ids of `self` and a `document_ids` field.
+    fn split(self, mut ids: BTreeSet<DocId>) -> (u64, BTreeSet<DocId>) {
+        let count = match self {
+            Documents::Count(n) => n,
+            Documents::Ids(old) => {
+                let n = old.len() as u64;
+                merge_samples(&mut ids, old, DOCUMENT_IDS);
+                n
+            }
+        };
+        while ids.len() > DOCUMENT_IDS {
+            ids.pop_last();
+        }
+        (count, ids)
+    }
+}
+
+#[derive(Deserialize)]
+struct NodeWire {
+    label: String,
+    #[serde(rename = "type")]
+    entity_type: String,
+    name_en: String,
+    name_fa: String,
+    #[serde(default)]
+    wikidata: Option<String>,
+    mentions: u64,
+    #[serde(default)]
+    documents: Documents,
+    #[serde(default)]
+    document_ids: BTreeSet<DocId>,
+    #[serde(default)]
+    samples: BTreeSet<Snippet>,
+    #[serde(default)]
+    part_of: Vec<String>,
+}
+
+impl From<NodeWire> for NodeData {
+    fn from(w: NodeWire) -> NodeData {
+        let (documents, document_ids) = w.documents.split(w.document_ids);
+        NodeData {
+            label: w.label,
+            entity_type: w.entity_type,
+            name_en: w.name_en,
+            name_fa: w.name_fa,
+            wikidata: w.wikidata,
+            mentions: w.mentions,
+            documents,
+            document_ids,
+            samples: w.samples,
+            part_of: w.part_of,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EdgeWire {
+    directed: bool,
+    background: bool,
+    weight: u64,
+    #[serde(default)]
+    documents: Documents,
+    #[serde(default)]
+    document_ids: BTreeSet<DocId>,
+    #[serde(default)]
+    first_published: Option<String>,
+    #[serde(default)]
+    last_published: Option<String>,
+    #[serde(default)]
+    evidence: BTreeSet<Snippet>,
+}
+
+impl From<EdgeWire> for EdgeData {
+    fn from(w: EdgeWire) -> EdgeData {
+        let (documents, document_ids) = w.documents.split(w.document_ids);
+        EdgeData {
+            directed: w.directed,
+            background: w.background,
+            weight: w.weight,
+            documents,
+            document_ids,
+            first_published: w.first_published,
+            last_published: w.last_published,
+            evidence: w.evidence,
+        }
+    }
 }
 
 /// What the graph knows of an input document.
@@ -304,7 +440,8 @@ fn node_data(entity: &Entity) -> NodeData {
         name_fa: entity.name_fa.clone(),
         wikidata: entity.wikidata.clone(),
         mentions: 0,
-        documents: BTreeSet::new(),
+        documents: 0,
+        document_ids: BTreeSet::new(),
         samples: BTreeSet::new(),
         part_of: Vec::new(),
     }
@@ -363,7 +500,6 @@ impl GraphPart {
                 node
             });
             node.mentions += 1;
-            node.documents.insert(doc.id.clone());
             // Mentions come in text order, so once a node has its samples from this
             // document, later mentions cannot displace them.
             if node.samples.len() < MENTION_SAMPLES {
@@ -382,11 +518,9 @@ impl GraphPart {
             let subject = extraction.entity(gazetteer, relation.subject);
             let object = extraction.entity(gazetteer, relation.object);
             for entity in [subject, object] {
-                let node = part
-                    .nodes
+                part.nodes
                     .entry(entity.id.clone())
                     .or_insert_with(|| node_data(entity));
-                node.documents.insert(doc.id.clone());
             }
             let (source, target) = if relation.symmetric && object.id < subject.id {
                 (&object.id, &subject.id)
@@ -404,7 +538,6 @@ impl GraphPart {
                 ..EdgeData::default()
             });
             edge.weight += 1;
-            edge.documents.insert(doc.id.clone());
             merge_date(&mut edge.first_published, &doc.published, |a, b| a < b);
             merge_date(&mut edge.last_published, &doc.published, |a, b| a > b);
             let snippet = Snippet::new(
@@ -417,7 +550,36 @@ impl GraphPart {
             );
             add_sample(&mut edge.evidence, snippet, EVIDENCE_SAMPLES);
         }
+        // One document: every node and edge of its part is in it once.
+        let id = DocId::from(doc.id.as_str());
+        for node in part.nodes.values_mut() {
+            node.documents = 1;
+            node.document_ids.insert(id.clone());
+        }
+        for edge in part.edges.values_mut() {
+            edge.documents = 1;
+            edge.document_ids.insert(id.clone());
+        }
         part
+    }
+
+    /// Drops the document infos that no node or edge cites any more (in its document ids or
+    /// samples). A document that fell out of every list cannot come back (lists keep the first
+    /// ids of a union, and later documents only add ids), unless another document has the
+    /// same id: then its info is that of the documents merged after the drop.
+    pub fn retain_cited_documents(&mut self) {
+        let mut cited: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for node in self.nodes.values() {
+            cited.extend(node.document_ids.iter().map(|id| &**id));
+            cited.extend(node.samples.iter().map(|s| s.doc.as_str()));
+        }
+        for edge in self.edges.values() {
+            cited.extend(edge.document_ids.iter().map(|id| &**id));
+            cited.extend(edge.evidence.iter().map(|s| s.doc.as_str()));
+        }
+        if cited.len() < self.documents.len() {
+            self.documents.retain(|id, _| cited.contains(id.as_str()));
+        }
     }
 
     /// Adds `other` into `self`. Associative and commutative.
@@ -452,7 +614,8 @@ impl GraphPart {
                         node.part_of = data.part_of;
                     }
                     node.mentions += data.mentions;
-                    node.documents.extend(data.documents);
+                    node.documents += data.documents;
+                    merge_samples(&mut node.document_ids, data.document_ids, DOCUMENT_IDS);
                     merge_samples(&mut node.samples, data.samples, MENTION_SAMPLES);
                 }
                 None => {
@@ -464,7 +627,8 @@ impl GraphPart {
             match self.edges.get_mut(&key) {
                 Some(edge) => {
                     edge.weight += data.weight;
-                    edge.documents.extend(data.documents);
+                    edge.documents += data.documents;
+                    merge_samples(&mut edge.document_ids, data.document_ids, DOCUMENT_IDS);
                     merge_date(&mut edge.first_published, &data.first_published, |a, b| {
                         a < b
                     });
@@ -503,7 +667,7 @@ pub struct Edge {
 pub struct KnowledgeGraph {
     /// The petgraph graph.
     pub graph: DiGraph<Node, Edge>,
-    /// The documents the graph was built from, by id.
+    /// The documents the graph cites (in the document ids of its nodes and edges), by id.
     pub documents: BTreeMap<String, DocumentInfo>,
 }
 
@@ -516,6 +680,7 @@ impl KnowledgeGraph {
         gazetteer: &Gazetteer,
         predicates: &Predicates,
     ) -> KnowledgeGraph {
+        part.retain_cited_documents();
         let background = predicates.background().map(|p| p.name.as_str());
         let mentioned: Vec<(String, Vec<String>)> = part
             .nodes
@@ -577,6 +742,51 @@ impl KnowledgeGraph {
         self.graph.edge_weights()
     }
 
+    /// The graph without samples, evidence and document ids, for what draws it (the
+    /// picture): a copy of the whole graph would double the memory at the end of a run.
+    pub fn outline(&self) -> KnowledgeGraph {
+        let graph = self.graph.map(
+            |_, node| {
+                let d = &node.data;
+                Node {
+                    id: node.id.clone(),
+                    data: NodeData {
+                        label: d.label.clone(),
+                        entity_type: d.entity_type.clone(),
+                        name_en: d.name_en.clone(),
+                        name_fa: d.name_fa.clone(),
+                        wikidata: d.wikidata.clone(),
+                        mentions: d.mentions,
+                        documents: d.documents,
+                        document_ids: BTreeSet::new(),
+                        samples: BTreeSet::new(),
+                        part_of: d.part_of.clone(),
+                    },
+                }
+            },
+            |_, edge| {
+                let d = &edge.data;
+                Edge {
+                    key: edge.key.clone(),
+                    data: EdgeData {
+                        directed: d.directed,
+                        background: d.background,
+                        weight: d.weight,
+                        documents: d.documents,
+                        document_ids: BTreeSet::new(),
+                        first_published: d.first_published.clone(),
+                        last_published: d.last_published.clone(),
+                        evidence: BTreeSet::new(),
+                    },
+                }
+            },
+        );
+        KnowledgeGraph {
+            graph,
+            documents: BTreeMap::new(),
+        }
+    }
+
     /// The graph of the edges `keep` accepts, in the same order. A node stays unless it was
     /// only there as the end of edges that go: a node that was mentioned, or that an edge
     /// still reaches, is kept.
@@ -599,8 +809,7 @@ impl KnowledgeGraph {
         let graph = self.graph.filter_map(
             |i, node| {
                 let d = &node.data;
-                (reached[i.index()] || d.mentions > 0 || !d.documents.is_empty())
-                    .then(|| node.clone())
+                (reached[i.index()] || d.mentions > 0 || d.documents > 0).then(|| node.clone())
             },
             |e, edge| kept[e.index()].then(|| edge.clone()),
         );
@@ -653,6 +862,53 @@ mod tests {
         let docs: Vec<&str> = met.evidence.iter().map(|s| s.doc.as_str()).collect();
         assert_eq!(docs, ["d1", "d2", "d3"]);
         assert!(met.evidence.iter().all(|s| s.rule.contains("met_with")));
+    }
+
+    #[test]
+    fn counts_merge_and_old_id_lists_still_read() {
+        let ids: Vec<String> = (0..DOCUMENT_IDS + 20).map(|i| format!("d{i:04}")).collect();
+        let old = serde_json::json!({
+            "label": "چین", "type": "COUNTRY", "name_en": "China", "name_fa": "چین",
+            "mentions": 200, "documents": ids,
+        });
+        let node: NodeData = serde_json::from_value(old).expect("an old node record");
+        assert_eq!(node.documents, (DOCUMENT_IDS + 20) as u64);
+        assert_eq!(node.document_ids.len(), DOCUMENT_IDS);
+        assert_eq!(node.document_ids.last().map(|id| &**id), Some("d0099"));
+        let edge: EdgeData = serde_json::from_value(serde_json::json!({
+            "directed": false, "background": false, "weight": 3, "documents": ["b", "a"],
+        }))
+        .expect("an old edge record");
+        assert_eq!((edge.documents, edge.document_ids.len()), (2, 2));
+        let back: NodeData =
+            serde_json::from_str(&serde_json::to_string(&node).expect("json")).expect("new");
+        assert_eq!(back, node);
+
+        // Split anywhere, merged in any order: the same counts and the same first ids.
+        let part = |range: std::ops::Range<usize>| {
+            let mut p = GraphPart::default();
+            for i in range {
+                let mut one = GraphPart::default();
+                let mut n = NodeData {
+                    documents: 1,
+                    ..NodeData::default()
+                };
+                n.document_ids.insert(DocId::from(ids[i].as_str()));
+                one.nodes.insert("country:CN".into(), n);
+                one.documents
+                    .insert(ids[i].clone(), DocumentInfo::default());
+                p.merge(one);
+            }
+            p
+        };
+        let (mut a, b) = (part(60..120), part(0..60));
+        a.merge(b);
+        let mut c = part(0..120);
+        a.retain_cited_documents();
+        c.retain_cited_documents();
+        assert_eq!(a, c);
+        assert_eq!(c.nodes["country:CN"].documents, 120);
+        assert_eq!(c.documents.len(), DOCUMENT_IDS);
     }
 
     #[test]

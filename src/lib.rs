@@ -140,7 +140,8 @@ pub use gazetteer::{
     DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
 };
 pub use graph::{
-    DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData, Snippet,
+    DocId, DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData,
+    Snippet,
 };
 pub use pipeline::{thread_cpu_seconds, Error, Pipeline, Scratch, Stage, StageTimes};
 pub use scan::AutomatonError;

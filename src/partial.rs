@@ -451,7 +451,8 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
         record.rows = Some(rows);
         put(&record, out).map_err(fail)?;
     }
-    let graph = merged.graph;
+    let mut graph = merged.graph;
+    graph.retain_cited_documents();
     for (id, info) in graph.documents {
         let mut record = Record::empty(format!("i:{id}"));
         record.info = Some((id, info));

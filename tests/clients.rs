@@ -374,14 +374,15 @@ fn node(label: &str, entity_type: &str, name_en: &str, wikidata: Option<&str>) -
         name_fa: label.to_string(),
         wikidata: wikidata.map(str::to_string),
         mentions: 0,
-        documents: BTreeSet::new(),
+        documents: 0,
+        document_ids: BTreeSet::new(),
         samples: BTreeSet::new(),
         part_of: Vec::new(),
     }
 }
 
-fn docs(ids: &[&str]) -> BTreeSet<String> {
-    ids.iter().map(|id| id.to_string()).collect()
+fn docs(ids: &[&str]) -> BTreeSet<newsgraph::DocId> {
+    ids.iter().map(|id| (*id).into()).collect()
 }
 
 fn edge(
@@ -403,7 +404,8 @@ fn found(directed: bool, documents: &[&str], dates: Option<(&str, &str)>) -> Edg
         directed,
         background: false,
         weight: documents.len() as u64 + 1,
-        documents: docs(documents),
+        documents: docs(documents).len() as u64,
+        document_ids: docs(documents),
         first_published: dates.map(|d| d.0.to_string()),
         last_published: dates.map(|d| d.1.to_string()),
         evidence: documents
@@ -438,7 +440,8 @@ fn tricky_graph() -> KnowledgeGraph {
     let mut part = GraphPart::default();
     let mut add = |id: &str, mut data: NodeData, mentions: u64, documents: &[&str]| {
         data.mentions = mentions;
-        data.documents = docs(documents);
+        data.document_ids = docs(documents);
+        data.documents = data.document_ids.len() as u64;
         data.samples = documents
             .iter()
             .enumerate()

@@ -146,7 +146,7 @@ pub fn write_nodes(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
     for node in graph.nodes() {
         let d = &node.data;
         let mentions = d.mentions.to_string();
-        let documents = d.documents.len().to_string();
+        let documents = d.documents.to_string();
         let neo4j_label = neo4j_label(&d.entity_type);
         let row: [&str; 8] = [
             &node.id,
@@ -240,7 +240,7 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
             for edge in graph.edges() {
                 let (k, d) = (&edge.key, &edge.data);
                 let weight = d.weight.to_string();
-                let documents = d.documents.len().to_string();
+                let documents = d.documents.to_string();
                 let row: [&str; 10] = [
                     &k.source,
                     &k.target,
@@ -264,14 +264,14 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
 /// spelled.
 fn common_edge_row(edge: &Edge, relation: &str) -> Vec<String> {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.documents.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
     vec![
         k.source.clone(),
         k.target.clone(),
         relation.to_string(),
         bool_str(d.directed).to_string(),
         d.weight.to_string(),
-        d.documents.len().to_string(),
+        d.documents.to_string(),
         k.role.clone(),
         d.first_published.clone().unwrap_or_default(),
         d.last_published.clone().unwrap_or_default(),
@@ -328,14 +328,15 @@ mod tests {
             name_fa: name_fa.to_string(),
             wikidata: None,
             mentions: 0,
-            documents: BTreeSet::new(),
+            documents: 0,
+            document_ids: BTreeSet::new(),
             samples: BTreeSet::new(),
             part_of: Vec::new(),
         }
     }
 
-    fn docs(ids: &[&str]) -> BTreeSet<String> {
-        ids.iter().map(|s| s.to_string()).collect()
+    fn docs(ids: &[&str]) -> BTreeSet<crate::graph::DocId> {
+        ids.iter().map(|s| (*s).into()).collect()
     }
 
     /// A small graph: a symmetric edge with dates, a directed edge with a role that needs
@@ -346,11 +347,13 @@ mod tests {
         let mut cn = node("چین", "COUNTRY", "China", "چین");
         cn.wikidata = Some("Q148".to_string());
         cn.mentions = 3;
-        cn.documents = docs(&["d1", "d2"]);
+        cn.document_ids = docs(&["d1", "d2"]);
+        cn.documents = cn.document_ids.len() as u64;
         part.nodes.insert("country:CN".to_string(), cn);
         let mut cu = node("کوبا", "COUNTRY", "Cuba", "کوبا");
         cu.mentions = 1;
-        cu.documents = docs(&["d1"]);
+        cu.document_ids = docs(&["d1"]);
+        cu.documents = cu.document_ids.len() as u64;
         part.nodes.insert("country:CU".to_string(), cu);
         let mut xi = node(
             "شی \"جین‌پینگ\"",
@@ -359,7 +362,8 @@ mod tests {
             "شی جین‌پینگ",
         );
         xi.mentions = 2;
-        xi.documents = docs(&["d2"]);
+        xi.document_ids = docs(&["d2"]);
+        xi.documents = xi.document_ids.len() as u64;
         part.nodes.insert("person:xi-jinping".to_string(), xi);
         part.nodes.insert(
             "region:east-asia".to_string(),
@@ -371,7 +375,8 @@ mod tests {
                 directed: false,
                 background: false,
                 weight: 2,
-                documents: docs(&["d1", "d2"]),
+                documents: docs(&["d1", "d2"]).len() as u64,
+                document_ids: docs(&["d1", "d2"]),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: Some("2022-11-26".to_string()),
                 evidence: BTreeSet::new(),
@@ -396,7 +401,8 @@ mod tests {
                 directed: true,
                 background: false,
                 weight: 1,
-                documents: docs(&["d2"]),
+                documents: docs(&["d2"]).len() as u64,
+                document_ids: docs(&["d2"]),
                 first_published: None,
                 last_published: None,
                 evidence: BTreeSet::new(),

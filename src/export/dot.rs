@@ -124,7 +124,8 @@ mod tests {
             name_fa: label.to_string(),
             wikidata: None,
             mentions: 1,
-            documents: BTreeSet::new(),
+            documents: 0,
+            document_ids: BTreeSet::new(),
             samples: BTreeSet::new(),
             part_of: Vec::new(),
         }

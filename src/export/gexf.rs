@@ -231,19 +231,19 @@ fn node_values(node: &Node) -> Vec<Option<String>> {
         text(&d.name_fa),
         d.wikidata.as_deref().and_then(text),
         Some(d.mentions.to_string()),
-        Some(d.documents.len().to_string()),
+        Some(d.documents.to_string()),
     ]
 }
 
 fn edge_values(edge: &Edge) -> Vec<Option<String>> {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.documents.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
     vec![
         text(&k.relation),
         text(&k.role),
         Some(d.directed.to_string()),
         Some(d.background.to_string()),
-        Some(d.documents.len().to_string()),
+        Some(d.documents.to_string()),
         d.first_published.as_deref().and_then(text),
         d.last_published.as_deref().and_then(text),
         text(&ids.join(";")),
@@ -269,7 +269,8 @@ mod tests {
                     label: label.to_string(),
                     entity_type: ty.to_string(),
                     mentions: 4,
-                    documents: ["d1".to_string()].into(),
+                    documents: 1,
+                    document_ids: ["d1".into()].into(),
                     ..NodeData::default()
                 },
             );
@@ -284,7 +285,8 @@ mod tests {
                 ),
                 EdgeData {
                     weight: 2,
-                    documents: ["d1".to_string()].into(),
+                    documents: 1,
+                    document_ids: ["d1".into()].into(),
                     first_published: Some("2022-11-25".to_string()),
                     last_published: Some("2022-11-26T10:00:00Z".to_string()),
                     ..EdgeData::default()

@@ -165,13 +165,13 @@ fn node_values(node: &Node) -> [Option<Cow<'_, str>>; 7] {
         text(&d.name_fa),
         d.wikidata.as_deref().and_then(text),
         Some(d.mentions.to_string().into()),
-        Some(d.documents.len().to_string().into()),
+        Some(d.documents.to_string().into()),
     ]
 }
 
 fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.documents.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
     [
         text(&k.relation),
         text(&k.role),
@@ -179,7 +179,7 @@ fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
         d.last_published.as_deref().and_then(text),
         (!ids.is_empty()).then(|| crate::export::join_ids(ids).into()),
         Some(d.weight.to_string().into()),
-        Some(d.documents.len().to_string().into()),
+        Some(d.documents.to_string().into()),
         Some(boolean(d.directed)),
         Some(boolean(d.background)),
         Some(format!("{}|{}|{}|{}", k.source, k.relation, k.role, k.target).into()),
@@ -245,7 +245,8 @@ mod tests {
             name_fa: label.to_string(),
             wikidata: None,
             mentions: 1,
-            documents: ["d1".to_string()].into_iter().collect(),
+            documents: 1,
+            document_ids: ["d1".into()].into_iter().collect(),
             samples: BTreeSet::new(),
             part_of: Vec::new(),
         }
@@ -275,7 +276,8 @@ mod tests {
                 directed: false,
                 background: false,
                 weight: 2,
-                documents: ["d1", "d2"].iter().map(|s| s.to_string()).collect(),
+                documents: 2,
+                document_ids: ["d1", "d2"].iter().map(|s| (*s).into()).collect(),
                 first_published: Some("2022-11-25".to_string()),
                 last_published: None,
                 evidence: BTreeSet::new(),
@@ -292,7 +294,8 @@ mod tests {
                 directed: true,
                 background: true,
                 weight: 0,
-                documents: BTreeSet::new(),
+                documents: 0,
+                document_ids: BTreeSet::new(),
                 first_published: None,
                 last_published: None,
                 evidence: BTreeSet::new(),

@@ -57,7 +57,7 @@ struct NodeOut<'a> {
     #[serde(rename = "type")]
     entity_type: &'a str,
     mentions: u64,
-    documents: usize,
+    documents: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     wikidata: Option<&'a str>,
     x: f64,
@@ -76,7 +76,7 @@ struct EdgeOut<'a> {
     directed: bool,
     background: bool,
     weight: u64,
-    documents: usize,
+    documents: u64,
     document_ids: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     first: Option<&'a str>,
@@ -142,7 +142,7 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
                 fa: &d.name_fa,
                 entity_type: &d.entity_type,
                 mentions: d.mentions,
-                documents: d.documents.len(),
+                documents: d.documents,
                 wikidata: d.wikidata.as_deref().filter(|w| !w.is_empty()),
                 x,
                 y,
@@ -163,12 +163,12 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
                 directed: d.directed,
                 background: d.background,
                 weight: d.weight,
-                documents: d.documents.len(),
+                documents: d.documents,
                 document_ids: d
-                    .documents
+                    .document_ids
                     .iter()
                     .take(MAX_DOCUMENT_IDS)
-                    .map(String::as_str)
+                    .map(|id| &**id)
                     .collect(),
                 first: d.first_published.as_deref(),
                 last: d.last_published.as_deref(),

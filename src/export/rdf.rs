@@ -194,9 +194,8 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
     for (name, namespace) in PREFIXES {
         serializer = serializer.with_prefix(name, namespace).map_err(invalid)?;
     }
-    let mut buffer = Vec::new();
     let mut o = Out {
-        serializer: serializer.for_writer(&mut buffer),
+        serializer: serializer.for_writer(&mut *out),
     };
     let ng = |term: &str| iri(NG, term);
     let (label, a) = (rdfs::LABEL.into_owned(), rdf::TYPE.into_owned());
@@ -245,7 +244,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&subject, &p_id, Literal::new_simple_literal(&node.id))?;
         o.triple(&subject, &p_mentions, integer(d.mentions))?;
-        for doc in &d.documents {
+        for doc in &d.document_ids {
             o.triple(
                 &subject,
                 &p_in,
@@ -315,7 +314,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&s, &p_directed, boolean(d.directed))?;
         o.triple(&s, &p_background, boolean(d.background))?;
-        for doc in &d.documents {
+        for doc in &d.document_ids {
             o.triple(
                 &s,
                 &p_document,
@@ -370,7 +369,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
     }
     o.serializer.finish()?;
-    out.write_all(&buffer)
+    Ok(())
 }
 
 fn write_evidence<W: Write>(

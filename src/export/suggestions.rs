@@ -53,11 +53,7 @@ pub fn write_suggestions(graph: &KnowledgeGraph, out: &mut Vec<u8>) -> std::io::
         .filter_map(|n| suggested_id(&n.id).map(|id| (n, id)))
         .collect();
     found.sort_by(|(a, _), (b, _)| {
-        (b.data.mentions, b.data.documents.len(), &a.id).cmp(&(
-            a.data.mentions,
-            a.data.documents.len(),
-            &b.id,
-        ))
+        (b.data.mentions, b.data.documents, &a.id).cmp(&(a.data.mentions, a.data.documents, &b.id))
     });
     out.extend_from_slice(
         "# Names the discovery patterns found that the gazetteer lacks, most frequent first.\n\
@@ -80,7 +76,7 @@ pub fn write_suggestions(graph: &KnowledgeGraph, out: &mut Vec<u8>) -> std::io::
             (t, [.., last]) if t == EntityType::Person.as_str() && words.len() >= 2 => *last,
             _ => "",
         };
-        let documents = data.documents.len();
+        let documents = data.documents;
         let mut note = format!(
             "{} mention{} in {} document{}",
             data.mentions,
