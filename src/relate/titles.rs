@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use crate::doc::Modality;
-use crate::gazetteer::{EntityType, Word};
+use crate::doc::{Mention, Modality};
+use crate::gazetteer::{EntityIndex, EntityType, Word};
 use crate::text::words;
 
 use super::{Context, Evidence, Resolved, RuleRef};
@@ -167,6 +167,11 @@ impl Context<'_> {
                         slack = BODY_TRAILING_WORDS;
                     }
                     None => {
+                        // «محمود احمدی‌نژاد رئیس جمهور،» names no body: the office the
+                        // gazetteer gives the person under that title is the one meant.
+                        if let Some((body, t)) = self.known_office(p, f) {
+                            self.office_of_gazetteer(p, body, f, t, s);
+                        }
                         at = self.phrases.hits[f].span.end;
                         slack = TITLE_REACH_WORDS;
                     }
@@ -238,6 +243,63 @@ impl Context<'_> {
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 
+    /// For a title at `found[f]` after the person `person` with no body named: the body of
+    /// the person's gazetteer office whose role is one of the phrase's titles (in file
+    /// order, restricted titles first) and whose body that title may belong to.
+    fn known_office(&self, person: usize, f: usize) -> Option<(EntityIndex, usize)> {
+        let holder = self.entities.entity(self.mentions()[person].entity);
+        self.titles_of(f).find_map(|t| {
+            let title = &self.set.specs().titles[t];
+            holder.offices.iter().find_map(|office| {
+                if office.role != title.role
+                    || !(title.bodies.is_empty() || title.bodies.contains(&office.of))
+                {
+                    return None;
+                }
+                let body = self.gazetteer.index_of(&office.of)?;
+                let body_type = self.gazetteer.entity(body).entity_type;
+                title.types.contains(&body_type).then_some((body, t))
+            })
+        })
+    }
+
+    /// `holds_office` for a title whose body comes from the gazetteer, not the text: the
+    /// evidence is the name and the title.
+    fn office_of_gazetteer(
+        &mut self,
+        person: usize,
+        body: EntityIndex,
+        f: usize,
+        t: usize,
+        s: usize,
+    ) {
+        let title = &self.set.specs().titles[t];
+        let role = title.role.clone();
+        let Some(office) = self.set.predicates().office() else {
+            return;
+        };
+        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let p = &self.mentions()[person];
+        let subject = Resolved {
+            entity: p.entity,
+            span: (p.byte_start, p.byte_end),
+            coref: false,
+        };
+        let trigger = self.phrases.hits[f].span.clone();
+        let object = Resolved {
+            entity: body,
+            span: (trigger.start, trigger.end),
+            coref: false,
+        };
+        let evidence = Evidence {
+            sentence: s,
+            trigger,
+            negated: false,
+            modality: Modality::Asserted,
+        };
+        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+    }
+
     /// «رئیس جمهور کوبا» with no name: the resolver decides who holds it.
     fn title_without_name(&mut self, f: usize, t: usize, body: usize, s: usize) {
         let title = &self.set.specs().titles[t];
@@ -245,12 +307,57 @@ impl Context<'_> {
         let end = self.mentions()[body]
             .byte_end
             .max(self.phrases.hits[f].span.end);
+        // Taken before the resolver inserts the holder's mention, which shifts the indexes.
+        let body_mention = self.mentions()[body].clone();
         let holder = self.resolver.title_holder(start..end, &title.role, body, s);
+        // The holder's office is written once per document: a title repeated ten times is
+        // one fact, not ten pieces of evidence of it.
+        if let Some(h) = holder {
+            if self.offices_of_titles.insert((h, body_mention.entity, t)) {
+                self.holder_office(h, start..end, &body_mention, f, t, s);
+            }
+        }
         if self.trace.is_some() {
             let outcome = Outcome::TitleWithoutName {
                 holder: holder.map(|h| h.0),
             };
             self.note(&title.id, s, start..end, outcome);
         }
+    }
+
+    /// `holds_office` for the holder a title without a name was resolved to; the subject is
+    /// the title's `via: coref` mention.
+    fn holder_office(
+        &mut self,
+        holder: EntityIndex,
+        span: Range<usize>,
+        b: &Mention,
+        f: usize,
+        t: usize,
+        s: usize,
+    ) {
+        let title = &self.set.specs().titles[t];
+        let role = title.role.clone();
+        let Some(office) = self.set.predicates().office() else {
+            return;
+        };
+        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let subject = Resolved {
+            entity: holder,
+            span: (span.start, span.end),
+            coref: false,
+        };
+        let object = Resolved {
+            entity: b.entity,
+            span: (b.byte_start, b.byte_end),
+            coref: false,
+        };
+        let evidence = Evidence {
+            sentence: s,
+            trigger: self.phrases.hits[f].span.clone(),
+            negated: false,
+            modality: Modality::Asserted,
+        };
+        self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 }
