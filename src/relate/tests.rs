@@ -645,6 +645,36 @@ const RULE_TESTS: &[RuleTest] = &[
             ("person:leo-varadkar", "met_with", "person:boris-johnson", ""),
         ],
     },
+    RuleTest {
+        name: "«سفیر X در Y»: X's office, the Ambassador to Y (fars_8201230037)",
+        text: "«تئودور كاتوف»، سفير امريكا در سوريه نيز در ملاقات با مقامات سوريه در دمشق اين مساله را گوشزد كرد.",
+        published: None,
+        relations: &[("person:theodore-kattouf", "holds_office", "country:US", "Ambassador to Syria")],
+    },
+    RuleTest {
+        name: "«سفیر X در Y» with Y a capital: the host is its country (fars_8803050445)",
+        text: "وی با \"عبدالله ذيفن\"، سفير ايران در كاراكاس، ديدار كرد.",
+        published: None,
+        relations: &[("person:abdollah-zeifan", "holds_office", "country:IR", "Ambassador to Venezuela")],
+    },
+    RuleTest {
+        name: "«سفیر X» with no host keeps the plain role",
+        text: "«تئودور كاتوف»، سفير امريكا گفت.",
+        published: None,
+        relations: &[("person:theodore-kattouf", "holds_office", "country:US", "Ambassador")],
+    },
+    RuleTest {
+        name: "relations established, as a noun «برقراری ارتباط سیاسی بین X و Y» (fars1500_0098)",
+        text: "منصور حقیقت‌پور در گفت‌وگو با خبرنگار پارلمانی خبرگزاری فارس، با اشاره به برقراری ارتباط سیاسی بین امارات و رژیم صهیونیستی گفت: امارات در این اقدام مرتکب یک اشتباه محاسباتی شد.",
+        published: None,
+        relations: &[("country:AE", "diplomatic_relations", "country:IL", "")],
+    },
+    RuleTest {
+        name: "must not: opposing relations is not establishing them",
+        text: "وی با مخالفت با برقراری روابط دیپلماتیک بین امارات و رژیم صهیونیستی گفت.",
+        published: None,
+        relations: &[],
+    },
 ];
 
 fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, String)> {

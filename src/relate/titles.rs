@@ -216,7 +216,9 @@ impl Context<'_> {
 
     fn office(&mut self, person: usize, body: usize, f: usize, t: usize, s: usize) {
         let title = &self.set.specs().titles[t];
-        let role = title.role.clone();
+        let role = self
+            .host_role(t, body)
+            .unwrap_or_else(|| title.role.clone());
         let Some(office) = self.set.predicates().office() else {
             return;
         };
@@ -241,6 +243,54 @@ impl Context<'_> {
             modality: Modality::Asserted,
         };
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
+    }
+
+    /// The role of title `t` with the host country its body is followed by: «سفیر سوریه در
+    /// واشنگتن» is the Ambassador to the United States (a city stands for its country).
+    fn host_role(&self, t: usize, body: usize) -> Option<String> {
+        let title = &self.set.specs().titles[t];
+        let template = title.host_role.as_ref()?;
+        let b = &self.mentions()[body];
+        let rest = b.byte_end..self.doc.text.len();
+        let next = self
+            .mentions_from(&rest)
+            .find(|&i| !self.mentions()[i].nested && self.mentions()[i].byte_start >= b.byte_end)?;
+        let m = &self.mentions()[next];
+        let between = crate::text::skeleton(self.doc.text[b.byte_end..m.byte_start].trim());
+        if !title
+            .host_markers
+            .iter()
+            .any(|w| crate::text::skeleton(w) == between)
+        {
+            return None;
+        }
+        let entity = self.entities.entity(m.entity);
+        let host = match entity.entity_type {
+            EntityType::Country => m.entity,
+            EntityType::City => entity
+                .country
+                .as_deref()
+                .and_then(|code| self.gazetteer.country(code))
+                .or_else(|| {
+                    entity
+                        .part_of
+                        .iter()
+                        .filter_map(|id| self.gazetteer.index_of(id))
+                        .find(|&i| self.gazetteer.entity(i).entity_type == EntityType::Country)
+                })?,
+            _ => return None,
+        };
+        if host == b.entity {
+            return None;
+        }
+        let name = &self.gazetteer.entity(host).name_en;
+        let definite = self.set.specs().places.definite_names.contains(name);
+        let name = if definite {
+            format!("the {name}")
+        } else {
+            name.clone()
+        };
+        Some(template.replace("{host}", &name))
     }
 
     /// For a title at `found[f]` after the person `person` with no body named: the body of

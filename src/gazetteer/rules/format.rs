@@ -119,6 +119,10 @@ pub struct PlacesSpec {
     /// («واشنگتن اعلام کرد»).
     #[serde(default)]
     pub before_place: Vec<String>,
+    /// English country names written with "the" in a role ("Ambassador to the United
+    /// States").
+    #[serde(default)]
+    pub definite_names: Vec<String>,
 }
 
 /// Cues that decide the modality of subjunctive triggers.
@@ -144,6 +148,9 @@ struct TitleSpec {
     types: Vec<String>,
     #[serde(default)]
     bodies: Vec<String>,
+    host_role: Option<String>,
+    #[serde(default)]
+    host_markers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -300,6 +307,11 @@ pub struct Title {
     /// When not empty, the only bodies (node ids) this title applies to: the office has
     /// another name there («وزیر خارجه آمریکا» is the Secretary of State).
     pub bodies: Vec<String>,
+    /// The role when the body is followed by a host country («سفیر سوریه در واشنگتن»):
+    /// `{host}` stands for the host's English name ("Ambassador to {host}").
+    pub host_role: Option<String>,
+    /// The words between the body and its host («در»).
+    pub host_markers: Vec<String>,
 }
 
 /// Everything one or more rule files define.
@@ -388,6 +400,15 @@ impl RuleSpecs {
                 errors.push(error(line, format!("title: empty phrase {blank:?}")));
                 continue;
             }
+            if let Some(host_role) = &t.host_role {
+                if !host_role.contains("{host}") || t.host_markers.is_empty() {
+                    errors.push(error(
+                        line,
+                        "title: `host_role` needs `{host}` and `host_markers`".into(),
+                    ));
+                    continue;
+                }
+            }
             match parse_types(&t.types) {
                 Ok(types) if !t.phrases.is_empty() && !t.role.trim().is_empty() => {
                     self.titles.push(Title {
@@ -402,6 +423,8 @@ impl RuleSpecs {
                         role: t.role.clone(),
                         types,
                         bodies: t.bodies.clone(),
+                        host_role: t.host_role.clone(),
+                        host_markers: t.host_markers.clone(),
                     })
                 }
                 Ok(_) => errors.push(error(line, "a title needs phrases and a role".into())),
@@ -494,6 +517,7 @@ impl RuleSpecs {
         extend(&mut self.modality.past, spec.modality.past);
         extend(&mut self.modality.hypothetical, spec.modality.hypothetical);
         extend(&mut self.places.before_place, spec.places.before_place);
+        extend(&mut self.places.definite_names, spec.places.definite_names);
     }
 }
 
@@ -749,6 +773,27 @@ mod tests {
                 got[0].starts_with(expected),
                 "{name}: {:?} does not start with {expected:?}",
                 got[0]
+            );
+        }
+    }
+
+    #[test]
+    fn a_host_role_needs_its_placeholder_and_markers() {
+        let title =
+            "\n[[title]]\nphrases = [\"سفیر\"]\nrole = \"Ambassador\"\ntypes = [\"COUNTRY\"]\n";
+        let ok = format!(
+            "{OK_RULE}{title}host_role = \"Ambassador to {{host}}\"\nhost_markers = [\"در\"]\n"
+        );
+        assert_eq!(errors(&ok), Vec::<String>::new());
+        for extra in [
+            "host_role = \"Ambassador\"\nhost_markers = [\"در\"]\n",
+            "host_role = \"Ambassador to {host}\"\n",
+        ] {
+            let got = errors(&format!("{OK_RULE}{title}{extra}"));
+            assert_eq!(
+                got,
+                ["rules/t.toml:25: title: `host_role` needs `{host}` and `host_markers`"],
+                "{extra}"
             );
         }
     }
