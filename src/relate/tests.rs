@@ -597,8 +597,11 @@ const RULE_TESTS: &[RuleTest] = &[
         name: "a title with no body: the gazetteer's office of that title (fars_8502200001)",
         text: "در اين سفر منوچهر متكي وزير امور خارجه،سليماني وزير ارتباطات و فناوري اطلاعات و غلامحسين الهام سخنگوي دولت رئيس جمهور را همراهي مي‌كنند.",
         published: None,
-        // Elham's row gives no office: his bodiless title stays without a relation.
-        relations: &[("person:manouchehr-mottaki", "holds_office", "country:IR", "Foreign Minister")],
+        // «رئیس جمهور» after Elham's own title is not his: his row has no such office.
+        relations: &[
+            ("person:manouchehr-mottaki", "holds_office", "country:IR", "Foreign Minister"),
+            ("person:gholamhossein-elham", "holds_office", "country:IR", "Government Spokesman"),
+        ],
     },
     RuleTest {
         name: "a title without a name: its holder at the document's date holds the office (fars1500_0314)",

@@ -343,6 +343,120 @@ fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
         .collect()
 }
 
+/// The columns of a roles table (`rules/roles.<lang>.tsv`), in order.
+const ROLE_COLUMNS: [&str; 7] = [
+    "phrases",
+    "role",
+    "types",
+    "bodies",
+    "host_role",
+    "host_markers",
+    "note",
+];
+
+impl RuleSpecs {
+    /// Adds one title (a row of a roles table or a `[[title]]` block) of language `lang`.
+    fn add_title(&mut self, lang: &str, t: &TitleSpec) -> Result<(), String> {
+        if let Some(blank) = t.phrases.iter().find(|p| skeleton(p).is_empty()) {
+            return Err(format!("title: empty phrase {blank:?}"));
+        }
+        if let Some(host_role) = &t.host_role {
+            if !host_role.contains("{host}") || t.host_markers.is_empty() {
+                return Err("title: `host_role` needs `{host}` and `host_markers`".into());
+            }
+        }
+        let types = parse_types(&t.types).map_err(|reason| format!("title: {reason}"))?;
+        if t.phrases.is_empty() || t.role.trim().is_empty() {
+            return Err("a title needs phrases and a role".into());
+        }
+        self.titles.push(Title {
+            id: format!(
+                "{lang}.title.{}",
+                t.role
+                    .to_lowercase()
+                    .replace(|c: char| !c.is_alphanumeric(), "-")
+            ),
+            phrases: t.phrases.clone(),
+            role: t.role.clone(),
+            types,
+            bodies: t.bodies.clone(),
+            host_role: t.host_role.clone(),
+            host_markers: t.host_markers.clone(),
+        });
+        Ok(())
+    }
+
+    /// Parses a roles table: one row per title, its Persian (or English) phrases, the English
+    /// role written to `holds_office`, the body types it may attach to, in order of preference,
+    /// and optionally the only bodies it applies to and its host role. Lists are ` | `-separated;
+    /// `#` lines are comments. The language is the file name's (`roles.fa.tsv`).
+    pub(crate) fn add_roles(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+        let lang = file
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_prefix("roles."))
+            .and_then(|n| n.strip_suffix(".tsv"))
+            .unwrap_or("xx")
+            .to_string();
+        let list = |cell: &str| -> Vec<String> {
+            cell.split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut header_seen = false;
+        for (i, row) in text.lines().enumerate() {
+            let line = i + 1;
+            if row.trim().is_empty() || row.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = row.split('\t').collect();
+            if !header_seen {
+                header_seen = true;
+                if cells != ROLE_COLUMNS {
+                    errors.push(RowError {
+                        file: file.to_string(),
+                        line,
+                        reason: format!("the header must be {}", ROLE_COLUMNS.join("\\t")),
+                    });
+                    return;
+                }
+                continue;
+            }
+            if cells.len() > ROLE_COLUMNS.len() || cells.len() < 3 {
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    reason: format!(
+                        "{} cells, expected at most {} ({})",
+                        cells.len(),
+                        ROLE_COLUMNS.len(),
+                        ROLE_COLUMNS.join(", ")
+                    ),
+                });
+                continue;
+            }
+            let cell = |k: usize| cells.get(k).copied().unwrap_or("").trim();
+            let title = TitleSpec {
+                phrases: list(cell(0)),
+                role: cell(1).to_string(),
+                types: list(cell(2)),
+                bodies: list(cell(3)),
+                host_role: Some(cell(4)).filter(|c| !c.is_empty()).map(str::to_string),
+                host_markers: list(cell(5)),
+            };
+            if let Err(reason) = self.add_title(&lang, &title) {
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    reason,
+                });
+            }
+        }
+    }
+}
+
 impl RuleSpecs {
     /// Parses one rule file and adds its content; problems go to `errors`. Rules may use
     /// only the predicates of `predicates`.
@@ -393,42 +507,11 @@ impl RuleSpecs {
             }
             verbs.insert(name.clone(), v.clone());
         }
+        let lang = spec.lang.as_deref().unwrap_or("xx");
         for title in &spec.title {
             let line = line_of(text, title.span().start);
-            let t = title.get_ref();
-            if let Some(blank) = t.phrases.iter().find(|p| skeleton(p).is_empty()) {
-                errors.push(error(line, format!("title: empty phrase {blank:?}")));
-                continue;
-            }
-            if let Some(host_role) = &t.host_role {
-                if !host_role.contains("{host}") || t.host_markers.is_empty() {
-                    errors.push(error(
-                        line,
-                        "title: `host_role` needs `{host}` and `host_markers`".into(),
-                    ));
-                    continue;
-                }
-            }
-            match parse_types(&t.types) {
-                Ok(types) if !t.phrases.is_empty() && !t.role.trim().is_empty() => {
-                    self.titles.push(Title {
-                        id: format!(
-                            "{}.title.{}",
-                            spec.lang.as_deref().unwrap_or("xx"),
-                            t.role
-                                .to_lowercase()
-                                .replace(|c: char| !c.is_alphanumeric(), "-")
-                        ),
-                        phrases: t.phrases.clone(),
-                        role: t.role.clone(),
-                        types,
-                        bodies: t.bodies.clone(),
-                        host_role: t.host_role.clone(),
-                        host_markers: t.host_markers.clone(),
-                    })
-                }
-                Ok(_) => errors.push(error(line, "a title needs phrases and a role".into())),
-                Err(reason) => errors.push(error(line, format!("title: {reason}"))),
+            if let Err(reason) = self.add_title(lang, title.get_ref()) {
+                errors.push(error(line, reason));
             }
         }
         for rule in &spec.rule {
@@ -796,6 +879,36 @@ mod tests {
                 "{extra}"
             );
         }
+    }
+
+    #[test]
+    fn roles_tables_load_rows_and_name_bad_ones() {
+        let header = ROLE_COLUMNS.join("\t");
+        let text = format!(
+            "# comment\n{header}\nسفیر\tAmbassador\tCOUNTRY\t\tAmbassador to {{host}}\tدر\tnote\nوزیر\tMinister\tHUMAN\n\tNobody\tCOUNTRY\n"
+        );
+        let mut specs = RuleSpecs::default();
+        let mut errors = Vec::new();
+        specs.add_roles("rules/roles.fa.tsv", &text, &mut errors);
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            [
+                "rules/roles.fa.tsv:4: title: unknown entity type \"HUMAN\"",
+                "rules/roles.fa.tsv:5: a title needs phrases and a role",
+            ]
+        );
+        assert_eq!(specs.titles.len(), 1);
+        let title = &specs.titles[0];
+        assert_eq!(title.id, "fa.title.ambassador");
+        assert_eq!(title.host_role.as_deref(), Some("Ambassador to {host}"));
+        assert_eq!(title.host_markers, ["در"]);
+
+        let mut errors = Vec::new();
+        specs.add_roles("rules/roles.fa.tsv", "phrases\trole\n", &mut errors);
+        assert!(errors[0]
+            .to_string()
+            .starts_with("rules/roles.fa.tsv:1: the header must be"));
     }
 
     #[test]
