@@ -678,6 +678,21 @@ const RULE_TESTS: &[RuleTest] = &[
         published: None,
         relations: &[],
     },
+    RuleTest {
+        name: "a plural title after a list: each in the body of the same place (fars_13921112001456)",
+        text: "وزیر خارجه اوکراین همچنین دیدارهای جداگانه‌ای با «سرگئی لاوروف» و «جان کری» وزیران خارجه روسیه و آمریکا خواهد داشت.",
+        published: None,
+        relations: &[
+            ("person:sergey-lavrov", "holds_office", "country:RU", "Foreign Minister"),
+            ("person:john-kerry", "holds_office", "country:US", "Secretary of State"),
+        ],
+    },
+    RuleTest {
+        name: "must not: a plural title with fewer bodies than people pairs nobody",
+        text: "«سرگئی لاوروف» و «جان کری» وزیران خارجه روسیه گفتند.",
+        published: None,
+        relations: &[],
+    },
 ];
 
 fn run(test: &RuleTest, pipeline: &Pipeline) -> Vec<(String, String, String, String)> {

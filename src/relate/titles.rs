@@ -138,6 +138,13 @@ impl Context<'_> {
             .collect();
         // Titles already given to a person, by position in `title_indexes`.
         let mut used = vec![false; title_indexes.len()];
+        for (k, &f) in title_indexes.iter().enumerate() {
+            let plural = self.titles_of(f).any(|t| self.set.specs().titles[t].plural);
+            if plural {
+                used[k] = true;
+                self.plural_title(f, &sentence, s);
+            }
+        }
         // After a name: follow the chain of titles.
         let people: Vec<usize> = self
             .mentions_from(&sentence)
@@ -243,6 +250,65 @@ impl Context<'_> {
             modality: Modality::Asserted,
         };
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
+    }
+
+    /// «سرگئی لاوروف و جان کری وزیران خارجه روسیه و آمریکا»: the people joined right before
+    /// a plural title and the bodies joined right after it, paired in order when they are as
+    /// many (two or more); otherwise nothing, as the pairing is unknown.
+    fn plural_title(&mut self, f: usize, sentence: &Range<usize>, s: usize) {
+        let title = self.phrases.hits[f].span.clone();
+        let is_person = |c: &Context, i: usize| {
+            let m = &c.mentions()[i];
+            !m.nested && c.entity_type(m) == EntityType::Person
+        };
+        let mut people: Vec<usize> = Vec::new();
+        let mut end = title.start;
+        for i in self.mentions_from(&(sentence.start..title.start)).rev() {
+            if !is_person(self, i) || self.mentions()[i].byte_end > end {
+                continue;
+            }
+            if !self.only_connectors(self.mentions()[i].byte_end..end, 0) {
+                break;
+            }
+            people.push(i);
+            end = self.mentions()[i].byte_start;
+        }
+        people.reverse();
+        let types: Vec<EntityType> = self
+            .titles_of(f)
+            .flat_map(|t| self.set.specs().titles[t].types.clone())
+            .collect();
+        let mut bodies: Vec<usize> = Vec::new();
+        let mut start = title.end;
+        for i in self.mentions_from(&(title.end..sentence.end)) {
+            let m = &self.mentions()[i];
+            if m.nested || m.byte_start < start {
+                continue;
+            }
+            if !types.contains(&self.entity_type(m))
+                || !self.only_connectors(start..m.byte_start, 0)
+            {
+                break;
+            }
+            start = m.byte_end;
+            bodies.push(i);
+        }
+        if people.len() < 2 || people.len() != bodies.len() {
+            return;
+        }
+        for (p, body) in people.into_iter().zip(bodies) {
+            let b = &self.mentions()[body];
+            let body_type = self.entity_type(b);
+            let body_id = &self.entities.entity(b.entity).id;
+            let t = self.titles_of(f).find(|&t| {
+                let title = &self.set.specs().titles[t];
+                title.types.contains(&body_type)
+                    && (title.bodies.is_empty() || title.bodies.contains(body_id))
+            });
+            if let Some(t) = t {
+                self.office(p, body, f, t, s);
+            }
+        }
     }
 
     /// The role of title `t` with the host country its body is followed by: «سفیر سوریه در

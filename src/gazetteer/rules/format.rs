@@ -151,6 +151,8 @@ struct TitleSpec {
     host_role: Option<String>,
     #[serde(default)]
     host_markers: Vec<String>,
+    #[serde(default)]
+    plural: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -312,6 +314,9 @@ pub struct Title {
     pub host_role: Option<String>,
     /// The words between the body and its host («در»).
     pub host_markers: Vec<String>,
+    /// A plural title («وزیران خارجه روسیه و آمریکا») after a list of people: each holds it in
+    /// the body of the list after it in the same place.
+    pub plural: bool,
 }
 
 /// Everything one or more rule files define.
@@ -344,13 +349,14 @@ fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
 }
 
 /// The columns of a roles table (`rules/roles.<lang>.tsv`), in order.
-const ROLE_COLUMNS: [&str; 7] = [
+const ROLE_COLUMNS: [&str; 8] = [
     "phrases",
     "role",
     "types",
     "bodies",
     "host_role",
     "host_markers",
+    "plural",
     "note",
 ];
 
@@ -382,6 +388,7 @@ impl RuleSpecs {
             bodies: t.bodies.clone(),
             host_role: t.host_role.clone(),
             host_markers: t.host_markers.clone(),
+            plural: t.plural,
         });
         Ok(())
     }
@@ -445,6 +452,18 @@ impl RuleSpecs {
                 bodies: list(cell(3)),
                 host_role: Some(cell(4)).filter(|c| !c.is_empty()).map(str::to_string),
                 host_markers: list(cell(5)),
+                plural: match cell(6) {
+                    "" | "no" => false,
+                    "yes" => true,
+                    other => {
+                        errors.push(RowError {
+                            file: file.to_string(),
+                            line,
+                            reason: format!("plural {other:?} is not yes or no"),
+                        });
+                        continue;
+                    }
+                },
             };
             if let Err(reason) = self.add_title(&lang, &title) {
                 errors.push(RowError {
@@ -885,7 +904,7 @@ mod tests {
     fn roles_tables_load_rows_and_name_bad_ones() {
         let header = ROLE_COLUMNS.join("\t");
         let text = format!(
-            "# comment\n{header}\nسفیر\tAmbassador\tCOUNTRY\t\tAmbassador to {{host}}\tدر\tnote\nوزیر\tMinister\tHUMAN\n\tNobody\tCOUNTRY\n"
+            "# comment\n{header}\nسفیر\tAmbassador\tCOUNTRY\t\tAmbassador to {{host}}\tدر\t\tnote\nوزیر\tMinister\tHUMAN\n\tNobody\tCOUNTRY\n"
         );
         let mut specs = RuleSpecs::default();
         let mut errors = Vec::new();
