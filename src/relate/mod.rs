@@ -102,6 +102,8 @@ struct Context<'a> {
     phrases: &'a PhraseHits,
     resolver: Resolver<'a>,
     relations: Vec<Relation>,
+    /// (holder, body, title) of the offices written for titles without a name.
+    offices_of_titles: std::collections::HashSet<(EntityIndex, EntityIndex, usize)>,
     /// Where `explain` wants each rule's outcome; `None` otherwise.
     trace: Option<&'a mut Trace>,
 }
@@ -129,6 +131,7 @@ pub(crate) fn relate(
         phrases,
         resolver,
         relations: Vec::new(),
+        offices_of_titles: std::collections::HashSet::new(),
         trace,
     };
     for (s, sentence) in extraction.sentences.iter().enumerate() {

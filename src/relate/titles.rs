@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use crate::doc::Modality;
-use crate::gazetteer::{EntityType, Word};
+use crate::doc::{Mention, Modality};
+use crate::gazetteer::{EntityIndex, EntityType, Word};
 use crate::text::words;
 
 use super::{Context, Evidence, Resolved, RuleRef};
@@ -138,6 +138,13 @@ impl Context<'_> {
             .collect();
         // Titles already given to a person, by position in `title_indexes`.
         let mut used = vec![false; title_indexes.len()];
+        for (k, &f) in title_indexes.iter().enumerate() {
+            let plural = self.titles_of(f).any(|t| self.set.specs().titles[t].plural);
+            if plural {
+                used[k] = true;
+                self.plural_title(f, &sentence, s);
+            }
+        }
         // After a name: follow the chain of titles.
         let people: Vec<usize> = self
             .mentions_from(&sentence)
@@ -167,6 +174,11 @@ impl Context<'_> {
                         slack = BODY_TRAILING_WORDS;
                     }
                     None => {
+                        // «محمود احمدی‌نژاد رئیس جمهور،» names no body: the office the
+                        // gazetteer gives the person under that title is the one meant.
+                        if let Some((body, t)) = self.known_office(p, f) {
+                            self.office_of_gazetteer(p, body, f, t, s);
+                        }
                         at = self.phrases.hits[f].span.end;
                         slack = TITLE_REACH_WORDS;
                     }
@@ -211,7 +223,9 @@ impl Context<'_> {
 
     fn office(&mut self, person: usize, body: usize, f: usize, t: usize, s: usize) {
         let title = &self.set.specs().titles[t];
-        let role = title.role.clone();
+        let role = self
+            .host_role(t, body)
+            .unwrap_or_else(|| title.role.clone());
         let Some(office) = self.set.predicates().office() else {
             return;
         };
@@ -238,6 +252,170 @@ impl Context<'_> {
         self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 
+    /// «سرگئی لاوروف و جان کری وزیران خارجه روسیه و آمریکا»: the people joined right before
+    /// a plural title and the bodies joined right after it, paired in order when they are as
+    /// many (two or more); otherwise nothing, as the pairing is unknown.
+    fn plural_title(&mut self, f: usize, sentence: &Range<usize>, s: usize) {
+        let title = self.phrases.hits[f].span.clone();
+        let is_person = |c: &Context, i: usize| {
+            let m = &c.mentions()[i];
+            !m.nested && c.entity_type(m) == EntityType::Person
+        };
+        let mut people: Vec<usize> = Vec::new();
+        let mut end = title.start;
+        for i in self.mentions_from(&(sentence.start..title.start)).rev() {
+            if !is_person(self, i) || self.mentions()[i].byte_end > end {
+                continue;
+            }
+            if !self.only_connectors(self.mentions()[i].byte_end..end, 0) {
+                break;
+            }
+            people.push(i);
+            end = self.mentions()[i].byte_start;
+        }
+        people.reverse();
+        let types: Vec<EntityType> = self
+            .titles_of(f)
+            .flat_map(|t| self.set.specs().titles[t].types.clone())
+            .collect();
+        let mut bodies: Vec<usize> = Vec::new();
+        let mut start = title.end;
+        for i in self.mentions_from(&(title.end..sentence.end)) {
+            let m = &self.mentions()[i];
+            if m.nested || m.byte_start < start {
+                continue;
+            }
+            if !types.contains(&self.entity_type(m))
+                || !self.only_connectors(start..m.byte_start, 0)
+            {
+                break;
+            }
+            start = m.byte_end;
+            bodies.push(i);
+        }
+        if people.len() < 2 || people.len() != bodies.len() {
+            return;
+        }
+        for (p, body) in people.into_iter().zip(bodies) {
+            let b = &self.mentions()[body];
+            let body_type = self.entity_type(b);
+            let body_id = &self.entities.entity(b.entity).id;
+            let t = self.titles_of(f).find(|&t| {
+                let title = &self.set.specs().titles[t];
+                title.types.contains(&body_type)
+                    && (title.bodies.is_empty() || title.bodies.contains(body_id))
+            });
+            if let Some(t) = t {
+                self.office(p, body, f, t, s);
+            }
+        }
+    }
+
+    /// The role of title `t` with the host country its body is followed by: «سفیر سوریه در
+    /// واشنگتن» is the Ambassador to the United States (a city stands for its country).
+    fn host_role(&self, t: usize, body: usize) -> Option<String> {
+        let title = &self.set.specs().titles[t];
+        let template = title.host_role.as_ref()?;
+        let b = &self.mentions()[body];
+        let rest = b.byte_end..self.doc.text.len();
+        let next = self
+            .mentions_from(&rest)
+            .find(|&i| !self.mentions()[i].nested && self.mentions()[i].byte_start >= b.byte_end)?;
+        let m = &self.mentions()[next];
+        let between = crate::text::skeleton(self.doc.text[b.byte_end..m.byte_start].trim());
+        if !title
+            .host_markers
+            .iter()
+            .any(|w| crate::text::skeleton(w) == between)
+        {
+            return None;
+        }
+        let entity = self.entities.entity(m.entity);
+        let host = match entity.entity_type {
+            EntityType::Country => m.entity,
+            EntityType::City => entity
+                .country
+                .as_deref()
+                .and_then(|code| self.gazetteer.country(code))
+                .or_else(|| {
+                    entity
+                        .part_of
+                        .iter()
+                        .filter_map(|id| self.gazetteer.index_of(id))
+                        .find(|&i| self.gazetteer.entity(i).entity_type == EntityType::Country)
+                })?,
+            _ => return None,
+        };
+        if host == b.entity {
+            return None;
+        }
+        let name = &self.gazetteer.entity(host).name_en;
+        let definite = self.set.specs().places.definite_names.contains(name);
+        let name = if definite {
+            format!("the {name}")
+        } else {
+            name.clone()
+        };
+        Some(template.replace("{host}", &name))
+    }
+
+    /// For a title at `found[f]` after the person `person` with no body named: the body of
+    /// the person's gazetteer office whose role is one of the phrase's titles (in file
+    /// order, restricted titles first) and whose body that title may belong to.
+    fn known_office(&self, person: usize, f: usize) -> Option<(EntityIndex, usize)> {
+        let holder = self.entities.entity(self.mentions()[person].entity);
+        self.titles_of(f).find_map(|t| {
+            let title = &self.set.specs().titles[t];
+            holder.offices.iter().find_map(|office| {
+                if office.role != title.role
+                    || !(title.bodies.is_empty() || title.bodies.contains(&office.of))
+                {
+                    return None;
+                }
+                let body = self.gazetteer.index_of(&office.of)?;
+                let body_type = self.gazetteer.entity(body).entity_type;
+                title.types.contains(&body_type).then_some((body, t))
+            })
+        })
+    }
+
+    /// `holds_office` for a title whose body comes from the gazetteer, not the text: the
+    /// evidence is the name and the title.
+    fn office_of_gazetteer(
+        &mut self,
+        person: usize,
+        body: EntityIndex,
+        f: usize,
+        t: usize,
+        s: usize,
+    ) {
+        let title = &self.set.specs().titles[t];
+        let role = title.role.clone();
+        let Some(office) = self.set.predicates().office() else {
+            return;
+        };
+        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let p = &self.mentions()[person];
+        let subject = Resolved {
+            entity: p.entity,
+            span: (p.byte_start, p.byte_end),
+            coref: false,
+        };
+        let trigger = self.phrases.hits[f].span.clone();
+        let object = Resolved {
+            entity: body,
+            span: (trigger.start, trigger.end),
+            coref: false,
+        };
+        let evidence = Evidence {
+            sentence: s,
+            trigger,
+            negated: false,
+            modality: Modality::Asserted,
+        };
+        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+    }
+
     /// «رئیس جمهور کوبا» with no name: the resolver decides who holds it.
     fn title_without_name(&mut self, f: usize, t: usize, body: usize, s: usize) {
         let title = &self.set.specs().titles[t];
@@ -245,12 +423,57 @@ impl Context<'_> {
         let end = self.mentions()[body]
             .byte_end
             .max(self.phrases.hits[f].span.end);
+        // Taken before the resolver inserts the holder's mention, which shifts the indexes.
+        let body_mention = self.mentions()[body].clone();
         let holder = self.resolver.title_holder(start..end, &title.role, body, s);
+        // The holder's office is written once per document: a title repeated ten times is
+        // one fact, not ten pieces of evidence of it.
+        if let Some(h) = holder {
+            if self.offices_of_titles.insert((h, body_mention.entity, t)) {
+                self.holder_office(h, start..end, &body_mention, f, t, s);
+            }
+        }
         if self.trace.is_some() {
             let outcome = Outcome::TitleWithoutName {
                 holder: holder.map(|h| h.0),
             };
             self.note(&title.id, s, start..end, outcome);
         }
+    }
+
+    /// `holds_office` for the holder a title without a name was resolved to; the subject is
+    /// the title's `via: coref` mention.
+    fn holder_office(
+        &mut self,
+        holder: EntityIndex,
+        span: Range<usize>,
+        b: &Mention,
+        f: usize,
+        t: usize,
+        s: usize,
+    ) {
+        let title = &self.set.specs().titles[t];
+        let role = title.role.clone();
+        let Some(office) = self.set.predicates().office() else {
+            return;
+        };
+        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let subject = Resolved {
+            entity: holder,
+            span: (span.start, span.end),
+            coref: false,
+        };
+        let object = Resolved {
+            entity: b.entity,
+            span: (b.byte_start, b.byte_end),
+            coref: false,
+        };
+        let evidence = Evidence {
+            sentence: s,
+            trigger: self.phrases.hits[f].span.clone(),
+            negated: false,
+            modality: Modality::Asserted,
+        };
+        self.push_relation(&rule, subject, object, Some(&role), &evidence);
     }
 }

@@ -119,6 +119,10 @@ pub struct PlacesSpec {
     /// («واشنگتن اعلام کرد»).
     #[serde(default)]
     pub before_place: Vec<String>,
+    /// English country names written with "the" in a role ("Ambassador to the United
+    /// States").
+    #[serde(default)]
+    pub definite_names: Vec<String>,
 }
 
 /// Cues that decide the modality of subjunctive triggers.
@@ -144,6 +148,11 @@ struct TitleSpec {
     types: Vec<String>,
     #[serde(default)]
     bodies: Vec<String>,
+    host_role: Option<String>,
+    #[serde(default)]
+    host_markers: Vec<String>,
+    #[serde(default)]
+    plural: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -300,6 +309,14 @@ pub struct Title {
     /// When not empty, the only bodies (node ids) this title applies to: the office has
     /// another name there («وزیر خارجه آمریکا» is the Secretary of State).
     pub bodies: Vec<String>,
+    /// The role when the body is followed by a host country («سفیر سوریه در واشنگتن»):
+    /// `{host}` stands for the host's English name ("Ambassador to {host}").
+    pub host_role: Option<String>,
+    /// The words between the body and its host («در»).
+    pub host_markers: Vec<String>,
+    /// A plural title («وزیران خارجه روسیه و آمریکا») after a list of people: each holds it in
+    /// the body of the list after it in the same place.
+    pub plural: bool,
 }
 
 /// Everything one or more rule files define.
@@ -329,6 +346,134 @@ fn parse_types(types: &[String]) -> Result<Vec<EntityType>, String> {
         .iter()
         .map(|t| EntityType::parse(t).ok_or_else(|| format!("unknown entity type {t:?}")))
         .collect()
+}
+
+/// The columns of a roles table (`rules/roles.<lang>.tsv`), in order.
+const ROLE_COLUMNS: [&str; 8] = [
+    "phrases",
+    "role",
+    "types",
+    "bodies",
+    "host_role",
+    "host_markers",
+    "plural",
+    "note",
+];
+
+impl RuleSpecs {
+    /// Adds one title (a row of a roles table or a `[[title]]` block) of language `lang`.
+    fn add_title(&mut self, lang: &str, t: &TitleSpec) -> Result<(), String> {
+        if let Some(blank) = t.phrases.iter().find(|p| skeleton(p).is_empty()) {
+            return Err(format!("title: empty phrase {blank:?}"));
+        }
+        if let Some(host_role) = &t.host_role {
+            if !host_role.contains("{host}") || t.host_markers.is_empty() {
+                return Err("title: `host_role` needs `{host}` and `host_markers`".into());
+            }
+        }
+        let types = parse_types(&t.types).map_err(|reason| format!("title: {reason}"))?;
+        if t.phrases.is_empty() || t.role.trim().is_empty() {
+            return Err("a title needs phrases and a role".into());
+        }
+        self.titles.push(Title {
+            id: format!(
+                "{lang}.title.{}",
+                t.role
+                    .to_lowercase()
+                    .replace(|c: char| !c.is_alphanumeric(), "-")
+            ),
+            phrases: t.phrases.clone(),
+            role: t.role.clone(),
+            types,
+            bodies: t.bodies.clone(),
+            host_role: t.host_role.clone(),
+            host_markers: t.host_markers.clone(),
+            plural: t.plural,
+        });
+        Ok(())
+    }
+
+    /// Parses a roles table: one row per title, its Persian (or English) phrases, the English
+    /// role written to `holds_office`, the body types it may attach to, in order of preference,
+    /// and optionally the only bodies it applies to and its host role. Lists are ` | `-separated;
+    /// `#` lines are comments. The language is the file name's (`roles.fa.tsv`).
+    pub(crate) fn add_roles(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
+        let lang = file
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_prefix("roles."))
+            .and_then(|n| n.strip_suffix(".tsv"))
+            .unwrap_or("xx")
+            .to_string();
+        let list = |cell: &str| -> Vec<String> {
+            cell.split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut header_seen = false;
+        for (i, row) in text.lines().enumerate() {
+            let line = i + 1;
+            if row.trim().is_empty() || row.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = row.split('\t').collect();
+            if !header_seen {
+                header_seen = true;
+                if cells != ROLE_COLUMNS {
+                    errors.push(RowError {
+                        file: file.to_string(),
+                        line,
+                        reason: format!("the header must be {}", ROLE_COLUMNS.join("\\t")),
+                    });
+                    return;
+                }
+                continue;
+            }
+            if cells.len() > ROLE_COLUMNS.len() || cells.len() < 3 {
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    reason: format!(
+                        "{} cells, expected at most {} ({})",
+                        cells.len(),
+                        ROLE_COLUMNS.len(),
+                        ROLE_COLUMNS.join(", ")
+                    ),
+                });
+                continue;
+            }
+            let cell = |k: usize| cells.get(k).copied().unwrap_or("").trim();
+            let title = TitleSpec {
+                phrases: list(cell(0)),
+                role: cell(1).to_string(),
+                types: list(cell(2)),
+                bodies: list(cell(3)),
+                host_role: Some(cell(4)).filter(|c| !c.is_empty()).map(str::to_string),
+                host_markers: list(cell(5)),
+                plural: match cell(6) {
+                    "" | "no" => false,
+                    "yes" => true,
+                    other => {
+                        errors.push(RowError {
+                            file: file.to_string(),
+                            line,
+                            reason: format!("plural {other:?} is not yes or no"),
+                        });
+                        continue;
+                    }
+                },
+            };
+            if let Err(reason) = self.add_title(&lang, &title) {
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    reason,
+                });
+            }
+        }
+    }
 }
 
 impl RuleSpecs {
@@ -381,31 +526,11 @@ impl RuleSpecs {
             }
             verbs.insert(name.clone(), v.clone());
         }
+        let lang = spec.lang.as_deref().unwrap_or("xx");
         for title in &spec.title {
             let line = line_of(text, title.span().start);
-            let t = title.get_ref();
-            if let Some(blank) = t.phrases.iter().find(|p| skeleton(p).is_empty()) {
-                errors.push(error(line, format!("title: empty phrase {blank:?}")));
-                continue;
-            }
-            match parse_types(&t.types) {
-                Ok(types) if !t.phrases.is_empty() && !t.role.trim().is_empty() => {
-                    self.titles.push(Title {
-                        id: format!(
-                            "{}.title.{}",
-                            spec.lang.as_deref().unwrap_or("xx"),
-                            t.role
-                                .to_lowercase()
-                                .replace(|c: char| !c.is_alphanumeric(), "-")
-                        ),
-                        phrases: t.phrases.clone(),
-                        role: t.role.clone(),
-                        types,
-                        bodies: t.bodies.clone(),
-                    })
-                }
-                Ok(_) => errors.push(error(line, "a title needs phrases and a role".into())),
-                Err(reason) => errors.push(error(line, format!("title: {reason}"))),
+            if let Err(reason) = self.add_title(lang, title.get_ref()) {
+                errors.push(error(line, reason));
             }
         }
         for rule in &spec.rule {
@@ -494,6 +619,7 @@ impl RuleSpecs {
         extend(&mut self.modality.past, spec.modality.past);
         extend(&mut self.modality.hypothetical, spec.modality.hypothetical);
         extend(&mut self.places.before_place, spec.places.before_place);
+        extend(&mut self.places.definite_names, spec.places.definite_names);
     }
 }
 
@@ -751,6 +877,57 @@ mod tests {
                 got[0]
             );
         }
+    }
+
+    #[test]
+    fn a_host_role_needs_its_placeholder_and_markers() {
+        let title =
+            "\n[[title]]\nphrases = [\"سفیر\"]\nrole = \"Ambassador\"\ntypes = [\"COUNTRY\"]\n";
+        let ok = format!(
+            "{OK_RULE}{title}host_role = \"Ambassador to {{host}}\"\nhost_markers = [\"در\"]\n"
+        );
+        assert_eq!(errors(&ok), Vec::<String>::new());
+        for extra in [
+            "host_role = \"Ambassador\"\nhost_markers = [\"در\"]\n",
+            "host_role = \"Ambassador to {host}\"\n",
+        ] {
+            let got = errors(&format!("{OK_RULE}{title}{extra}"));
+            assert_eq!(
+                got,
+                ["rules/t.toml:25: title: `host_role` needs `{host}` and `host_markers`"],
+                "{extra}"
+            );
+        }
+    }
+
+    #[test]
+    fn roles_tables_load_rows_and_name_bad_ones() {
+        let header = ROLE_COLUMNS.join("\t");
+        let text = format!(
+            "# comment\n{header}\nسفیر\tAmbassador\tCOUNTRY\t\tAmbassador to {{host}}\tدر\t\tnote\nوزیر\tMinister\tHUMAN\n\tNobody\tCOUNTRY\n"
+        );
+        let mut specs = RuleSpecs::default();
+        let mut errors = Vec::new();
+        specs.add_roles("rules/roles.fa.tsv", &text, &mut errors);
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            [
+                "rules/roles.fa.tsv:4: title: unknown entity type \"HUMAN\"",
+                "rules/roles.fa.tsv:5: a title needs phrases and a role",
+            ]
+        );
+        assert_eq!(specs.titles.len(), 1);
+        let title = &specs.titles[0];
+        assert_eq!(title.id, "fa.title.ambassador");
+        assert_eq!(title.host_role.as_deref(), Some("Ambassador to {host}"));
+        assert_eq!(title.host_markers, ["در"]);
+
+        let mut errors = Vec::new();
+        specs.add_roles("rules/roles.fa.tsv", "phrases\trole\n", &mut errors);
+        assert!(errors[0]
+            .to_string()
+            .starts_with("rules/roles.fa.tsv:1: the header must be"));
     }
 
     #[test]

@@ -47,6 +47,10 @@ impl RuleSet {
                 specs.add_file(name, text, &predicates, &mut errors);
             }
         }
+        // The roles tables come after the rule files' own titles, in file order.
+        for (name, text) in files.matching("rules/roles.", ".tsv") {
+            specs.add_roles(name, text, &mut errors);
+        }
         if !errors.is_empty() {
             return Err(DataError::Invalid(errors));
         }
