@@ -10,10 +10,10 @@ use std::ops::Range;
 use serde_json::{json, Value};
 
 use crate::doc::{CharIndex, Document, Extraction};
-use crate::gazetteer::{EntityIndex, EntityType};
+use crate::gazetteer::{EntityIndex, EntityType, Word};
 use crate::pipeline::Pipeline;
 use crate::text::{words, Normalized};
-use crate::trace::{Decision, Fired, Outcome, Reason, RuleNote, Trace, Withdrawal};
+use crate::trace::{Decision, Fired, Outcome, PhraseNote, Reason, RuleNote, Trace, Withdrawal};
 
 /// Lexicon names of up to this many words are looked for among the words no mention covers.
 const CONTEXTUAL_MAX_WORDS: usize = 3;
@@ -63,6 +63,15 @@ impl fmt::Display for Named {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.id, self.entity_type.as_str())
     }
+}
+
+/// A rule phrase the select stage dropped, with what it would have meant.
+#[derive(Clone, Debug)]
+struct PhraseView {
+    span: Span,
+    /// What each lexicon phrase matched there is («trigger of fa.met_with.verbal», «marker»).
+    meanings: Vec<String>,
+    step: Step,
 }
 
 /// One decision of one stage about a candidate, in words.
@@ -118,6 +127,7 @@ pub struct Explanation {
     candidates: Vec<Candidate>,
     contextual: Vec<Span>,
     phrases_in_names: Vec<Span>,
+    phrases_dropped: Vec<PhraseView>,
     mentions: Vec<MentionView>,
     fired: Vec<RuleView>,
     not_fired: Vec<RuleView>,
@@ -165,6 +175,64 @@ impl Writer<'_> {
         }
     }
 
+    fn dropped_phrase(&self, note: &PhraseNote) -> PhraseView {
+        let rules = self.pipeline.rules();
+        let words = &rules.lexicon().words;
+        let mut meanings: Vec<String> = note
+            .phrases
+            .iter()
+            .filter_map(|&i| words.get(i as usize))
+            .map(|word| match word {
+                Word::Trigger { rule, .. } => rules
+                    .specs()
+                    .rules
+                    .get(*rule)
+                    .map_or("trigger".to_string(), |r| format!("trigger of {}", r.id)),
+                Word::Required(rule) => rules
+                    .specs()
+                    .rules
+                    .get(*rule)
+                    .map_or("required phrase".to_string(), |r| {
+                        format!("phrase {} requires", r.id)
+                    }),
+                Word::Preposition(_) | Word::Postposition(_) => "argument marker".to_string(),
+                Word::Title(_) => "title".to_string(),
+                Word::Pronoun => "pronoun".to_string(),
+                Word::Pair => "the two parties".to_string(),
+                other => format!("{other:?}")
+                    .chars()
+                    .flat_map(|c| {
+                        let lower = c.to_ascii_lowercase();
+                        [(c != lower).then_some(' '), Some(lower)]
+                    })
+                    .flatten()
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            })
+            .collect();
+        meanings.sort();
+        meanings.dedup();
+        let step = match &note.decision {
+            // The winner is another rule phrase, not an entity.
+            Decision::Overlap { winner, .. } => {
+                let w = self.span(winner);
+                Step {
+                    stage: "select",
+                    code: "overlap",
+                    text: format!("dropped: overlap: crosses the longer rule phrase {w}"),
+                    fields: json!({"winner": w.json()}),
+                }
+            }
+            decision => self.step(decision),
+        };
+        PhraseView {
+            span: self.span(&note.span),
+            meanings,
+            step,
+        }
+    }
+
     fn pattern_id(&self, pattern: u16) -> String {
         let patterns = self.pipeline.gazetteer().discovery().patterns();
         patterns
@@ -176,6 +244,7 @@ impl Writer<'_> {
         let Trace {
             candidates: notes,
             phrases_in_names,
+            phrases_dropped,
             rules,
         } = trace;
         // Notes grouped by (span, entity), in the order the stages wrote them.
@@ -246,6 +315,10 @@ impl Writer<'_> {
             candidates,
             contextual: self.contextual(),
             phrases_in_names: phrases_in_names.iter().map(|s| self.span(s)).collect(),
+            phrases_dropped: phrases_dropped
+                .iter()
+                .map(|p| self.dropped_phrase(p))
+                .collect(),
             mentions,
             fired,
             not_fired,
@@ -688,17 +761,7 @@ impl Explanation {
             let mut v = c.span.json();
             v["entity"] = c.entity.as_ref().map_or(Value::Null, Named::json);
             v["status"] = json!(c.status);
-            v["decisions"] = c
-                .steps
-                .iter()
-                .map(|s| {
-                    let mut d = json!({"stage": s.stage, "decision": s.code, "text": s.text});
-                    if let (Some(d), Some(f)) = (d.as_object_mut(), s.fields.as_object()) {
-                        d.extend(f.clone());
-                    }
-                    d
-                })
-                .collect();
+            v["decisions"] = c.steps.iter().map(step_json).collect();
             v
         };
         let rule = |r: &RuleView| {
@@ -730,6 +793,12 @@ impl Explanation {
             "candidates": self.candidates.iter().map(candidate).collect::<Vec<_>>(),
             "lexicon_names_without_context": self.contextual.iter().map(Span::json).collect::<Vec<_>>(),
             "phrases_inside_names": self.phrases_in_names.iter().map(Span::json).collect::<Vec<_>>(),
+            "phrases_dropped": self.phrases_dropped.iter().map(|p| {
+                let mut v = p.span.json();
+                v["meanings"] = json!(p.meanings);
+                v["decisions"] = json!([step_json(&p.step)]);
+                v
+            }).collect::<Vec<_>>(),
             "mentions": self.mentions.iter().map(mention).collect::<Vec<_>>(),
             "rules_fired": self.fired.iter().map(rule).collect::<Vec<_>>(),
             "rules_not_fired": self.not_fired.iter().map(rule).collect::<Vec<_>>(),
@@ -738,6 +807,15 @@ impl Explanation {
         out.push('\n');
         out
     }
+}
+
+/// A decision as JSON: its stage, code and text, and its own fields.
+fn step_json(s: &Step) -> Value {
+    let mut d = json!({"stage": s.stage, "decision": s.code, "text": s.text});
+    if let (Some(d), Some(f)) = (d.as_object_mut(), s.fields.as_object()) {
+        d.extend(f.clone());
+    }
+    d
 }
 
 impl fmt::Display for Explanation {
@@ -774,6 +852,22 @@ impl fmt::Display for Explanation {
             )?;
             for s in &self.phrases_in_names {
                 writeln!(f, "  {s}")?;
+            }
+        }
+        if !self.phrases_dropped.is_empty() {
+            writeln!(
+                f,
+                "\nrule phrases dropped ({}):",
+                self.phrases_dropped.len()
+            )?;
+            for p in &self.phrases_dropped {
+                writeln!(
+                    f,
+                    "  {} ({}): {}",
+                    p.span,
+                    p.meanings.join(", "),
+                    p.step.text
+                )?;
             }
         }
         writeln!(f, "\nmentions ({}):", self.mentions.len())?;

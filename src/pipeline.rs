@@ -178,6 +178,7 @@ impl Pipeline {
             &scratch.hits.phrases,
             &mut scratch.select,
             &mut scratch.phrases,
+            trace.as_deref_mut(),
         );
         // A name that holds a sentence mark («Yahoo! Japan») keeps its sentence unbroken:
         // mentions, and the relations read sentence by sentence, never cross a sentence end.

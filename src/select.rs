@@ -23,7 +23,7 @@ use std::ops::Range;
 use crate::gazetteer::{AliasKind, Origin};
 use crate::scan::{Automaton, Hit};
 use crate::text::{is_word_char, Gap, Normalized};
-use crate::trace::{CandidateNote, Decision, Trace};
+use crate::trace::{CandidateNote, Decision, PhraseNote, Trace};
 
 /// A selected span, in skeleton coordinates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,9 +251,23 @@ pub(crate) fn select_phrases(
     hits: &[Hit],
     scratch: &mut SelectScratch,
     out: &mut PhraseHits,
+    trace: Option<&mut Trace>,
 ) {
     let mut selection = std::mem::take(&mut scratch.phrases);
-    select(automaton, norm, hits, scratch, &mut selection, None);
+    // The decisions are recorded as for names, then kept as phrase notes: their targets are
+    // lexicon phrases, not entities.
+    let mut notes = trace.is_some().then(Trace::default);
+    select(
+        automaton,
+        norm,
+        hits,
+        scratch,
+        &mut selection,
+        notes.as_mut(),
+    );
+    if let (Some(trace), Some(notes)) = (trace, notes) {
+        note_dropped_phrases(notes.candidates, trace);
+    }
     out.hits.clear();
     out.pool.clear();
     for s in selection.spans.iter().filter(|s| !s.nested) {
@@ -265,6 +279,32 @@ pub(crate) fn select_phrases(
         });
     }
     scratch.phrases = selection;
+}
+
+/// The drops among `candidates` as phrase notes, one per span and decision.
+#[cold]
+fn note_dropped_phrases(candidates: Vec<CandidateNote>, trace: &mut Trace) {
+    for note in candidates {
+        let dropped = !matches!(
+            note.decision,
+            Decision::Kept | Decision::KeptNested { .. } | Decision::ShortPending
+        );
+        if !dropped {
+            continue;
+        }
+        match trace
+            .phrases_dropped
+            .iter_mut()
+            .find(|p| p.span == note.span && p.decision == note.decision)
+        {
+            Some(p) => p.phrases.push(note.entity),
+            None => trace.phrases_dropped.push(PhraseNote {
+                span: note.span,
+                phrases: vec![note.entity],
+                decision: note.decision,
+            }),
+        }
+    }
 }
 
 enum Placement {

@@ -18,6 +18,8 @@ pub(crate) struct Trace {
     pub(crate) candidates: Vec<CandidateNote>,
     /// Rule phrases (triggers, markers) left out because they stand inside a name.
     pub(crate) phrases_in_names: Vec<Range<usize>>,
+    /// Rule phrases the select stage dropped (a boundary, an attached suffix, an overlap).
+    pub(crate) phrases_dropped: Vec<PhraseNote>,
     /// Rule triggers and titles, fired or not.
     pub(crate) rules: Vec<RuleNote>,
 }
@@ -29,6 +31,17 @@ pub(crate) struct CandidateNote {
     pub(crate) span: Range<usize>,
     /// The entity the candidate names (a gazetteer index, or a discovered entity's).
     pub(crate) entity: u32,
+    pub(crate) decision: Decision,
+}
+
+/// Why the select stage dropped a rule phrase: a [`Decision`] about a span whose meanings are
+/// rule-lexicon phrases, not entities.
+#[derive(Clone, Debug)]
+pub(crate) struct PhraseNote {
+    /// Original byte span.
+    pub(crate) span: Range<usize>,
+    /// The lexicon phrases (indexes) that matched there.
+    pub(crate) phrases: Vec<u32>,
     pub(crate) decision: Decision,
 }
 

@@ -220,3 +220,27 @@ fn discovery_patterns_that_fired() {
         "  «جان نگروپونته» 3832..3845 person:discovered.jan-ngrvpvnth (PERSON): kept\n    discover: discovery pattern fa.name-title fired\n    discover: dropped: overlap: pattern fa.first-name found this name, or one crossing it, first\n    discover: discovery pattern fa.first-name fired\n",
     );
 }
+
+#[test]
+fn rule_phrases_dropped_at_a_word_boundary() {
+    // «وی» holds the conjunction «و» at its start, «برای» the marker «بر»: neither is a
+    // phrase there, and explain says why.
+    let (plain, json) = explained(VISIT);
+    assert_has(
+        &plain,
+        "rule phrases dropped (3):\n  «بر» 15..17 (argument marker): dropped: attached suffix «مودز» does not keep a mention (suffixes.tsv)\n  «و» 53..54 (conjunction, list joiner, title connector): dropped: attached suffix «ی» does not keep a mention (suffixes.tsv)\n",
+    );
+    let and = find(&json, "phrases_dropped", |p| p["text"] == "و");
+    assert_eq!(
+        *and,
+        json!({
+            "start": 53, "end": 54, "byte_start": 95, "byte_end": 97, "text": "و",
+            "meanings": ["conjunction", "list joiner", "title connector"],
+            "decisions": [{
+                "stage": "select", "decision": "suffix",
+                "suffix": {"start": 54, "end": 55, "byte_start": 97, "byte_end": 99, "text": "ی"},
+                "text": "dropped: attached suffix «ی» does not keep a mention (suffixes.tsv)",
+            }],
+        })
+    );
+}
