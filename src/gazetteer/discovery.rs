@@ -37,12 +37,19 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
     (b'S', "speech verb"),
     (b'G', "organization head"),
     (b'J', "party head"),
+    (b'A', "conjunction inside a name"),
+    (b'M', "title naming its organization"),
+    (b'R', "news source cue"),
+    (b'N', "media head"),
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNFfPCXKQqp.wcovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
+/// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
+/// known word too, not an unknown one. Relative to the gazetteer folder.
+pub(crate) const INFLECTIONS_FILE: &str = "patterns/inflections.txt";
 /// Function words (hazm's stopwords), relative to the gazetteer folder.
 pub(crate) const FUNCTION_WORDS_FILE: &str = "stopwords.txt";
 
@@ -92,6 +99,9 @@ pub struct Discovery {
     /// Normalized word sequences that look like names to the patterns but never are
     /// («علی‌رغم»: "despite").
     pub(crate) not_names: HashSet<String>,
+    /// Normalized inflectional endings: a known word with one («کشورها», «خبرنگاران») is no
+    /// unknown word.
+    pub(crate) inflections: HashSet<String>,
 }
 
 impl Discovery {
@@ -113,6 +123,16 @@ impl Discovery {
     /// Whether a normalized word is a function word («در», «که», «این»).
     pub(crate) fn is_function_word(&self, skeleton: &str) -> bool {
         self.function_words.contains(skeleton)
+    }
+
+    /// Whether a normalized word is a known word (`known`: common or of the word list) with an
+    /// inflectional ending («رسانه‌ها», «اصولگرایان»), so no name.
+    pub(crate) fn is_inflected(&self, skeleton: &str, known: impl Fn(&str) -> bool) -> bool {
+        self.inflections.iter().any(|ending| {
+            skeleton
+                .strip_suffix(ending.as_str())
+                .is_some_and(|stem| stem.chars().count() >= 2 && known(stem))
+        })
     }
 
     /// Whether a normalized word is a Persian word of the word list.

@@ -459,6 +459,9 @@ impl GazetteerBuilder {
         if let Some(text) = files.get(discovery::NOT_NAMES_FILE) {
             self.gazetteer.discovery.not_names = morphology::parse_word_list(text);
         }
+        if let Some(text) = files.get(discovery::INFLECTIONS_FILE) {
+            self.gazetteer.discovery.inflections = morphology::parse_word_list(text);
+        }
         if let Some(text) = files.get(discovery::FUNCTION_WORDS_FILE) {
             self.gazetteer.discovery.function_words = morphology::parse_word_list(text);
         }
