@@ -75,7 +75,7 @@ pub(crate) fn discover(
     let mut word_of: Vec<Option<usize>> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut next_known = 0;
-    let mut key_buffer = crate::text::Normalized::default();
+    let mut key = String::new();
     let mut taken: std::collections::BTreeMap<usize, (usize, u16)> =
         std::collections::BTreeMap::new();
     for sentence in sentences {
@@ -103,10 +103,10 @@ pub(crate) fn discover(
             let class = if let Some((_, entity_type)) = inside {
                 known_class(*entity_type)
             } else {
-                // One buffer for every word: a skeleton of its own allocated four vectors
-                // per word, the largest cost of this stage.
-                key_buffer.reset(word);
-                let key = key_buffer.skeleton();
+                // One buffer for every word, and no offset map: a skeleton of its own
+                // allocated per word, the largest cost of this stage.
+                crate::text::skeleton_into(word, &mut key);
+                let key = key.as_str();
                 let common_word = common.contains(key);
                 if let Some(class) = discovery.class_of(key) {
                     class
@@ -162,8 +162,8 @@ pub(crate) fn discover(
                 let span = spans[first].start..spans[last].end;
                 // A name that begins with a listed non-name («علی رغم تلاش‌ها») is none.
                 let not_a_name = members.iter().any(|&m| {
-                    key_buffer.reset(&text[span.start..spans[m].end]);
-                    discovery.is_not_name(key_buffer.skeleton())
+                    crate::text::skeleton_into(&text[span.start..spans[m].end], &mut key);
+                    discovery.is_not_name(&key)
                 });
                 if not_a_name {
                     continue;

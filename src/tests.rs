@@ -498,6 +498,7 @@ proptest! {
     fn normalized_spans_round_trip(text in "\\PC{0,60}") {
         let n = crate::text::Normalized::new(&text);
         let skeleton = n.skeleton();
+        prop_assert_eq!(crate::text::skeleton(&text), skeleton, "the skeleton alone is the same");
         let starts: Vec<usize> = skeleton.char_indices().map(|(i, _)| i).chain([skeleton.len()]).collect();
         let mut last_start = 0;
         for (k, &a) in starts.iter().enumerate() {

@@ -28,7 +28,7 @@
 //!   ignores the key. (Not `_`: spaCy 3.8's `from_json` fails on extension attributes that
 //!   were not registered before.)
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
@@ -46,13 +46,6 @@ pub fn spacy_label(entity_type: &str) -> &str {
         "DOCUMENT" => "LAW",
         other => other,
     }
-}
-
-#[derive(Serialize)]
-struct Token {
-    id: usize,
-    start: usize,
-    end: usize,
 }
 
 #[derive(Serialize)]
@@ -90,20 +83,42 @@ struct Meta<'a> {
     lang: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct DocJson<'a> {
-    text: &'a str,
-    ents: Vec<Ent<'a>>,
-    sents: Vec<Range>,
-    tokens: Vec<Token>,
-    spans: Spans<'a>,
-    newsgraph: Meta<'a>,
+/// A token's code-point range; its id is its index.
+struct Token {
+    start: usize,
+    end: usize,
+}
+
+/// Appends `tokens` as spaCy's `[{"id":0,"start":0,"end":5},...]`. Written by hand, not by
+/// serde: a document has a token every few characters, and this array is most of the file.
+fn write_tokens(tokens: &[Token], out: &mut Vec<u8>) {
+    let mut number = itoa::Buffer::new();
+    out.push(b'[');
+    for (id, t) in tokens.iter().enumerate() {
+        if id > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        out.extend_from_slice(number.format(id).as_bytes());
+        out.extend_from_slice(b",\"start\":");
+        out.extend_from_slice(number.format(t.start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(number.format(t.end).as_bytes());
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 /// White space as Python's `str.split()` sees it (which spaCy's alignment uses): Unicode
 /// white space and the information separators U+001C to U+001F.
+#[inline]
 fn is_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1C}'..='\u{1F}').contains(&c)
+    match c as u32 {
+        0..=0x7F => c.is_ascii_whitespace() || matches!(c, '\u{0B}' | '\u{1C}'..='\u{1F}'),
+        // The Arabic block has no white space: no table lookup for Persian letters.
+        0x0600..=0x06FF => false,
+        _ => c.is_whitespace(),
+    }
 }
 
 /// `range` (bytes of `text`) without white space at either end.
@@ -119,7 +134,7 @@ pub fn write_doc(
     pipeline: &Pipeline,
     doc: &Document,
     extraction: &Extraction,
-    out: &mut impl Write,
+    out: &mut Vec<u8>,
 ) -> io::Result<()> {
     let text = doc.text.as_str();
     let gazetteer = pipeline.gazetteer();
@@ -144,16 +159,13 @@ pub fn write_doc(
 
     // Tokens, in code points, and a byte → code point map of the offsets we need.
     let mut tokens: Vec<Token> = Vec::new();
-    let mut char_of = std::collections::HashMap::with_capacity(cuts.len() + 1);
+    // (byte, code point) at each cut, in text order.
+    let mut char_of: Vec<(usize, usize)> = Vec::with_capacity(cuts.len() + 1);
     let mut next_cut = cuts.iter().peekable();
     let mut chars = 0usize;
     let mut push = |start: usize, end: usize| {
         if end > start {
-            tokens.push(Token {
-                id: tokens.len(),
-                start,
-                end,
-            });
+            tokens.push(Token { start, end });
         }
     };
     let mut word: Option<usize> = None; // start of the word being read
@@ -165,7 +177,7 @@ pub fn write_doc(
         }
         let at_cut = next_cut.peek().is_some_and(|&&cut| cut == byte);
         if at_cut {
-            char_of.insert(byte, chars);
+            char_of.push((byte, chars));
         }
         if is_space(c) {
             if let Some(start) = word.take() {
@@ -204,12 +216,16 @@ pub fn write_doc(
         }
         chars += 1;
     }
-    char_of.insert(text.len(), chars);
+    char_of.push((text.len(), chars));
     if let Some(start) = word.or(space) {
         push(start, chars);
     }
 
-    let at = |byte: usize| char_of.get(&byte).copied().unwrap_or(0);
+    let at = |byte: usize| {
+        char_of
+            .binary_search_by_key(&byte, |&(b, _)| b)
+            .map_or(0, |i| char_of[i].1)
+    };
     let mut ents: Vec<Ent> = Vec::new();
     let mut last_end = 0;
     let mut spans = Vec::with_capacity(extraction.mentions.len());
@@ -231,26 +247,38 @@ pub fn write_doc(
             last_end = m.end;
         }
     }
-    let line = DocJson {
-        text,
-        ents,
-        sents: sentences
-            .iter()
-            .map(|s| Range {
-                start: at(s.start),
-                end: at(s.end),
-            })
-            .collect(),
-        tokens,
-        spans: Spans { newsgraph: spans },
-        newsgraph: Meta {
-            doc: &doc.id,
-            published: doc.published.as_deref(),
-            lang: doc.lang.as_deref(),
-        },
+    let sents: Vec<Range> = sentences
+        .iter()
+        .map(|s| Range {
+            start: at(s.start),
+            end: at(s.end),
+        })
+        .collect();
+    let meta = Meta {
+        doc: &doc.id,
+        published: doc.published.as_deref(),
+        lang: doc.lang.as_deref(),
     };
-    serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    // The keys in the order spaCy's `Doc.to_json()` writes them.
+    out.extend_from_slice(b"{\"text\":");
+    json(out, &text)?;
+    out.extend_from_slice(b",\"ents\":");
+    json(out, &ents)?;
+    out.extend_from_slice(b",\"sents\":");
+    json(out, &sents)?;
+    out.extend_from_slice(b",\"tokens\":");
+    write_tokens(&tokens, out);
+    out.extend_from_slice(b",\"spans\":");
+    json(out, &Spans { newsgraph: spans })?;
+    out.extend_from_slice(b",\"newsgraph\":");
+    json(out, &meta)?;
+    out.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// Appends `value` as JSON.
+fn json(out: &mut Vec<u8>, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(out, value).map_err(io::Error::other)
 }
 
 #[cfg(test)]

@@ -336,9 +336,10 @@ fn discovered(
         return;
     }
     let mut later: Vec<(Range<usize>, u32)> = Vec::new();
+    let mut key = String::new();
     for w in crate::text::words(text) {
-        let key = crate::text::skeleton(&text[w.clone()]);
-        if let Some(&(e, after)) = surnames.get(&key) {
+        crate::text::skeleton_into(&text[w.clone()], &mut key);
+        if let Some(&(e, after)) = surnames.get(key.as_str()) {
             if w.start >= after {
                 later.push((w, e));
             }

@@ -7,6 +7,8 @@ mod segment;
 mod token;
 
 pub(crate) use fold::letter_fold;
-pub use normalize::{is_invisible, is_vowel_letter, is_word_char, skeleton, Gap, Normalized};
+pub use normalize::{
+    is_invisible, is_vowel_letter, is_word_char, skeleton, skeleton_into, Gap, Normalized,
+};
 pub use segment::{join_across, sentences};
 pub use token::{is_word_part, last_word, words};

@@ -89,52 +89,28 @@ impl Normalized {
         self.skeleton.reserve(text.len());
         self.source.reserve(text.len());
         self.gaps.reserve(text.len());
-        let mut pending = Gap::None;
-        for (start, c) in text.char_indices() {
-            let end = start + c.len_utf8();
-            let span = (start as u32, end as u32);
-            match classify(c) {
-                Class::Keep(folded) => self.push(folded, span, &mut pending),
-                Class::Separator(gap) => pending = pending.max(gap),
-                Class::Ignore => {}
-                Class::Decompose => {
-                    let mut emit = |d: char| {
-                        if is_combining_mark(d) {
-                            return;
-                        }
-                        match classify_simple(d) {
-                            Class::Keep(folded) => self.push(folded, span, &mut pending),
-                            Class::Separator(gap) => pending = pending.max(gap),
-                            Class::Ignore | Class::Decompose => {}
-                        }
-                    };
-                    decompose_compatible(c, &mut emit);
-                }
-            }
-        }
-        self.trailing_gap = pending;
-    }
-
-    fn push(&mut self, folded: Folded, span: (u32, u32), pending: &mut Gap) {
-        match folded {
-            Folded::One(c) => self.push_char(c, span, pending),
-            Folded::Lower(c) => {
-                for l in c.to_lowercase() {
-                    self.push_char(l, span, pending);
-                }
-            }
-        }
+        self.trailing_gap = fold(text, |c, span, gap| self.push_char(c, span, gap));
     }
 
     #[inline]
-    fn push_char(&mut self, c: char, span: (u32, u32), pending: &mut Gap) {
-        let len = c.len_utf8();
+    fn push_char(&mut self, c: char, span: (u32, u32), gap: Gap) {
         self.skeleton.push(c);
-        for i in 0..len {
-            self.source.push(span);
-            self.gaps.push(if i == 0 { *pending } else { Gap::None });
+        // One entry per skeleton byte; Persian letters are two.
+        match c.len_utf8() {
+            1 => {
+                self.source.push(span);
+                self.gaps.push(gap);
+            }
+            2 => {
+                self.source.extend_from_slice(&[span, span]);
+                self.gaps.extend_from_slice(&[gap, Gap::None]);
+            }
+            len => {
+                self.source.extend(std::iter::repeat_n(span, len));
+                self.gaps.push(gap);
+                self.gaps.extend(std::iter::repeat_n(Gap::None, len - 1));
+            }
         }
-        *pending = Gap::None;
     }
 
     /// The folded text with separators removed: what matchers search.
@@ -185,7 +161,71 @@ impl Normalized {
 /// The skeleton of `text` (see [`Normalized::skeleton`]): how an alias, a rule phrase or a
 /// marker looks to matching.
 pub fn skeleton(text: &str) -> String {
-    Normalized::new(text).skeleton().to_string()
+    let mut out = String::with_capacity(text.len());
+    skeleton_into(text, &mut out);
+    out
+}
+
+/// [`skeleton`] into `out` (cleared first), reusing its buffer: for the stages that look
+/// words up one by one. It builds no offset map.
+pub fn skeleton_into(text: &str, out: &mut String) {
+    out.clear();
+    fold(text, |c, _, _| out.push(c));
+}
+
+/// Folds `text` (see [`Normalized`]): calls `keep` with each skeleton character, the original
+/// byte range it came from and the separator before it, and returns the separator after the
+/// last one.
+#[inline]
+fn fold(text: &str, mut keep: impl FnMut(char, (u32, u32), Gap)) -> Gap {
+    let mut pending = Gap::None;
+    let mut emit = |c: char, span: (u32, u32), pending: &mut Gap| {
+        keep(c, span, *pending);
+        *pending = Gap::None;
+    };
+    let common = &*COMMON;
+    for (start, c) in text.char_indices() {
+        let end = start + c.len_utf8();
+        let span = (start as u32, end as u32);
+        match common.get(common_index(c)) {
+            Some(Common::Keep(folded)) => {
+                emit(*folded, span, &mut pending);
+                continue;
+            }
+            Some(Common::Separator(gap)) => {
+                pending = pending.max(*gap);
+                continue;
+            }
+            Some(Common::Ignore) => continue,
+            Some(Common::Rules) | None => {}
+        }
+        let mut push = |folded: Folded, pending: &mut Gap| match folded {
+            Folded::One(c) => emit(c, span, pending),
+            Folded::Lower(c) => {
+                for l in c.to_lowercase() {
+                    emit(l, span, pending);
+                }
+            }
+        };
+        match classify(c) {
+            Class::Keep(folded) => push(folded, &mut pending),
+            Class::Separator(gap) => pending = pending.max(gap),
+            Class::Ignore => {}
+            Class::Decompose => {
+                decompose_compatible(c, |d: char| {
+                    if is_combining_mark(d) {
+                        return;
+                    }
+                    match classify_simple(d) {
+                        Class::Keep(folded) => push(folded, &mut pending),
+                        Class::Separator(gap) => pending = pending.max(gap),
+                        Class::Ignore | Class::Decompose => {}
+                    }
+                });
+            }
+        }
+    }
+    pending
 }
 
 /// Whether `c` is invisible in Persian text and dropped by normalization: tatweel, joiners,
@@ -227,6 +267,50 @@ include!(concat!(env!("OUT_DIR"), "/char_tables.rs"));
 #[inline]
 pub fn is_vowel_letter(c: char) -> bool {
     matches!(c, 'ا' | 'و' | 'ی' | 'ه' | 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// What [`classify`] decides for a character that needs no decomposition and folds to one
+/// character: ASCII and the Arabic block, nearly every character of Persian news, are looked
+/// up in [`COMMON`] instead of going through the folding rules one by one.
+#[derive(Clone, Copy)]
+enum Common {
+    Keep(char),
+    Separator(Gap),
+    Ignore,
+    /// Decided by [`classify`] (no character of either block today).
+    Rules,
+}
+
+/// [`Common`] for U+0000–U+007F, then U+0600–U+06FF (see [`common_index`]).
+static COMMON: std::sync::LazyLock<[Common; 384]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|i| {
+        let code = if i < 128 {
+            i as u32
+        } else {
+            0x0600 + (i as u32 - 128)
+        };
+        let c = char::from_u32(code).unwrap_or('\0');
+        match classify(c) {
+            Class::Keep(Folded::One(folded)) => Common::Keep(folded),
+            Class::Separator(gap) => Common::Separator(gap),
+            Class::Ignore => Common::Ignore,
+            Class::Keep(Folded::Lower(_)) | Class::Decompose => Common::Rules,
+        }
+    })
+});
+
+/// The index of `c` in [`COMMON`], or one past its end for every other character.
+#[inline]
+fn common_index(c: char) -> usize {
+    let code = c as u32;
+    if code < 0x80 {
+        code as usize
+    } else {
+        match code.wrapping_sub(0x0600) {
+            at @ 0..=255 => 128 + at as usize,
+            _ => usize::MAX,
+        }
+    }
 }
 
 enum Folded {
@@ -380,10 +464,34 @@ mod tests {
     }
 
     #[test]
+    fn the_common_table_agrees_with_the_folding_rules() {
+        for code in (0..0x80u32).chain(0x0600..0x0700) {
+            let c = char::from_u32(code).unwrap();
+            let text = format!("a{c}b");
+            let mut by_rules = String::new();
+            match classify_simple(c) {
+                Class::Keep(Folded::One(f)) => by_rules.push(f),
+                Class::Separator(Gap::Space) => by_rules.push(' '),
+                Class::Separator(Gap::Line) => by_rules.push('\n'),
+                Class::Separator(Gap::Zwnj) => by_rules.push('\u{200C}'),
+                Class::Separator(Gap::None) | Class::Ignore => {}
+                Class::Keep(Folded::Lower(_)) | Class::Decompose => panic!("U+{code:04X}"),
+            }
+            let expected = format!("a{by_rules}b");
+            assert_eq!(Normalized::new(&text).to_spaced(), expected, "U+{code:04X}");
+        }
+    }
+
+    #[test]
     fn folding_table() {
         for (name, input, expected) in CASES {
             let n = Normalized::new(input);
             assert_eq!(n.to_spaced(), *expected, "case {name:?}: input {input:?}");
+            assert_eq!(
+                skeleton(input),
+                n.skeleton(),
+                "case {name:?}: input {input:?}"
+            );
         }
     }
 

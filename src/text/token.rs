@@ -26,6 +26,21 @@ fn is_alphanumeric(c: char) -> bool {
     super::normalize::is_word_char(c)
 }
 
+/// Whether `c` is a word part and whether it is a letter or digit, in one lookup.
+#[inline]
+fn word_class(c: char) -> (bool, bool) {
+    if c.is_ascii() {
+        let alnum = c.is_ascii_alphanumeric();
+        return (alnum, alnum);
+    }
+    if let at @ 0..=255 = (c as u32).wrapping_sub(0x0600) {
+        let at = at as usize;
+        let alnum = ARABIC_ALPHANUMERIC[at];
+        return (alnum || ARABIC_COMBINING[at] || c == '\u{0640}', alnum);
+    }
+    (is_word_part(c), c.is_alphanumeric())
+}
+
 /// The byte ranges of the words of `text`, in order: maximal runs of [`is_word_part`]
 /// characters that contain at least one letter or digit.
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -33,16 +48,17 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     std::iter::from_fn(move || loop {
         let (start, c) = chars.next()?;
         crate::ops::tick(1);
-        if !is_word_part(c) {
+        let (part, mut has_alnum) = word_class(c);
+        if !part {
             continue;
         }
         let mut end = start + c.len_utf8();
-        let mut has_alnum = is_alphanumeric(c);
         while let Some(&(j, d)) = chars.peek() {
-            if !is_word_part(d) {
+            let (part, alnum) = word_class(d);
+            if !part {
                 break;
             }
-            has_alnum |= is_alphanumeric(d);
+            has_alnum |= alnum;
             end = j + d.len_utf8();
             chars.next();
             crate::ops::tick(1);
@@ -116,6 +132,7 @@ mod tests {
                 || unicode_normalization::char::is_combining_mark(c);
             assert_eq!(is_word_part(c), slow, "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(word_class(c), (slow, c.is_alphanumeric()), "{c:?}");
         }
     }
 
