@@ -127,9 +127,8 @@ pub(crate) fn discover(
                 } else if common_word
                     || discovery.is_word(key)
                     || key.chars().count() < 2
-                    || discovery.is_inflected(key, |stem| {
-                        common.contains(stem) || discovery.is_word(stem) || discovery.is_verb(stem)
-                    })
+                    || discovery
+                        .is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
                 {
                     b'c'
                 } else {

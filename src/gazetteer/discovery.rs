@@ -3,6 +3,7 @@
 //! lexicon: a word that begins at least [`FIRST_NAME_MIN`] of its names.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex::Regex;
 use serde::Deserialize;
@@ -53,6 +54,51 @@ pub(crate) const INFLECTIONS_FILE: &str = "patterns/inflections.txt";
 /// Function words (hazm's stopwords), relative to the gazetteer folder.
 pub(crate) const FUNCTION_WORDS_FILE: &str = "stopwords.txt";
 
+/// The multiply-rotate hash of rustc (FxHash): the discover stage looks up every word of the
+/// text in several of these sets, and SipHash was most of its cost. Only data files are
+/// inserted, so text cannot make keys collide on purpose.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A set of normalized words, hashed fast.
+pub(crate) type WordSet = HashSet<String, BuildHasherDefault<FxHasher>>;
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
 /// One discovery pattern.
 #[derive(Clone, Debug)]
 pub struct DiscoveryPattern {
@@ -85,23 +131,23 @@ struct PatternSpec {
 /// Word classes, first names and patterns.
 #[derive(Clone, Debug, Default)]
 pub struct Discovery {
-    classes: HashMap<String, u8>,
+    classes: WordMap<u8>,
     /// Normalized first names, with how many names of the people lexicon they begin.
-    first_names: HashMap<String, usize>,
+    first_names: WordMap<usize>,
     patterns: Vec<DiscoveryPattern>,
     pub(crate) romanizer: super::lexicons::Romanizer,
     /// Normalized Persian words: not names unless a pattern says so by other means.
-    pub(crate) words: HashSet<String>,
+    pub(crate) words: WordSet,
     /// Normalized Persian verb forms.
-    pub(crate) verbs: HashSet<String>,
+    pub(crate) verbs: WordSet,
     /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name.
-    pub(crate) function_words: HashSet<String>,
+    pub(crate) function_words: WordSet,
     /// Normalized word sequences that look like names to the patterns but never are
     /// («علی‌رغم»: "despite").
-    pub(crate) not_names: HashSet<String>,
+    pub(crate) not_names: WordSet,
     /// Normalized inflectional endings: a known word with one («کشورها», «خبرنگاران») is no
     /// unknown word.
-    pub(crate) inflections: HashSet<String>,
+    pub(crate) inflections: Vec<String>,
 }
 
 impl Discovery {
