@@ -4,7 +4,9 @@
 //! Each sentence becomes a *class string*, one ASCII letter per word (and per quote or
 //! punctuation mark): a word of a known name is `P` (person), `C` (country), `X` (city) or `K`
 //! (any other type); a word of the class table is `H` (honorific), `T` (title), `S` (speech
-//! verb), `G` (organization head) or `J` (party head); a first name of the people lexicon is
+//! verb), `G` (organization head), `J` (party head), `A` (a conjunction that may join the
+//! words of an institution's name, «و»), `M` (a title followed by its organization's name,
+//! «وزیر نفت»), `R` (a news source cue, «به گزارش») or `N` (a media head, «روزنامه»); a first name of the people lexicon is
 //! `F` (`f` when it is also a common word); a capitalized Latin word `L`, another Latin word `l`, a number `d`; a Persian verb
 //! form `v`; a function word («در», «که») `o`; another Persian word `c`; any other word `w`; `Q`/`q` open and close a quotation, `p` is other punctuation
 //! and `.` ends a clause. Every pattern is a regular expression over that string, compiled
@@ -122,7 +124,12 @@ pub(crate) fn discover(
                     }
                 } else if discovery.is_verb(key) {
                     b'v'
-                } else if common_word || discovery.is_word(key) || key.chars().count() < 2 {
+                } else if common_word
+                    || discovery.is_word(key)
+                    || key.chars().count() < 2
+                    || discovery
+                        .is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
+                {
                     b'c'
                 } else {
                     b'w'

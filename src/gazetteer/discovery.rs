@@ -3,6 +3,7 @@
 //! lexicon: a word that begins at least [`FIRST_NAME_MIN`] of its names.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex::Regex;
 use serde::Deserialize;
@@ -37,14 +38,66 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
     (b'S', "speech verb"),
     (b'G', "organization head"),
     (b'J', "party head"),
+    (b'A', "conjunction inside a name"),
+    (b'M', "title naming its organization"),
+    (b'R', "news source cue"),
+    (b'N', "media head"),
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNFfPCXKQqp.wcovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
+/// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
+/// known word too, not an unknown one. Relative to the gazetteer folder.
+pub(crate) const INFLECTIONS_FILE: &str = "patterns/inflections.txt";
 /// Function words (hazm's stopwords), relative to the gazetteer folder.
 pub(crate) const FUNCTION_WORDS_FILE: &str = "stopwords.txt";
+
+/// The multiply-rotate hash of rustc (FxHash): the discover stage looks up every word of the
+/// text in several of these sets, and SipHash was most of its cost. Only data files are
+/// inserted, so text cannot make keys collide on purpose.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A set of normalized words, hashed fast.
+pub(crate) type WordSet = HashSet<String, BuildHasherDefault<FxHasher>>;
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// One discovery pattern.
 #[derive(Clone, Debug)]
@@ -78,20 +131,23 @@ struct PatternSpec {
 /// Word classes, first names and patterns.
 #[derive(Clone, Debug, Default)]
 pub struct Discovery {
-    classes: HashMap<String, u8>,
+    classes: WordMap<u8>,
     /// Normalized first names, with how many names of the people lexicon they begin.
-    first_names: HashMap<String, usize>,
+    first_names: WordMap<usize>,
     patterns: Vec<DiscoveryPattern>,
     pub(crate) romanizer: super::lexicons::Romanizer,
     /// Normalized Persian words: not names unless a pattern says so by other means.
-    pub(crate) words: HashSet<String>,
+    pub(crate) words: WordSet,
     /// Normalized Persian verb forms.
-    pub(crate) verbs: HashSet<String>,
+    pub(crate) verbs: WordSet,
     /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name.
-    pub(crate) function_words: HashSet<String>,
+    pub(crate) function_words: WordSet,
     /// Normalized word sequences that look like names to the patterns but never are
     /// («علی‌رغم»: "despite").
-    pub(crate) not_names: HashSet<String>,
+    pub(crate) not_names: WordSet,
+    /// Normalized inflectional endings: a known word with one («کشورها», «خبرنگاران») is no
+    /// unknown word.
+    pub(crate) inflections: Vec<String>,
 }
 
 impl Discovery {
@@ -113,6 +169,16 @@ impl Discovery {
     /// Whether a normalized word is a function word («در», «که», «این»).
     pub(crate) fn is_function_word(&self, skeleton: &str) -> bool {
         self.function_words.contains(skeleton)
+    }
+
+    /// Whether a normalized word is a known word (`known`: common or of the word list) with an
+    /// inflectional ending («رسانه‌ها», «اصولگرایان»), so no name.
+    pub(crate) fn is_inflected(&self, skeleton: &str, known: impl Fn(&str) -> bool) -> bool {
+        self.inflections.iter().any(|ending| {
+            skeleton
+                .strip_suffix(ending.as_str())
+                .is_some_and(|stem| stem.chars().count() >= 2 && known(stem))
+        })
     }
 
     /// Whether a normalized word is a Persian word of the word list.

@@ -481,16 +481,25 @@ impl GazetteerBuilder {
             self.gazetteer.discovery.add_first_names(text);
         }
         if let Some(text) = files.get(discovery::WORDS_FILE) {
-            self.gazetteer.discovery.words = morphology::parse_word_list(text);
+            self.gazetteer.discovery.words =
+                morphology::parse_word_list(text).into_iter().collect();
         }
         if let Some(text) = files.get(discovery::NOT_NAMES_FILE) {
-            self.gazetteer.discovery.not_names = morphology::parse_word_list(text);
+            self.gazetteer.discovery.not_names =
+                morphology::parse_word_list(text).into_iter().collect();
+        }
+        if let Some(text) = files.get(discovery::INFLECTIONS_FILE) {
+            let mut endings: Vec<String> = morphology::parse_word_list(text).into_iter().collect();
+            endings.sort();
+            self.gazetteer.discovery.inflections = endings;
         }
         if let Some(text) = files.get(discovery::FUNCTION_WORDS_FILE) {
-            self.gazetteer.discovery.function_words = morphology::parse_word_list(text);
+            self.gazetteer.discovery.function_words =
+                morphology::parse_word_list(text).into_iter().collect();
         }
         if let Some(text) = files.get(discovery::VERBS_FILE) {
-            self.gazetteer.discovery.verbs = morphology::parse_word_list(text);
+            self.gazetteer.discovery.verbs =
+                morphology::parse_word_list(text).into_iter().collect();
         }
         if let Some(text) = files.get(lexicons::PLACES_COMMON_FILE) {
             self.place_words = morphology::parse_word_list(text);

@@ -253,7 +253,18 @@ fn discovered(
     // move the whole mention list for each.
     let mut added: Vec<(usize, Mention)> = Vec::new();
     for f in found {
-        let Some(at) = free_place(&extraction.mentions, &f.span) else {
+        let place = match f.entity_type {
+            // An institution's name holds the place or body it belongs to («دانشگاه تهران»,
+            // «وزارت صنعت و انرژی قطر»): those become nested in it, as in a curated name.
+            EntityType::Organization | EntityType::Party => {
+                let entities = Entities::new(gazetteer, &extraction.discovered);
+                absorbing_place(&mut extraction.mentions, &f.span, |m| {
+                    keeps_nested(f.entity_type, entities.entity(m.entity).entity_type)
+                })
+            }
+            _ => free_place(&extraction.mentions, &f.span),
+        };
+        let Some(at) = place else {
             if let Some(t) = trace.as_deref_mut() {
                 t.candidates.push(CandidateNote {
                     span: f.span.clone(),
@@ -384,6 +395,40 @@ fn free_place(mentions: &[Mention], span: &Range<usize>) -> Option<usize> {
             .take_while(|m| m.byte_start < span.end)
             .any(overlaps);
     (!clash).then_some(at)
+}
+
+/// Where a discovered name over `span` goes in `mentions`, making the mentions
+/// wholly inside it nested ones, or `None` when a mention crosses its edge or cannot stand
+/// in it (`can_nest`, by [`keeps_nested`]). Only the mentions starting inside the span can be
+/// inside it.
+fn absorbing_place(
+    mentions: &mut [Mention],
+    span: &Range<usize>,
+    can_nest: impl Fn(&Mention) -> bool,
+) -> Option<usize> {
+    let at = mentions.partition_point(|m| m.byte_start < span.start);
+    let crossing_before = mentions[..at]
+        .iter()
+        .rev()
+        .take(8)
+        .any(|m| span.start < m.byte_end);
+    if crossing_before {
+        return None;
+    }
+    let inside = mentions[at..]
+        .iter()
+        .take_while(|m| m.byte_start < span.end)
+        .count();
+    let fits = mentions[at..at + inside]
+        .iter()
+        .all(|m| m.byte_end <= span.end && can_nest(m));
+    if !fits {
+        return None;
+    }
+    for m in &mut mentions[at..at + inside] {
+        m.nested = true;
+    }
+    Some(at)
 }
 
 fn discovered_mention(
