@@ -328,7 +328,10 @@ fn stream(
         name,
         error: None,
     };
-    let rendered = write(&mut sink);
+    // Renderers write a triple or an attribute at a time: chunks, not pieces, reach the set.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut sink);
+    let rendered = write(&mut buffered).and_then(|()| std::io::Write::flush(&mut buffered));
+    drop(buffered);
     match sink.error {
         Some(error) => Err(error),
         None => rendered.map_err(|source| render_error(name, source)),

@@ -264,18 +264,23 @@ impl OutputSet {
     ///
     /// When `name` was not given to [`OutputSet::create`] (a programming error).
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
-        let staging = self.staging.as_ref().map(|s| s.path().join(name));
         let file = self
             .files
             .iter_mut()
             .find(|f| f.name == name)
             .expect("output file declared in OutputSet::create");
         let writer = file.writer.as_mut().expect("not committed yet");
-        writer.write_all(bytes).map_err(|source| ExportError::Io {
-            path: staging.unwrap_or_default(),
-            what: "cannot write",
-            source,
-        })?;
+        if let Err(source) = writer.write_all(bytes) {
+            return Err(ExportError::Io {
+                path: self
+                    .staging
+                    .as_ref()
+                    .map(|s| s.path().join(name))
+                    .unwrap_or_default(),
+                what: "cannot write",
+                source,
+            });
+        }
         file.bytes += bytes.len() as u64;
         Ok(())
     }
