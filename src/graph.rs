@@ -119,7 +119,7 @@ fn tail_window(s: &str) -> &str {
     let mut seen = 0;
     for (i, c) in s.char_indices().rev() {
         crate::ops::tick(1);
-        if !c.is_whitespace() {
+        if !crate::text::is_white_space(c) {
             seen += 1;
             if seen > CONTEXT_CHARS {
                 return &s[i..];
@@ -135,7 +135,7 @@ fn head_window(s: &str) -> &str {
     let mut seen = 0;
     for (i, c) in s.char_indices() {
         crate::ops::tick(1);
-        if !c.is_whitespace() {
+        if !crate::text::is_white_space(c) {
             seen += 1;
             if seen > CONTEXT_CHARS {
                 return &s[..i + c.len_utf8()];
@@ -180,7 +180,7 @@ fn one_line(s: &str) -> String {
     let mut in_space = false;
     crate::ops::tick(s.len());
     for c in s.chars() {
-        if c.is_whitespace() {
+        if crate::text::is_white_space(c) {
             if !in_space {
                 out.push(' ');
             }

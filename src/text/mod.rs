@@ -11,4 +11,4 @@ pub use normalize::{
     is_invisible, is_vowel_letter, is_word_char, skeleton, skeleton_into, Gap, Normalized,
 };
 pub use segment::{join_across, sentences};
-pub use token::{is_word_part, last_word, words};
+pub use token::{is_white_space, is_word_part, last_word, words};

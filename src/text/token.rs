@@ -20,6 +20,17 @@ pub fn is_word_part(c: char) -> bool {
     c.is_alphanumeric() || c == '\u{200C}' || unicode_normalization::char::is_combining_mark(c)
 }
 
+/// `char::is_whitespace`, without the Unicode table for ASCII and the Arabic block (which
+/// holds no white space): the graph's snippets test every character of their window.
+#[inline]
+pub fn is_white_space(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => matches!(c, ' ' | '\t'..='\r'),
+        0x0600..=0x06FF => false,
+        _ => c.is_whitespace(),
+    }
+}
+
 /// `char::is_alphanumeric`, by table for ASCII and the Arabic block.
 #[inline]
 fn is_alphanumeric(c: char) -> bool {
@@ -132,6 +143,7 @@ mod tests {
                 || unicode_normalization::char::is_combining_mark(c);
             assert_eq!(is_word_part(c), slow, "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
             assert_eq!(word_class(c), (slow, c.is_alphanumeric()), "{c:?}");
         }
     }
