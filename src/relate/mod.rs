@@ -63,6 +63,17 @@ struct Resolved {
     coref: bool,
 }
 
+impl Resolved {
+    /// A mention as an argument, at its own span.
+    fn of_mention(m: &Mention) -> Resolved {
+        Resolved {
+            entity: m.entity,
+            span: (m.byte_start, m.byte_end),
+            coref: false,
+        }
+    }
+}
+
 /// Where a relation was found and how it is asserted.
 struct Evidence {
     sentence: usize,
@@ -364,14 +375,7 @@ impl Context<'_> {
         subject_position: bool,
     ) -> Vec<Resolved> {
         match filler {
-            Filler::Mention(i) => {
-                let m = &self.mentions()[i];
-                vec![Resolved {
-                    entity: m.entity,
-                    span: (m.byte_start, m.byte_end),
-                    coref: false,
-                }]
-            }
+            Filler::Mention(i) => vec![Resolved::of_mention(&self.mentions()[i])],
             Filler::Pronoun(s, e) => self
                 .resolver
                 .antecedent(s, exclude, subject_position)

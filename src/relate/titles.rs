@@ -222,34 +222,37 @@ impl Context<'_> {
     }
 
     fn office(&mut self, person: usize, body: usize, f: usize, t: usize, s: usize) {
-        let title = &self.set.specs().titles[t];
         let role = self
             .host_role(t, body)
-            .unwrap_or_else(|| title.role.clone());
+            .unwrap_or_else(|| self.set.specs().titles[t].role.clone());
+        let subject = Resolved::of_mention(&self.mentions()[person]);
+        let object = Resolved::of_mention(&self.mentions()[body]);
+        self.write_office(t, &role, subject, object, f, s);
+    }
+
+    /// `holds_office` of title `t` (its phrase hit `f`, in sentence `s`) from `subject` to
+    /// `object`, with `role`: every office a title gives is written here.
+    fn write_office(
+        &mut self,
+        t: usize,
+        role: &str,
+        subject: Resolved,
+        object: Resolved,
+        f: usize,
+        s: usize,
+    ) {
+        let title = &self.set.specs().titles[t];
         let Some(office) = self.set.predicates().office() else {
             return;
         };
         let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
-        let p = &self.mentions()[person];
-        let b = &self.mentions()[body];
-        let subject = Resolved {
-            entity: p.entity,
-            span: (p.byte_start, p.byte_end),
-            coref: false,
-        };
-        let object = Resolved {
-            entity: b.entity,
-            span: (b.byte_start, b.byte_end),
-            coref: false,
-        };
-        let trigger = self.phrases.hits[f].span.clone();
         let evidence = Evidence {
             sentence: s,
-            trigger,
+            trigger: self.phrases.hits[f].span.clone(),
             negated: false,
             modality: Modality::Asserted,
         };
-        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+        self.push_relation(&rule, subject, object, Some(role), &evidence);
     }
 
     /// «سرگئی لاوروف و جان کری وزیران خارجه روسیه و آمریکا»: the people joined right before
@@ -389,31 +392,15 @@ impl Context<'_> {
         t: usize,
         s: usize,
     ) {
-        let title = &self.set.specs().titles[t];
-        let role = title.role.clone();
-        let Some(office) = self.set.predicates().office() else {
-            return;
-        };
-        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
-        let p = &self.mentions()[person];
-        let subject = Resolved {
-            entity: p.entity,
-            span: (p.byte_start, p.byte_end),
-            coref: false,
-        };
-        let trigger = self.phrases.hits[f].span.clone();
+        let role = self.set.specs().titles[t].role.clone();
+        let subject = Resolved::of_mention(&self.mentions()[person]);
+        let trigger = &self.phrases.hits[f].span;
         let object = Resolved {
             entity: body,
             span: (trigger.start, trigger.end),
             coref: false,
         };
-        let evidence = Evidence {
-            sentence: s,
-            trigger,
-            negated: false,
-            modality: Modality::Asserted,
-        };
-        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+        self.write_office(t, &role, subject, object, f, s);
     }
 
     /// «رئیس جمهور کوبا» with no name: the resolver decides who holds it.
@@ -452,28 +439,12 @@ impl Context<'_> {
         t: usize,
         s: usize,
     ) {
-        let title = &self.set.specs().titles[t];
-        let role = title.role.clone();
-        let Some(office) = self.set.predicates().office() else {
-            return;
-        };
-        let rule = RuleRef::new(&title.id, &office.name, office.symmetric);
+        let role = self.set.specs().titles[t].role.clone();
         let subject = Resolved {
             entity: holder,
             span: (span.start, span.end),
             coref: false,
         };
-        let object = Resolved {
-            entity: b.entity,
-            span: (b.byte_start, b.byte_end),
-            coref: false,
-        };
-        let evidence = Evidence {
-            sentence: s,
-            trigger: self.phrases.hits[f].span.clone(),
-            negated: false,
-            modality: Modality::Asserted,
-        };
-        self.push_relation(&rule, subject, object, Some(&role), &evidence);
+        self.write_office(t, &role, subject, Resolved::of_mention(b), f, s);
     }
 }
