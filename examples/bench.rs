@@ -208,30 +208,27 @@ fn write_dump(pipeline: &Pipeline, docs: &[Document], dir: &Path) -> Result<()> 
 /// `../shared/bench/*.txt` when present, else the bundled sample corpus.
 fn default_corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut shared: Vec<PathBuf> = std::fs::read_dir(root.join("../shared/bench"))
+    let shared = txt_files(&root.join("../shared/bench"));
+    if !shared.is_empty() {
+        return shared;
+    }
+    ["tests/corpus/seed", "tests/corpus/en", "tests/corpus/dev"]
+        .iter()
+        .flat_map(|dir| txt_files(&root.join(dir)))
+        .collect()
+}
+
+/// The `.txt` files of `dir`, sorted (none when it cannot be read).
+fn txt_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
-    shared.sort();
-    if !shared.is_empty() {
-        return shared;
-    }
-    let mut bundled = Vec::new();
-    for dir in ["tests/corpus/seed", "tests/corpus/en", "tests/corpus/dev"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        files.sort();
-        bundled.extend(files);
-    }
-    bundled
+    files.sort();
+    files
 }
 
 /// `.txt` files split at blank lines, `.jsonl` files one `{"text": ...}` a line.

@@ -77,6 +77,44 @@ fn combine(lines: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// Shuffles `groups` (partials) by `seed`, combines them two by two when `twice`, merges
+/// them, and checks the files against `reference`, one `extract`'s.
+fn merged_in_any_order_is_one_extract(
+    pipeline: &Pipeline,
+    reference: &Files,
+    mut groups: Vec<Vec<u8>>,
+    seed: u64,
+    twice: bool,
+) -> Result<(), TestCaseError> {
+    let n = groups.len();
+    for i in 0..n {
+        groups.swap(i, (seed as usize).wrapping_add(i * 7) % n);
+    }
+    // Optionally combine the combined partials again, two by two.
+    if twice {
+        groups = groups
+            .chunks(2)
+            .map(|pair| combine(&pair.iter().map(|g| &g[..]).collect::<Vec<_>>()))
+            .collect();
+    }
+    let mut merged = Merged::default();
+    for (i, group) in groups.iter().enumerate() {
+        merged
+            .read(Path::new(&format!("part{i}")), &group[..])
+            .expect("partial");
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = OutputSet::create(out.path(), &corpus::OUTPUT_FILES).expect("output set");
+    merge_to_output(pipeline, merged, output, Options::default()).expect("merge");
+    let got = read_dir(out.path());
+    prop_assert_eq!(got.len(), reference.len());
+    for ((name, bytes), (want_name, want)) in got.iter().zip(reference) {
+        prop_assert_eq!(name, want_name);
+        prop_assert!(bytes == want, "{} differs from one extract", name);
+    }
+    Ok(())
+}
+
 #[test]
 fn one_partial_a_document_and_records_that_start_with_their_key() {
     let (_, _, lines) = fixture();
@@ -105,37 +143,14 @@ proptest! {
         cuts.sort_unstable();
         cuts.dedup();
         // Each group of documents, in shuffled order, combined into one partial.
-        let mut groups: Vec<Vec<u8>> = cuts
+        let groups: Vec<Vec<u8>> = cuts
             .windows(2)
             .map(|w| {
                 let group: Vec<&[u8]> = order[w[0]..w[1]].iter().map(|&i| &lines[i][..]).collect();
                 combine(&group)
             })
             .collect();
-        let n = groups.len();
-        for i in 0..n {
-            groups.swap(i, (seed as usize).wrapping_add(i * 7) % n);
-        }
-        // Optionally combine the combined partials again, two by two.
-        if twice {
-            groups = groups
-                .chunks(2)
-                .map(|pair| combine(&pair.iter().map(|g| &g[..]).collect::<Vec<_>>()))
-                .collect();
-        }
-        let mut merged = Merged::default();
-        for (i, group) in groups.iter().enumerate() {
-            merged.read(Path::new(&format!("part{i}")), &group[..]).expect("partial");
-        }
-        let out = tempfile::tempdir().expect("temp dir");
-        let output = OutputSet::create(out.path(), &corpus::OUTPUT_FILES).expect("output set");
-        merge_to_output(pipeline, merged, output, Options::default()).expect("merge");
-        let got = read_dir(out.path());
-        prop_assert_eq!(got.len(), reference.len());
-        for ((name, bytes), (want_name, want)) in got.iter().zip(reference) {
-            prop_assert_eq!(name, want_name);
-            prop_assert!(bytes == want, "{} differs from one extract", name);
-        }
+        merged_in_any_order_is_one_extract(pipeline, reference, groups, seed, twice)?;
     }
 }
 
@@ -157,7 +172,7 @@ proptest! {
         cuts.sort_unstable();
         cuts.dedup();
         let work = tempfile::tempdir().expect("temp dir");
-        let mut groups: Vec<Vec<u8>> = cuts
+        let groups: Vec<Vec<u8>> = cuts
             .windows(2)
             .enumerate()
             .map(|(i, w)| {
@@ -174,29 +189,7 @@ proptest! {
                 out
             })
             .collect();
-        let n = groups.len();
-        for i in 0..n {
-            groups.swap(i, (seed as usize).wrapping_add(i * 7) % n);
-        }
-        if twice {
-            groups = groups
-                .chunks(2)
-                .map(|pair| combine(&pair.iter().map(|g| &g[..]).collect::<Vec<_>>()))
-                .collect();
-        }
-        let mut merged = Merged::default();
-        for (i, group) in groups.iter().enumerate() {
-            merged.read(Path::new(&format!("part{i}")), &group[..]).expect("partial");
-        }
-        let out = tempfile::tempdir().expect("temp dir");
-        let output = OutputSet::create(out.path(), &corpus::OUTPUT_FILES).expect("output set");
-        merge_to_output(pipeline, merged, output, Options::default()).expect("merge");
-        let got = read_dir(out.path());
-        prop_assert_eq!(got.len(), reference.len());
-        for ((name, bytes), (want_name, want)) in got.iter().zip(reference) {
-            prop_assert_eq!(name, want_name);
-            prop_assert!(bytes == want, "{} differs from one extract", name);
-        }
+        merged_in_any_order_is_one_extract(pipeline, reference, groups, seed, twice)?;
     }
 }
 
