@@ -32,7 +32,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::text::is_word_part;
+use crate::text::{is_white_space, is_word_part};
 use crate::{Document, Extraction, Pipeline};
 
 /// spaCy's (OntoNotes) label for one of our entity types.
@@ -113,12 +113,7 @@ fn write_tokens(tokens: &[Token], out: &mut Vec<u8>) {
 /// white space and the information separators U+001C to U+001F.
 #[inline]
 fn is_space(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_whitespace() || matches!(c, '\u{0B}' | '\u{1C}'..='\u{1F}'),
-        // The Arabic block has no white space: no table lookup for Persian letters.
-        0x0600..=0x06FF => false,
-        _ => c.is_whitespace(),
-    }
+    is_white_space(c) || ('\u{1C}'..='\u{1F}').contains(&c)
 }
 
 /// `range` (bytes of `text`) without white space at either end.

@@ -8,16 +8,7 @@ use super::normalize::{ARABIC_ALPHANUMERIC, ARABIC_COMBINING};
 /// ZWNJ and tatweel (which stand inside Persian words).
 #[inline]
 pub fn is_word_part(c: char) -> bool {
-    // ASCII and the Arabic block by table: the Unicode tables' binary search per character
-    // was a quarter of the time on a long document.
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    if let at @ 0..=255 = (c as u32).wrapping_sub(0x0600) {
-        let at = at as usize;
-        return ARABIC_ALPHANUMERIC[at] || ARABIC_COMBINING[at] || c == '\u{0640}';
-    }
-    c.is_alphanumeric() || c == '\u{200C}' || unicode_normalization::char::is_combining_mark(c)
+    word_class(c).0
 }
 
 /// `char::is_whitespace`, without the Unicode table for ASCII and the Arabic block (which
@@ -31,15 +22,12 @@ pub fn is_white_space(c: char) -> bool {
     }
 }
 
-/// `char::is_alphanumeric`, by table for ASCII and the Arabic block.
-#[inline]
-fn is_alphanumeric(c: char) -> bool {
-    super::normalize::is_word_char(c)
-}
-
-/// Whether `c` is a word part and whether it is a letter or digit, in one lookup.
+/// Whether `c` is a word part ([`is_word_part`]) and whether it is a letter or digit, in
+/// one lookup.
 #[inline]
 fn word_class(c: char) -> (bool, bool) {
+    // ASCII and the Arabic block by table: the Unicode tables' binary search per character
+    // was a quarter of the time on a long document.
     if c.is_ascii() {
         let alnum = c.is_ascii_alphanumeric();
         return (alnum, alnum);
@@ -49,7 +37,9 @@ fn word_class(c: char) -> (bool, bool) {
         let alnum = ARABIC_ALPHANUMERIC[at];
         return (alnum || ARABIC_COMBINING[at] || c == '\u{0640}', alnum);
     }
-    (is_word_part(c), c.is_alphanumeric())
+    let alnum = c.is_alphanumeric();
+    let part = alnum || c == '\u{200C}' || unicode_normalization::char::is_combining_mark(c);
+    (part, alnum)
 }
 
 /// The byte ranges of the words of `text`, in order: maximal runs of [`is_word_part`]
@@ -88,17 +78,18 @@ pub fn last_word(text: &str) -> Option<Range<usize>> {
     loop {
         let (i, c) = chars.next()?;
         crate::ops::tick(1);
-        if !is_word_part(c) {
+        let (part, mut has_alnum) = word_class(c);
+        if !part {
             continue;
         }
         let end = i + c.len_utf8();
         let mut start = i;
-        let mut has_alnum = is_alphanumeric(c);
         while let Some(&(j, d)) = chars.peek() {
-            if !is_word_part(d) {
+            let (part, alnum) = word_class(d);
+            if !part {
                 break;
             }
-            has_alnum |= is_alphanumeric(d);
+            has_alnum |= alnum;
             start = j;
             chars.next();
             crate::ops::tick(1);
@@ -142,7 +133,7 @@ mod tests {
                 || matches!(c, '\u{200C}' | '\u{0640}')
                 || unicode_normalization::char::is_combining_mark(c);
             assert_eq!(is_word_part(c), slow, "{c:?}");
-            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(super::super::is_word_char(c), c.is_alphanumeric(), "{c:?}");
             assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
             assert_eq!(word_class(c), (slow, c.is_alphanumeric()), "{c:?}");
         }
