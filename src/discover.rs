@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use crate::gazetteer::{EntityType, Gazetteer};
-use crate::text::words;
+use crate::text::{words, Normalized};
 use crate::trace::{CandidateNote, Decision, Trace};
 
 /// A name a pattern found.
@@ -54,12 +54,46 @@ fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
     }
 }
 
+/// The class letter of a word of no known name: `key` is its skeleton, `word` as written.
+fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
+    let discovery = gazetteer.discovery();
+    let common = &gazetteer.morphology().common_words;
+    // Asked only where it decides: most words are settled by a lookup before it.
+    let common_word = || common.contains(key);
+    if let Some(class) = discovery.class_of(key) {
+        class
+    } else if discovery.is_function_word(key) {
+        b'o'
+    } else if let Some(class) = discovery.first_name_class(key, common_word) {
+        class
+    } else if key.bytes().all(|b| b.is_ascii_digit()) {
+        b'd'
+    } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            b'L'
+        } else {
+            b'l'
+        }
+    } else if discovery.is_verb(key) {
+        b'v'
+    } else if common_word()
+        || discovery.is_word(key)
+        || key.chars().count() < 2
+        || discovery.is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
+    {
+        b'c'
+    } else {
+        b'w'
+    }
+}
+
 /// The names of `text` the patterns find, in text order, none overlapping another or a
 /// `known` span (top-level mentions, sorted by start: `(byte span, type)`); `trace` records
 /// the names a pattern found where an earlier pattern's name stands.
 pub(crate) fn discover(
     gazetteer: &Gazetteer,
     text: &str,
+    norm: &Normalized,
     sentences: &[Range<usize>],
     known: &[(Range<usize>, EntityType)],
     mut trace: Option<&mut Trace>,
@@ -68,20 +102,24 @@ pub(crate) fn discover(
     if discovery.patterns().is_empty() {
         return Vec::new();
     }
-    let common = &gazetteer.morphology().common_words;
+    let skeleton = norm.skeleton();
+    // Where the last skeleton lookup ended: words come in text order.
+    let mut cursor = 0;
     let mut out: Vec<Found> = Vec::new();
     let mut classes: Vec<u8> = Vec::new();
     // For each letter of `classes`, the word it stands for (punctuation: none).
     let mut word_of: Vec<Option<usize>> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut next_known = 0;
-    let mut key = String::new();
+    // For each word of `spans`, its skeleton's byte range.
+    let mut keys: Vec<Range<usize>> = Vec::new();
     let mut taken: std::collections::BTreeMap<usize, (usize, u16)> =
         std::collections::BTreeMap::new();
     for sentence in sentences {
         classes.clear();
         word_of.clear();
         spans.clear();
+        keys.clear();
         let mut in_quote = false;
         let mut previous_end = sentence.start;
         for w in words(&text[sentence.clone()]) {
@@ -100,44 +138,18 @@ pub(crate) fn discover(
                 .get(next_known)
                 .filter(|(k, _)| k.start < w.end && w.start < k.end);
             let word = &text[w.clone()];
+            let key_range = norm.skeleton_range(w.clone(), &mut cursor);
             let class = if let Some((_, entity_type)) = inside {
                 known_class(*entity_type)
             } else {
-                // One buffer for every word, and no offset map: a skeleton of its own
-                // allocated per word, the largest cost of this stage.
-                crate::text::skeleton_into(word, &mut key);
-                let key = key.as_str();
-                let common_word = common.contains(key);
-                if let Some(class) = discovery.class_of(key) {
-                    class
-                } else if discovery.is_function_word(key) {
-                    b'o'
-                } else if let Some(class) = discovery.first_name_class(key, common_word) {
-                    class
-                } else if key.bytes().all(|b| b.is_ascii_digit()) {
-                    b'd'
-                } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-                    if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                        b'L'
-                    } else {
-                        b'l'
-                    }
-                } else if discovery.is_verb(key) {
-                    b'v'
-                } else if common_word
-                    || discovery.is_word(key)
-                    || key.chars().count() < 2
-                    || discovery
-                        .is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
-                {
-                    b'c'
-                } else {
-                    b'w'
-                }
+                // The word's skeleton is a slice of the document's: folding it again was the
+                // largest cost of this stage.
+                word_class(gazetteer, &skeleton[key_range.clone()], word)
             };
             classes.push(class);
             word_of.push(Some(spans.len()));
             spans.push(w);
+            keys.push(key_range);
         }
         let Ok(class_string) = std::str::from_utf8(&classes) else {
             continue;
@@ -160,10 +172,9 @@ pub(crate) fn discover(
                 };
                 let span = spans[first].start..spans[last].end;
                 // A name that begins with a listed non-name («علی رغم تلاش‌ها») is none.
-                let not_a_name = members.iter().any(|&m| {
-                    crate::text::skeleton_into(&text[span.start..spans[m].end], &mut key);
-                    discovery.is_not_name(&key)
-                });
+                let not_a_name = members
+                    .iter()
+                    .any(|&m| discovery.is_not_name(&skeleton[keys[first].start..keys[m].end]));
                 if not_a_name {
                     continue;
                 }

@@ -217,6 +217,7 @@ impl Pipeline {
         let found = discover::discover(
             &self.gazetteer,
             text,
+            norm,
             &sentences,
             &known,
             trace.as_deref_mut(),

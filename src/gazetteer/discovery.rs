@@ -189,9 +189,13 @@ impl Discovery {
     /// The class of a normalized word that is a first name, a word that begins enough names
     /// of the people lexicon: `F`, or `f` when it is also a common word (`common`: «جوان»,
     /// «پارک», «جان»), which needs many more names and is weaker evidence of a name.
-    pub(crate) fn first_name_class(&self, skeleton: &str, common: bool) -> Option<u8> {
+    pub(crate) fn first_name_class(
+        &self,
+        skeleton: &str,
+        common: impl FnOnce() -> bool,
+    ) -> Option<u8> {
         let n = *self.first_names.get(skeleton)?;
-        match common {
+        match common() {
             false if n >= FIRST_NAME_MIN => Some(b'F'),
             true if n >= COMMON_FIRST_NAME_MIN => Some(b'f'),
             _ => None,

@@ -141,6 +141,40 @@ impl Normalized {
         self.source[at].0 as usize
     }
 
+    /// The skeleton of the original byte range `range` (on character boundaries): what
+    /// [`skeleton`] of that slice returns, since folding looks at one character at a time,
+    /// but read off this skeleton instead of folded again. `cursor` is where the previous
+    /// call ended: calls for ranges in text order cost their length, not the text's.
+    #[inline]
+    pub fn skeleton_of(&self, range: Range<usize>, cursor: &mut usize) -> &str {
+        &self.skeleton[self.skeleton_range(range, cursor)]
+    }
+
+    /// The skeleton byte range of [`Normalized::skeleton_of`].
+    #[inline]
+    pub fn skeleton_range(&self, range: Range<usize>, cursor: &mut usize) -> Range<usize> {
+        let start = self.skeleton_index(range.start, cursor);
+        let end = self.skeleton_index(range.end, cursor);
+        start..end
+    }
+
+    /// The first skeleton byte whose character comes from original byte `original` or
+    /// later, searched forward from `cursor` (or from the start, should `original` lie
+    /// before it), which it then points at.
+    #[inline]
+    fn skeleton_index(&self, original: usize, cursor: &mut usize) -> usize {
+        let original = original as u32;
+        let mut at = (*cursor).min(self.source.len());
+        if at > 0 && self.source[at - 1].0 >= original {
+            at = self.source.partition_point(|s| s.0 < original);
+        }
+        while at < self.source.len() && self.source[at].0 < original {
+            at += 1;
+        }
+        *cursor = at;
+        at
+    }
+
     /// A readable rendering for tests and debugging: gaps shown as one space (`Space`), a
     /// line break (`Line`) or a ZWNJ (`Zwnj`).
     pub fn to_spaced(&self) -> String {
@@ -523,5 +557,26 @@ mod tests {
         let n = Normalized::new(text);
         assert_eq!(n.skeleton(), "لا");
         assert_eq!(&text[n.original_range(0..n.skeleton().len())], "ﻻ");
+    }
+
+    #[test]
+    fn skeleton_of_a_range_is_its_skeleton() {
+        let text = "Xi «رئيسِ»  جمهوری‌ها ﻻ İstanbul-2 ۱۴۰۲ ى.";
+        let n = Normalized::new(text);
+        let mut cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        cuts.dedup();
+        // Every range, forward and then backward, through one cursor.
+        let mut cursor = 0;
+        for &a in cuts.iter().chain(cuts.iter().rev()) {
+            for &b in cuts.iter().filter(|&&b| b >= a) {
+                assert_eq!(
+                    n.skeleton_of(a..b, &mut cursor),
+                    skeleton(&text[a..b]),
+                    "{a}..{b}"
+                );
+            }
+        }
     }
 }
