@@ -25,6 +25,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
+pub(crate) use discovery::FxHasher;
 pub use discovery::{Discovery, DiscoveryPattern, DISCOVERED};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;

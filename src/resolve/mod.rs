@@ -246,8 +246,10 @@ fn discovered(
     // (type, normalized name) → local entity; a discovered person's last word → the person.
     // Maps, not lists: a long document discovers thousands of names, and a lookup per name
     // or per word must not cost their number.
-    let mut by_name: HashMap<(EntityType, String), u32> = HashMap::new();
-    let mut surnames: HashMap<String, (u32, usize)> = HashMap::new();
+    // Hashed fast: the surnames are looked up once per word of the text.
+    type Fast = std::hash::BuildHasherDefault<crate::gazetteer::FxHasher>;
+    let mut by_name: HashMap<(EntityType, String), u32, Fast> = HashMap::default();
+    let mut surnames: HashMap<String, (u32, usize), Fast> = HashMap::default();
     // Found names are sorted and do not overlap each other, so each is checked against the
     // resolved mentions only, and all are merged in at the end: inserting one by one would
     // move the whole mention list for each.
@@ -336,10 +338,11 @@ fn discovered(
         return;
     }
     let mut later: Vec<(Range<usize>, u32)> = Vec::new();
-    let mut key = String::new();
+    // Each word's skeleton is a slice of the document's, read in text order.
+    let mut cursor = 0;
     for w in crate::text::words(text) {
-        crate::text::skeleton_into(&text[w.clone()], &mut key);
-        if let Some(&(e, after)) = surnames.get(key.as_str()) {
+        let key = input.norm.skeleton_of(w.clone(), &mut cursor);
+        if let Some(&(e, after)) = surnames.get(key) {
             if w.start >= after {
                 later.push((w, e));
             }
