@@ -17,7 +17,6 @@
 //! Entity hits and rule-phrase hits are selected apart: a rule phrase may overlap a name
 //! («رئیس جمهوری» and «جمهوری خلق چین»).
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::gazetteer::{AliasKind, Origin};
@@ -89,8 +88,63 @@ impl PhraseHits {
 #[derive(Debug, Default)]
 pub(crate) struct SelectScratch {
     candidates: Vec<Hit>,
+    /// The candidates with their sort key (see [`order_key`]).
+    keyed: Vec<(u128, Hit)>,
     spans: Vec<(u32, u32, u32, u32)>,
+    winners: Winners,
     phrases: Selection,
+}
+
+/// The top-level spans chosen so far, which do not overlap, and for each skeleton byte the
+/// one that covers it: where a span stands is a look at its own bytes, not a search.
+#[derive(Debug, Default)]
+struct Winners {
+    /// (start, end, target).
+    spans: Vec<(u32, u32, u32)>,
+    /// For each skeleton byte, the index in `spans` of the winner covering it, or [`FREE`].
+    owner: Vec<u32>,
+}
+
+const FREE: u32 = u32::MAX;
+
+impl Winners {
+    /// Empties it for a skeleton of `len` bytes: only the bytes the last winners covered are
+    /// cleared, not the whole skeleton's, twice per document.
+    fn reset(&mut self, len: usize) {
+        for &(s, e, _) in &self.spans {
+            self.owner[s as usize..e as usize].fill(FREE);
+        }
+        self.spans.clear();
+        if self.owner.len() < len {
+            self.owner.resize(len, FREE);
+        }
+    }
+
+    fn insert(&mut self, s: u32, e: u32, target: u32) {
+        let index = self.spans.len() as u32;
+        self.spans.push((s, e, target));
+        self.owner[s as usize..e as usize].fill(index);
+    }
+
+    /// The winner that contains or crosses the span `s..e`: (start, end, target).
+    fn blocking(&self, s: u32, e: u32) -> Option<(u32, u32, u32)> {
+        let covering = self.owner[s as usize];
+        let at = if covering != FREE {
+            covering
+        } else {
+            // No winner covers `s`: one that crosses the span starts inside it.
+            *self.owner[s as usize..e as usize]
+                .iter()
+                .find(|&&o| o != FREE)?
+        };
+        Some(self.spans[at as usize])
+    }
+}
+
+/// `(start, end, a, b)` as one integer that sorts as the tuple does.
+#[inline]
+fn order_key(start: u32, end: u32, a: u32, b: u32) -> u128 {
+    (u128::from(start) << 96) | (u128::from(end) << 64) | (u128::from(a) << 32) | u128::from(b)
 }
 
 /// Selects among `hits` of one group (see the module documentation) into `out`; `trace`
@@ -105,9 +159,14 @@ pub(crate) fn select(
 ) {
     out.clear();
     let SelectScratch {
-        candidates, spans, ..
+        candidates,
+        keyed,
+        spans,
+        winners,
+        ..
     } = scratch;
     candidates.clear();
+    keyed.clear();
     let mut last: Option<(u32, u32, bool)> = None;
     for &hit in hits {
         // The entries of one occurrence are adjacent: check its boundaries once.
@@ -129,20 +188,28 @@ pub(crate) fn select(
                 automaton.allowed_gaps(entry),
             )
         {
-            candidates.push(hit);
+            keyed.push((
+                order_key(hit.start, hit.end, entry.target, entry.kind as u32),
+                hit,
+            ));
         } else if let Some(t) = trace.as_deref_mut() {
             t.candidates.push(dropped(automaton, norm, hit));
         }
     }
     let entry = |c: &Hit| automaton.entry(c.entry);
-    // One entry per (span, target), the best kind: sort then dedup.
-    candidates.sort_by_key(|c| (c.start, c.end, entry(c).target, entry(c).kind));
-    candidates.dedup_by(|b, a| {
-        a.start == b.start && a.end == b.end && entry(a).target == entry(b).target
-    });
+    // One entry per (span, target), the best kind: sort then dedup (stable, so that of
+    // entries alike in all four the first found stays). The keys are computed once: looking
+    // the entries up in every comparison was most of this stage.
+    keyed.sort_by_key(|&(key, _)| key);
+    keyed.dedup_by(|b, a| a.0 >> 32 == b.0 >> 32);
     // Within a span, best target first: names before aliases before short forms, then
-    // target order.
-    candidates.sort_by_key(|c| (c.start, c.end, entry(c).kind, entry(c).target));
+    // target order. No two keys are equal now.
+    for (key, hit) in keyed.iter_mut() {
+        let e = entry(hit);
+        *key = order_key(hit.start, hit.end, e.kind as u32, e.target);
+    }
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    candidates.extend(keyed.iter().map(|&(_, hit)| hit));
 
     // (start, end, first candidate, count)
     spans.clear();
@@ -163,12 +230,11 @@ pub(crate) fn select(
     };
     spans.sort_by_key(|span| (only_short(span), std::cmp::Reverse(span.1 - span.0), span.0));
 
-    // Top-level spans: start -> (end, target).
-    let mut winners: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    winners.reset(norm.skeleton().len());
     for &(s, e, at, count) in spans.iter() {
         let group = &candidates[at as usize..(at + count) as usize];
         let short = only_short(&(s, e, at, count));
-        let nested = match placement(&winners, s, e) {
+        let nested = match placement(winners, s, e) {
             Placement::Free => false,
             // A shorter name of the same target inside its longer name says nothing new.
             Placement::Inside(container)
@@ -178,7 +244,7 @@ pub(crate) fn select(
             }
             Placement::Inside(_) | Placement::Crossing => {
                 if let Some(t) = trace.as_deref_mut() {
-                    note_blocked(norm, &winners, s, e, group, automaton, t);
+                    note_blocked(norm, winners, s, e, group, automaton, t);
                 }
                 continue;
             }
@@ -198,7 +264,7 @@ pub(crate) fn select(
                 } else if entry.kind == AliasKind::Short {
                     Decision::ShortUnderName
                 } else if nested {
-                    let (ws, we, _) = blocking(&winners, s, e).unwrap_or((s, e, 0));
+                    let (ws, we, _) = winners.blocking(s, e).unwrap_or((s, e, 0));
                     Decision::KeptNested {
                         container: norm.original_range(ws as usize..we as usize),
                     }
@@ -216,7 +282,7 @@ pub(crate) fn select(
             continue;
         };
         if !nested && !short {
-            winners.insert(s, (e, out.pool[pool_start]));
+            winners.insert(s, e, out.pool[pool_start]);
         }
         out.spans.push(Selected {
             span: s as usize..e as usize,
@@ -315,33 +381,12 @@ enum Placement {
 }
 
 /// Where the span `s..e` stands relative to the non-overlapping `winners`.
-fn placement(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Placement {
-    if let Some((_, &(we, target))) = winners.range(..=s).next_back() {
-        if we > s {
-            return if e <= we {
-                Placement::Inside(target)
-            } else {
-                Placement::Crossing
-            };
-        }
-    }
-    match winners.range(s..e).next() {
-        Some(_) => Placement::Crossing,
+fn placement(winners: &Winners, s: u32, e: u32) -> Placement {
+    match winners.blocking(s, e) {
         None => Placement::Free,
+        Some((ws, we, target)) if ws <= s && e <= we => Placement::Inside(target),
+        Some(_) => Placement::Crossing,
     }
-}
-
-/// The winner that contains or crosses the span `s..e`: (start, end, target).
-fn blocking(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Option<(u32, u32, u32)> {
-    if let Some((&ws, &(we, target))) = winners.range(..=s).next_back() {
-        if we > s {
-            return Some((ws, we, target));
-        }
-    }
-    winners
-        .range(s..e)
-        .next()
-        .map(|(&ws, &(we, target))| (ws, we, target))
 }
 
 /// Records why the candidates `group` of the span `s..e` were dropped by a winner.
@@ -349,14 +394,14 @@ fn blocking(winners: &BTreeMap<u32, (u32, u32)>, s: u32, e: u32) -> Option<(u32,
 #[inline(never)]
 fn note_blocked(
     norm: &Normalized,
-    winners: &BTreeMap<u32, (u32, u32)>,
+    winners: &Winners,
     s: u32,
     e: u32,
     group: &[Hit],
     automaton: &Automaton,
     trace: &mut Trace,
 ) {
-    let Some((ws, we, target)) = blocking(winners, s, e) else {
+    let Some((ws, we, target)) = winners.blocking(s, e) else {
         return;
     };
     let winner = norm.original_range(ws as usize..we as usize);
