@@ -149,47 +149,61 @@ fn head_window(s: &str) -> &str {
 /// white space runs shown as one space.
 fn clip_before(s: &str) -> String {
     let s = one_line(s.trim_start());
-    let count = s.chars().count();
-    if count <= CONTEXT_CHARS {
-        return s;
-    }
-    let cut: String = s.chars().skip(count - CONTEXT_CHARS).collect();
+    // Where the last CONTEXT_CHARS characters start, counted from the end and sliced, not
+    // collected into a second string (snippets were most of the graph stage).
+    let at = match s.char_indices().rev().nth(CONTEXT_CHARS - 1) {
+        // Fewer, or exactly that many.
+        None | Some((0, _)) => return s,
+        Some((at, _)) => at,
+    };
+    let cut = &s[at..];
     let cut = match cut.find(' ') {
         Some(i) if i + 1 < cut.len() => &cut[i + 1..],
-        _ => &cut[..],
+        _ => cut,
     };
-    format!("…{cut}")
+    let mut out = String::with_capacity('…'.len_utf8() + cut.len());
+    out.push('…');
+    out.push_str(cut);
+    out
 }
 
 /// The first [`CONTEXT_CHARS`] characters of `s`, cut like [`clip_before`].
 fn clip_after(s: &str) -> String {
     let s = one_line(s.trim_end());
-    if s.chars().count() <= CONTEXT_CHARS {
+    // The character after the first CONTEXT_CHARS, if there is one.
+    let Some((end, _)) = s.char_indices().nth(CONTEXT_CHARS) else {
         return s;
-    }
-    let cut: String = s.chars().take(CONTEXT_CHARS).collect();
+    };
+    let cut = &s[..end];
     let cut = match cut.rfind(' ') {
         Some(i) if i > 0 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
-    format!("{cut}…")
+    let mut out = String::with_capacity(cut.len() + '…'.len_utf8());
+    out.push_str(cut);
+    out.push('…');
+    out
 }
 
 fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_space = false;
     crate::ops::tick(s.len());
-    for c in s.chars() {
+    // Runs of other characters are copied whole, not a character at a time.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
         if crate::text::is_white_space(c) {
+            out.push_str(&s[run..i]);
             if !in_space {
                 out.push(' ');
             }
             in_space = true;
+            run = i + c.len_utf8();
         } else {
-            out.push(c);
             in_space = false;
         }
     }
+    out.push_str(&s[run..]);
     out
 }
 
