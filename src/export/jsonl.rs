@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::json::{string, Object};
 use crate::{Document, Extraction, Gazetteer};
 
 /// A row of `documents.jsonl`.
@@ -67,6 +68,44 @@ pub struct MentionRow<'a> {
     pub candidates: Vec<&'a str>,
 }
 
+impl MentionRow<'_> {
+    /// Appends the row as one JSON line, as serde would write it: by hand, as there is a
+    /// row per mention.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        let mut o = Object::new(out);
+        o.str("doc", self.doc);
+        o.uint("start", self.start);
+        o.uint("end", self.end);
+        o.uint("byte_start", self.byte_start);
+        o.uint("byte_end", self.byte_end);
+        o.str("text", self.text);
+        o.str("entity", self.entity);
+        o.str("type", self.entity_type);
+        o.str("via", self.via);
+        if let Some(pattern) = self.pattern {
+            o.str("pattern", pattern);
+        }
+        if let Some(confidence) = self.confidence {
+            o.float("confidence", confidence);
+        }
+        o.bool("nested", self.nested);
+        o.uint("sentence", self.sentence);
+        if !self.candidates.is_empty() {
+            let out = o.key("candidates");
+            out.push(b'[');
+            for (i, c) in self.candidates.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                string(out, c);
+            }
+            out.push(b']');
+        }
+        o.end();
+        out.push(b'\n');
+    }
+}
+
 /// Appends one JSON line per mention of `extraction` to `out`.
 pub fn write_mentions(
     gazetteer: &Gazetteer,
@@ -101,7 +140,7 @@ pub fn write_mentions(
                 Vec::new()
             },
         };
-        write_line(&row, out);
+        row.write(out);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod dot;
 pub mod gexf;
 pub mod graphml;
 pub mod html;
+mod json;
 pub mod jsonl;
 pub mod layout;
 pub mod options;

@@ -30,8 +30,7 @@
 
 use std::io;
 
-use serde::Serialize;
-
+use super::json::{self, Object};
 use crate::text::{is_white_space, is_word_part};
 use crate::{Document, Extraction, Pipeline};
 
@@ -46,41 +45,6 @@ pub fn spacy_label(entity_type: &str) -> &str {
         "DOCUMENT" => "LAW",
         other => other,
     }
-}
-
-#[derive(Serialize)]
-struct Ent<'a> {
-    start: usize,
-    end: usize,
-    label: &'a str,
-}
-
-#[derive(Serialize)]
-struct SpanOut<'a> {
-    start: usize,
-    end: usize,
-    label: &'a str,
-    kb_id: &'a str,
-}
-
-#[derive(Serialize)]
-struct Range {
-    start: usize,
-    end: usize,
-}
-
-#[derive(Serialize)]
-struct Spans<'a> {
-    newsgraph: Vec<SpanOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct Meta<'a> {
-    doc: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    published: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<&'a str>,
 }
 
 /// A token's code-point range; its id is its index.
@@ -221,59 +185,64 @@ pub fn write_doc(
             .binary_search_by_key(&byte, |&(b, _)| b)
             .map_or(0, |i| char_of[i].1)
     };
-    let mut ents: Vec<Ent> = Vec::new();
+    // The keys in the order spaCy's `Doc.to_json()` writes them; by hand, like the tokens.
+    out.extend_from_slice(b"{\"text\":");
+    json::string(out, text);
+    out.extend_from_slice(b",\"ents\":[");
     let mut last_end = 0;
-    let mut spans = Vec::with_capacity(extraction.mentions.len());
+    let mut first = true;
     for m in &extraction.mentions {
-        let entity = extraction.entity(gazetteer, m.entity);
-        let label = entity.entity_type.as_str();
-        spans.push(SpanOut {
-            start: m.start,
-            end: m.end,
-            label,
-            kb_id: &entity.id,
-        });
         if !m.nested && m.start >= last_end && m.end > m.start {
-            ents.push(Ent {
-                start: m.start,
-                end: m.end,
-                label: spacy_label(label),
-            });
+            let label = extraction.entity(gazetteer, m.entity).entity_type.as_str();
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            let mut o = Object::new(out);
+            o.uint("start", m.start);
+            o.uint("end", m.end);
+            o.str("label", spacy_label(label));
+            o.end();
             last_end = m.end;
         }
     }
-    let sents: Vec<Range> = sentences
-        .iter()
-        .map(|s| Range {
-            start: at(s.start),
-            end: at(s.end),
-        })
-        .collect();
-    let meta = Meta {
-        doc: &doc.id,
-        published: doc.published.as_deref(),
-        lang: doc.lang.as_deref(),
-    };
-    // The keys in the order spaCy's `Doc.to_json()` writes them.
-    out.extend_from_slice(b"{\"text\":");
-    json(out, &text)?;
-    out.extend_from_slice(b",\"ents\":");
-    json(out, &ents)?;
-    out.extend_from_slice(b",\"sents\":");
-    json(out, &sents)?;
-    out.extend_from_slice(b",\"tokens\":");
+    out.extend_from_slice(b"],\"sents\":[");
+    for (i, s) in sentences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let mut o = Object::new(out);
+        o.uint("start", at(s.start));
+        o.uint("end", at(s.end));
+        o.end();
+    }
+    out.extend_from_slice(b"],\"tokens\":");
     write_tokens(&tokens, out);
-    out.extend_from_slice(b",\"spans\":");
-    json(out, &Spans { newsgraph: spans })?;
-    out.extend_from_slice(b",\"newsgraph\":");
-    json(out, &meta)?;
+    out.extend_from_slice(b",\"spans\":{\"newsgraph\":[");
+    for (i, m) in extraction.mentions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let entity = extraction.entity(gazetteer, m.entity);
+        let mut o = Object::new(out);
+        o.uint("start", m.start);
+        o.uint("end", m.end);
+        o.str("label", entity.entity_type.as_str());
+        o.str("kb_id", &entity.id);
+        o.end();
+    }
+    out.extend_from_slice(b"]},\"newsgraph\":");
+    let mut o = Object::new(out);
+    o.str("doc", &doc.id);
+    if let Some(published) = &doc.published {
+        o.str("published", published);
+    }
+    if let Some(lang) = &doc.lang {
+        o.str("lang", lang);
+    }
+    o.end();
     out.extend_from_slice(b"}\n");
     Ok(())
-}
-
-/// Appends `value` as JSON.
-fn json(out: &mut Vec<u8>, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(out, value).map_err(io::Error::other)
 }
 
 #[cfg(test)]
