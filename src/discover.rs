@@ -60,12 +60,19 @@ fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
     let common = &gazetteer.morphology().common_words;
     // Asked only where it decides: most words are settled by a lookup before it.
     let common_word = || common.contains(key);
-    if let Some(class) = discovery.class_of(key) {
-        class
-    } else if discovery.is_function_word(key) {
-        b'o'
-    } else if let Some(class) = discovery.first_name_class(key, common_word) {
-        class
+    let tagged = match discovery.tag(key) {
+        Some([alone, common]) if alone == common => alone,
+        Some([alone, common]) => {
+            if common_word() {
+                common
+            } else {
+                alone
+            }
+        }
+        None => 0,
+    };
+    if tagged != 0 {
+        tagged
     } else if key.bytes().all(|b| b.is_ascii_digit()) {
         b'd'
     } else if word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {

@@ -148,12 +148,33 @@ pub struct Discovery {
     /// Normalized inflectional endings: a known word with one («کشورها», «خبرنگاران») is no
     /// unknown word.
     pub(crate) inflections: Vec<String>,
+    /// `classes`, `function_words` and `first_names` in one map (see [`Discovery::tag`]),
+    /// made from them on first use.
+    tags: std::sync::OnceLock<WordMap<[u8; 2]>>,
 }
 
 impl Discovery {
-    /// The class letter of a word given by the data files (`skeleton` normalized).
-    pub(crate) fn class_of(&self, skeleton: &str) -> Option<u8> {
-        self.classes.get(skeleton).copied()
+    /// The class the data files give a normalized word, in this order: a word of the class
+    /// table, a function word (`o`), a first name ([`Discovery::first_name_class`]): `[if it
+    /// is not a common word, if it is]`, 0 for none. One lookup for the three, which the
+    /// discover stage asks of nearly every word of the text. Made on first use, so only once
+    /// the data files are all added.
+    pub(crate) fn tag(&self, skeleton: &str) -> Option<[u8; 2]> {
+        let tags = self.tags.get_or_init(|| {
+            let mut tags: WordMap<[u8; 2]> = WordMap::default();
+            for word in self.first_names.keys() {
+                let class = |common| self.first_name_class(word, || common).unwrap_or(0);
+                tags.insert(word.clone(), [class(false), class(true)]);
+            }
+            for word in &self.function_words {
+                tags.insert(word.clone(), [b'o'; 2]);
+            }
+            for (word, &class) in &self.classes {
+                tags.insert(word.clone(), [class; 2]);
+            }
+            tags
+        });
+        tags.get(skeleton).copied()
     }
 
     /// Whether a normalized word is a Persian verb form.
@@ -164,11 +185,6 @@ impl Discovery {
     /// Whether a normalized word sequence is listed as never a name.
     pub(crate) fn is_not_name(&self, skeleton: &str) -> bool {
         self.not_names.contains(skeleton)
-    }
-
-    /// Whether a normalized word is a function word («در», «که», «این»).
-    pub(crate) fn is_function_word(&self, skeleton: &str) -> bool {
-        self.function_words.contains(skeleton)
     }
 
     /// Whether a normalized word is a known word (`known`: common or of the word list) with an
