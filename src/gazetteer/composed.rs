@@ -15,7 +15,7 @@ pub(crate) const HEADS_FILE: &str = "composed/heads.tsv";
 const PLACEHOLDER: &str = "{country}";
 
 /// One head: the kind of body it names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Head {
     /// The slug the body's id starts with (`ministry-of-foreign-affairs`).
     pub id: String,
@@ -100,7 +100,7 @@ fn place_slug(place: &Entity) -> String {
 }
 
 /// The heads and the curated bodies that win over composition.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Composition {
     heads: Vec<Head>,
     /// Normalized head forms with their head, longest first.

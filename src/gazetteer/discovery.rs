@@ -100,7 +100,7 @@ pub(crate) type WordSet = HashSet<String, BuildHasherDefault<FxHasher>>;
 type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// One discovery pattern.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DiscoveryPattern {
     /// Its id, written with every mention it finds (`fa.title-name`).
     pub id: String,
@@ -108,7 +108,28 @@ pub struct DiscoveryPattern {
     pub entity_type: EntityType,
     /// Written with every mention it finds (0–1).
     pub confidence: f64,
+    /// Kept in the compiled cache as its source, and compiled again when loaded.
+    #[serde(with = "regex_source")]
     pub(crate) regex: Regex,
+}
+
+mod regex_source {
+    use regex::Regex;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        regex: &Regex,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(regex.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Regex, D::Error> {
+        let source = <&str>::deserialize(deserializer)?;
+        Regex::new(source).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,7 +150,7 @@ struct PatternSpec {
 }
 
 /// Word classes, first names and patterns.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Discovery {
     classes: WordMap<u8>,
     /// Normalized first names, with how many names of the people lexicon they begin.

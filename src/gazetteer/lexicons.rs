@@ -26,7 +26,7 @@ pub(crate) const PLACES_COMMON_FILE: &str = "lexicons/places_common.txt";
 pub(crate) const ROMANIZE_FILE: &str = "lexicons/romanize.tsv";
 
 /// Persian letters to Latin, for ids of names with no English form.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Romanizer {
     letters: HashMap<char, String>,
 }

@@ -42,7 +42,9 @@ pub use wikidata::{
 };
 
 /// The entity types of the contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum EntityType {
     /// A person (a head of state, a minister, ...).
     Person,
@@ -126,7 +128,9 @@ impl fmt::Display for EntityType {
 }
 
 /// The position of an entity in its [`Gazetteer`]; valid only for that gazetteer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct EntityIndex(pub(crate) u32);
 
 impl EntityIndex {
@@ -137,7 +141,9 @@ impl EntityIndex {
 }
 
 /// How an alias may be used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum AliasKind {
     /// `name_en` or `name_fa`.
     Name,
@@ -149,7 +155,9 @@ pub enum AliasKind {
 }
 
 /// Where an alias came from; it becomes the `via` of the mentions it produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Origin {
     /// A gazetteer TSV file.
     Gazetteer,
@@ -160,7 +168,7 @@ pub enum Origin {
 }
 
 /// One name of an entity.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     /// The alias as written in the file.
     pub text: String,
@@ -175,7 +183,7 @@ pub struct Alias {
 }
 
 /// An office held by a person: `Role@entity-id[from..to]` in the `offices` column.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Office {
     /// The English title, e.g. `President`.
     pub role: String,
@@ -195,7 +203,7 @@ impl Office {
 }
 
 /// One entity of the gazetteer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     /// Stable node id: `country:CN`, `person:xi-jinping`, ...
     pub id: String,
@@ -293,7 +301,7 @@ fn join_lines(errors: &[RowError]) -> String {
 }
 
 /// The loaded, validated set of entities and morphology tables.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Gazetteer {
     entities: Vec<Entity>,
     /// Fx-hashed: ids are not attacker-chosen keys, and with a million entities SipHash was a
