@@ -135,7 +135,10 @@ impl CompiledCache {
         let [automaton, gazetteer] = sections(&map, key).map_err(|e| damaged(e.to_string()))?;
         let (automaton, gazetteer) = std::thread::scope(|scope| {
             let automaton = scope.spawn(|| decode::<Automaton>(automaton));
-            let gazetteer = decode::<Gazetteer>(gazetteer);
+            let gazetteer = decode::<Gazetteer>(gazetteer).map(|mut g| {
+                g.reindex();
+                g
+            });
             let automaton = automaton
                 .join()
                 .unwrap_or_else(|_| Err("decoding the automaton panicked".to_string()));

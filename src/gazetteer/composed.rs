@@ -81,7 +81,7 @@ impl Head {
             offices: Vec::new(),
             wikidata: None,
             capital_of: None,
-            file: self.file.clone(),
+            file: self.file.as_str().into(),
             line: self.line,
         }
     }
@@ -254,11 +254,7 @@ impl Composition {
 
     /// Finds the curated entities that are composed bodies: an alias that is a head form and
     /// a country's name, or the composed id itself.
-    pub(crate) fn find_curated(
-        &mut self,
-        entities: &[Entity],
-        by_id: &rustc_hash::FxHashMap<String, EntityIndex>,
-    ) {
+    pub(crate) fn find_curated(&mut self, entities: &[Entity], by_id: &super::ids::IdIndex) {
         self.curated.clear();
         if self.heads.is_empty() {
             return;
@@ -307,7 +303,7 @@ impl Composition {
         for (h, head) in self.heads.iter().enumerate() {
             for &c in &country_indexes {
                 let country = &entities[c];
-                if let Some(&curated) = by_id.get(&head.body_id(country, None)) {
+                if let Some(curated) = by_id.get(entities, &head.body_id(country, None)) {
                     self.curated.entry((h as u16, c as u32)).or_insert(curated);
                 }
             }
