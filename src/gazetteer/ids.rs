@@ -22,7 +22,12 @@ impl IdIndex {
             table: HashTable::with_capacity(entities.len()),
         };
         for (i, entity) in entities.iter().enumerate() {
-            let _ = index.insert(&entities[..i], &entity.id, EntityIndex(i as u32));
+            // Distinct ids need no comparison, and the capacity no rehash.
+            index
+                .table
+                .insert_unique(hash(&entity.id), EntityIndex(i as u32), |&i| {
+                    hash(&entities[i.as_usize()].id)
+                });
         }
         index
     }
