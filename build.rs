@@ -4,18 +4,20 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose extension is one of `extensions`.
+fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("tsv" | "toml" | "jsonl" | "txt")
-        ) {
+            collect(&path, extensions, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e))
+        {
             out.push(path);
         }
     }
@@ -26,7 +28,7 @@ fn main() {
     let data = root.join("gazetteers");
     println!("cargo:rerun-if-changed={}", data.display());
     let mut files = Vec::new();
-    collect(&data, &mut files);
+    collect(&data, &["tsv", "toml", "jsonl", "txt"], &mut files);
     files.sort();
     let mut src = String::from("pub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");
     for file in &files {
@@ -53,7 +55,7 @@ fn main() {
 fn write_build_id(root: &Path) {
     let mut files = Vec::new();
     println!("cargo:rerun-if-changed={}", root.join("src").display());
-    collect_sources(&root.join("src"), &mut files);
+    collect(&root.join("src"), &["rs"], &mut files);
     for name in ["Cargo.toml", "Cargo.lock", "build.rs"] {
         files.push(root.join(name));
     }
@@ -75,20 +77,6 @@ fn write_build_id(root: &Path) {
     );
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("build_id.rs");
     std::fs::write(out, id).expect("write build_id.rs");
-}
-
-fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_sources(&path, out);
-        } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// Character-class tables for the Arabic block (U+0600–U+06FF), the hot path of Persian

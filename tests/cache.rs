@@ -52,6 +52,16 @@ fn assert_same_files(a: &Path, b: &Path) {
     }
 }
 
+/// A scratch folder, its cache folder, a two-document input in it, and the `--cache-dir`
+/// arguments.
+fn setup() -> (tempfile::TempDir, PathBuf, PathBuf, [String; 2]) {
+    let work = tempfile::tempdir().expect("tempdir");
+    let cache = work.path().join("cache");
+    let docs = input(work.path());
+    let cache_arg = ["--cache-dir".to_string(), cache.display().to_string()];
+    (work, cache, docs, cache_arg)
+}
+
 fn input(dir: &Path) -> PathBuf {
     let path = dir.join("docs.jsonl");
     std::fs::write(
@@ -90,10 +100,8 @@ fn a_second_run_loads_the_cache_and_writes_the_same_bytes() {
 
 #[test]
 fn a_damaged_cache_file_is_rebuilt_with_a_warning() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let cache = work.path().join("cache");
-    let docs = input(work.path());
-    let cache_arg = ["--cache-dir", cache.to_str().expect("UTF-8 path")];
+    let (work, cache, docs, cache_arg) = setup();
+    let cache_arg = cache_arg.each_ref().map(String::as_str);
     let reference = work.path().join("reference");
     extract(&docs, &reference, &["--no-cache"]);
     extract(&docs, &work.path().join("warm"), &cache_arg);
@@ -124,10 +132,8 @@ fn a_damaged_cache_file_is_rebuilt_with_a_warning() {
 
 #[test]
 fn changed_data_or_patterns_are_never_served_from_the_cache() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let cache = work.path().join("cache");
-    let docs = input(work.path());
-    let cache_arg = ["--cache-dir", cache.to_str().expect("UTF-8 path")];
+    let (work, cache, docs, cache_arg) = setup();
+    let cache_arg = cache_arg.each_ref().map(String::as_str);
     let mentions = |out: &Path| std::fs::read_to_string(out.join("mentions.jsonl")).expect("read");
     let gazetteers = work.path().join("gazetteers");
     copy_dir(
@@ -197,9 +203,7 @@ fn a_cache_that_cannot_be_written_costs_a_warning_not_the_run() {
 
 #[test]
 fn no_cache_neither_reads_nor_writes() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let cache = work.path().join("cache");
-    let docs = input(work.path());
+    let (work, cache, docs, _) = setup();
     let out = newsgraph()
         .env("NEWSGRAPH_CACHE_DIR", &cache)
         .args(["extract", "--no-cache", "-q", "--out"])
