@@ -42,10 +42,12 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
     (b'M', "title naming its organization"),
     (b'R', "news source cue"),
     (b'N', "media head"),
+    (b'D', "determiner or quantifier"),
+    (b'V', "copula or light verb"),
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVFfPCXKQqp.wcovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
 /// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
