@@ -4,18 +4,20 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose extension is one of `extensions`.
+fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("tsv" | "toml" | "jsonl" | "txt")
-        ) {
+            collect(&path, extensions, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e))
+        {
             out.push(path);
         }
     }
@@ -26,7 +28,7 @@ fn main() {
     let data = root.join("gazetteers");
     println!("cargo:rerun-if-changed={}", data.display());
     let mut files = Vec::new();
-    collect(&data, &mut files);
+    collect(&data, &["tsv", "toml", "jsonl", "txt"], &mut files);
     files.sort();
     let mut src = String::from("pub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");
     for file in &files {
@@ -44,6 +46,37 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("embedded.rs");
     std::fs::write(out, src).expect("write embedded.rs");
     write_char_tables();
+    write_build_id(&root);
+}
+
+/// A hash of everything the binary is built from (sources, manifest, lock file, this script):
+/// the compiled cache is keyed by it, so a cache written by another build of newsgraph, whose
+/// tables may have another layout or meaning, is never read.
+fn write_build_id(root: &Path) {
+    let mut files = Vec::new();
+    println!("cargo:rerun-if-changed={}", root.join("src").display());
+    collect(&root.join("src"), &["rs"], &mut files);
+    for name in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        files.push(root.join(name));
+    }
+    files.sort();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let rel = file.strip_prefix(root).expect("under the manifest dir");
+        let bytes = std::fs::read(file).unwrap_or_default();
+        for part in [rel.to_string_lossy().as_bytes(), &bytes] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+    let id = format!(
+        "pub(crate) const BUILD_ID: &str = \"{}-{:032x}\";\n",
+        std::env::var("CARGO_PKG_VERSION").expect("cargo sets this"),
+        hasher.digest128()
+    );
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this")).join("build_id.rs");
+    std::fs::write(out, id).expect("write build_id.rs");
 }
 
 /// Character-class tables for the Arabic block (U+0600–U+06FF), the hot path of Persian

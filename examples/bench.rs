@@ -25,8 +25,8 @@ use std::time::Instant;
 use newsgraph::corpus::{extract_to_dir, Options};
 use newsgraph::input::Loaded;
 use newsgraph::{
-    thread_cpu_seconds, DataFiles, Document, GazetteerBuilder, GraphPart, Pipeline, RuleSet,
-    Scratch, Stage, StageTimes,
+    thread_cpu_seconds, CacheUse, CompiledCache, DataFiles, Document, GazetteerBuilder, GraphPart,
+    Pipeline, RuleSet, Scratch, Stage, StageTimes,
 };
 
 fn main() {
@@ -36,6 +36,10 @@ fn main() {
         Some("--generated-one") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => generated_one(n),
             None => Err("--generated-one N".into()),
+        },
+        Some("--load-one") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
+            (Some(n), Some(dir)) => load_one(n, Path::new(dir)),
+            _ => Err("--load-one N CACHE_DIR".into()),
         },
         _ => corpus(&args),
     };
@@ -271,7 +275,7 @@ fn generated(sizes: Option<&str>) -> Result<()> {
         .collect::<std::result::Result<_, _>>()?;
     let me = std::env::current_exe()?;
     println!(
-        "{:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10} {:>14}",
+        "{:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10} {:>14} {:>8} {:>10} {:>8} {:>10} {:>10}",
         "aliases",
         "patterns",
         "build s",
@@ -279,22 +283,99 @@ fn generated(sizes: Option<&str>) -> Result<()> {
         "gazetteer s",
         "automaton s",
         "peak MiB",
-        "gazetteer MiB"
+        "gazetteer MiB",
+        "save s",
+        "cache MiB",
+        "load s",
+        "load CPU s",
+        "load MiB"
     );
+    let cache = tempfile::tempdir()?;
     for n in sizes {
-        // A process of its own, so each peak is its own.
-        let out = std::process::Command::new(&me)
-            .args(["--generated-one", &n.to_string()])
-            .output()?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        // Processes of their own, so each peak is its own: the build (which saves the
+        // compiled cache), then a load from that cache.
+        let mut line = String::new();
+        for args in [
+            vec!["--generated-one".to_string(), n.to_string()],
+            vec![
+                "--load-one".to_string(),
+                n.to_string(),
+                cache.path().display().to_string(),
+            ],
+        ] {
+            let mut command = std::process::Command::new(&me);
+            command.args(&args);
+            if args[0] == "--generated-one" {
+                command.env("BENCH_CACHE_DIR", cache.path());
+            }
+            let out = command.output()?;
+            if !out.status.success() {
+                return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+            }
+            line.push_str(String::from_utf8_lossy(&out.stdout).trim_end());
         }
-        print!("{}", String::from_utf8_lossy(&out.stdout));
+        println!("{line}");
     }
     Ok(())
 }
 
 fn generated_one(n: usize) -> Result<()> {
+    let files = generated_files(n)?;
+    // What `Pipeline::from_files` does, in two timed halves: the gazetteer tables, then the
+    // rules and the automaton.
+    let (started, cpu) = (Instant::now(), process_cpu_seconds());
+    let mut builder = GazetteerBuilder::new();
+    builder.add_files(&files);
+    let gazetteer = builder.build()?;
+    let gazetteer_cpu = process_cpu_seconds() - cpu;
+    let gazetteer_peak = peak_rss_kib();
+    let rules = RuleSet::from_files(&files)?;
+    let pipeline = Pipeline::new(gazetteer, rules)?;
+    let build = started.elapsed().as_secs_f64();
+    let build_cpu = process_cpu_seconds() - cpu;
+    let peak = peak_rss_kib();
+    print!(
+        "{n:>10} {:>10} {build:>10.2} {build_cpu:>10.2} {gazetteer_cpu:>12.2} {:>12.2} {:>10.1} {:>14.1}",
+        pipeline.pattern_count(),
+        build_cpu - gazetteer_cpu,
+        peak as f64 / 1024.0,
+        gazetteer_peak as f64 / 1024.0
+    );
+    if let Some(dir) = std::env::var_os("BENCH_CACHE_DIR") {
+        let started = Instant::now();
+        let path = pipeline.save_cached(&files, &[], &CompiledCache::new(dir))?;
+        let size = std::fs::metadata(&path)?.len();
+        print!(
+            " {:>8.2} {:>10.1}",
+            started.elapsed().as_secs_f64(),
+            size as f64 / (1 << 20) as f64
+        );
+    }
+    println!();
+    Ok(())
+}
+
+/// Loads the pipeline of `n` generated names from the compiled cache in `dir`, and prints the
+/// load's wall and CPU time and the process's peak memory.
+fn load_one(n: usize, dir: &Path) -> Result<()> {
+    let files = generated_files(n)?;
+    let (started, cpu) = (Instant::now(), process_cpu_seconds());
+    let (pipeline, used) = Pipeline::from_files_cached(&files, &[], &CompiledCache::new(dir))?;
+    let (load, load_cpu) = (started.elapsed().as_secs_f64(), process_cpu_seconds() - cpu);
+    if !matches!(used, CacheUse::Loaded(_)) {
+        return Err(format!("the cache was not used: {used:?}").into());
+    }
+    println!(
+        " {load:>10.2} {load_cpu:>10.2} {:>10.1}",
+        peak_rss_kib() as f64 / 1024.0
+    );
+    // Freeing a million small allocations is not part of the load.
+    std::mem::forget(pipeline);
+    Ok(())
+}
+
+/// The bundled files plus `n` generated person names.
+fn generated_files(n: usize) -> Result<DataFiles> {
     let people = DataFiles::embedded()
         .get("lexicons/people.txt")
         .ok_or("no lexicons/people.txt")?
@@ -333,26 +414,7 @@ fn generated_one(n: usize) -> Result<()> {
     }
     let mut files = DataFiles::embedded();
     files.insert("entities/generated.tsv", tsv);
-    // What `Pipeline::from_files` does, in two timed halves: the gazetteer tables, then the
-    // rules and the automaton.
-    let (started, cpu) = (Instant::now(), process_cpu_seconds());
-    let mut builder = GazetteerBuilder::new();
-    builder.add_files(&files);
-    let gazetteer = builder.build()?;
-    let gazetteer_cpu = process_cpu_seconds() - cpu;
-    let gazetteer_peak = peak_rss_kib();
-    let rules = RuleSet::from_files(&files)?;
-    let pipeline = Pipeline::new(gazetteer, rules)?;
-    let build = started.elapsed().as_secs_f64();
-    let build_cpu = process_cpu_seconds() - cpu;
-    println!(
-        "{n:>10} {:>10} {build:>10.2} {build_cpu:>10.2} {gazetteer_cpu:>12.2} {:>12.2} {:>10.1} {:>14.1}",
-        pipeline.pattern_count(),
-        build_cpu - gazetteer_cpu,
-        peak_rss_kib() as f64 / 1024.0,
-        gazetteer_peak as f64 / 1024.0
-    );
-    Ok(())
+    Ok(files)
 }
 
 fn gcd(a: usize, b: usize) -> usize {

@@ -103,6 +103,7 @@ assert!(pipeline.extract(&doc).mentions.is_empty());
 
 #![deny(missing_docs)]
 
+mod cache;
 mod check;
 mod discover;
 mod doc;
@@ -130,6 +131,7 @@ pub mod text;
 #[cfg(test)]
 mod tests;
 
+pub use cache::{CacheError, CacheUse, CompiledCache};
 pub use check::{lint, run_cases, Case, CaseFailure, CaseReport, Expect, Finding};
 pub use doc::{Document, Entities, Extraction, Mention, Modality, Relation, Via};
 pub use gazetteer::{

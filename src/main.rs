@@ -15,8 +15,8 @@ use newsgraph::export::options::{Background, GraphOptions};
 use newsgraph::export::suggestions::row_type_and_mentions;
 use newsgraph::export::{AbortHandle, ExportError, OutputSet};
 use newsgraph::input::{self, Source, DEFAULT_MAX_DOCUMENT_BYTES};
-use newsgraph::{corpus, eval, partial, Gazetteer, GazetteerBuilder, Pipeline, RuleSet};
-use newsgraph::{DataFiles, EntityType};
+use newsgraph::{corpus, eval, partial, Pipeline};
+use newsgraph::{CacheUse, CompiledCache, DataFiles, EntityType};
 use newsgraph::{DumpSource, ImportEvent, ImportOptions, DEFAULT_MAX_LINE_BYTES};
 
 /// Writes a line to standard error, never panicking (a closed stderr is not worth a crash).
@@ -260,6 +260,27 @@ struct PatternArgs {
     /// Make every skipped pattern an error (exit 2) instead of a warning.
     #[arg(long)]
     strict_patterns: bool,
+    /// The folder of the compiled cache: the gazetteer and automaton built once for these data
+    /// files and this build of newsgraph, loaded by later runs instead of built again
+    /// [default: $NEWSGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/newsgraph, else ~/.cache/newsgraph].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Build the gazetteer and automaton from the data files, and neither read nor write the
+    /// compiled cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+}
+
+impl PatternArgs {
+    fn cache(&self) -> Option<CompiledCache> {
+        if self.no_cache {
+            return None;
+        }
+        match &self.cache_dir {
+            Some(dir) => Some(CompiledCache::new(dir)),
+            None => CompiledCache::user_default(),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -575,23 +596,35 @@ fn stop_on_signals(abort: AbortHandle, out: PathBuf) -> Result<()> {
 }
 
 /// The pipeline of the gazetteers and patterns. A pattern newsgraph cannot use is skipped
-/// with a warning, or is an error with `--strict-patterns`.
+/// with a warning, or is an error with `--strict-patterns`. The gazetteer and automaton come
+/// from the compiled cache when it has them for these files and this build.
 fn load_pipeline(
     source: &GazetteerSource,
     args: &PatternArgs,
     messages: Messages,
 ) -> Result<Pipeline> {
-    let (gazetteer, rules) = load_data(source, args, messages)?;
-    Ok(Pipeline::new(gazetteer, rules)?)
+    let files = source.files_with_entities()?;
+    let patterns = read_patterns(args, messages)?;
+    let Some(cache) = args.cache() else {
+        return Ok(Pipeline::from_files(&files, &patterns)?);
+    };
+    let (pipeline, used) = Pipeline::from_files_cached(&files, &patterns, &cache)?;
+    if let CacheUse::Built { saved, replaced } = used {
+        if let Some(e) = replaced {
+            messages.warning(&format!("compiled cache not used, rebuilt: {e}"));
+        }
+        if let Err(e) = saved {
+            messages.warning(&format!(
+                "cannot write the compiled cache (the run goes on without it): {e}"
+            ));
+        }
+    }
+    Ok(pipeline)
 }
 
-/// The gazetteer (with `--patterns`) and rules, without the automaton a pipeline compiles.
-fn load_data(
-    source: &GazetteerSource,
-    args: &PatternArgs,
-    messages: Messages,
-) -> Result<(Gazetteer, RuleSet)> {
-    let files = source.files_with_entities()?;
+/// The `--patterns` files as (name, contents), after the warnings or the error about what
+/// newsgraph cannot use in them.
+fn read_patterns(args: &PatternArgs, messages: Messages) -> Result<Vec<(String, String)>> {
     let patterns = args
         .patterns
         .iter()
@@ -620,14 +653,7 @@ fn load_data(
     for skip in &skipped {
         messages.warning(&format!("{skip} (pattern skipped)"));
     }
-    let mut builder = GazetteerBuilder::new();
-    builder.add_files(&files);
-    for (name, text) in &patterns {
-        builder.add_spacy_patterns(name, text);
-    }
-    let gazetteer = builder.build().map_err(newsgraph::Error::from)?;
-    let rules = RuleSet::from_files(&files).map_err(newsgraph::Error::from)?;
-    Ok((gazetteer, rules))
+    Ok(patterns)
 }
 
 fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCode> {
@@ -753,7 +779,7 @@ fn merge(args: MergeArgs, messages: Messages) -> Result<ExitCode> {
     // The gazetteer loads while the partials are read: a job that starts this merge before
     // its partials exist (on standard input) has it loaded by the time they come.
     let (merged, data) = std::thread::scope(|scope| {
-        let loading = scope.spawn(|| load_data(&args.source, &args.patterns, messages));
+        let loading = scope.spawn(|| load_pipeline(&args.source, &args.patterns, messages));
         let merged = partial::read_partials(&args.inputs);
         let data = loading
             .join()
@@ -761,12 +787,12 @@ fn merge(args: MergeArgs, messages: Messages) -> Result<ExitCode> {
         (merged, data)
     });
     let merged = merged?;
-    let (gazetteer, rules) = data?;
+    let pipeline = data?;
     let output =
         OutputSet::create_with_abort(&out, &corpus::OUTPUT_FILES, abort).map_err(stopped)?;
     let summary = match partial::merge_to_output_with(
-        &gazetteer,
-        rules.predicates(),
+        pipeline.gazetteer(),
+        pipeline.rules().predicates(),
         merged,
         output,
         args.graph.options(),

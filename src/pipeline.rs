@@ -1,5 +1,6 @@
 //! The pipeline: the compiled gazetteer and rules, and the stages a document flows through.
 
+use crate::cache::{self, CacheUse, CompiledCache};
 use crate::doc::{CharIndex, Document, Extraction};
 use crate::gazetteer::{DataError, DataFiles, Entity, Gazetteer, GazetteerBuilder, RuleSet};
 use crate::scan::{self, Automaton, AutomatonError, Group, Hits, Phrase};
@@ -84,6 +85,67 @@ impl Pipeline {
         let gazetteer = builder.build()?;
         let rules = RuleSet::from_files(files)?;
         Pipeline::new(gazetteer, rules)
+    }
+
+    /// Like [`Pipeline::from_files`], but loads the gazetteer and automaton from `cache` when it
+    /// holds them for these very files and this build of newsgraph, and saves them there when
+    /// it does not. The rules are small and always read from `files`. A cache that cannot be
+    /// read or written never fails the call: the pipeline is built, and [`CacheUse`] says why.
+    ///
+    /// ```
+    /// use newsgraph::{CacheUse, CompiledCache, DataFiles, Document, Pipeline};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let cache = CompiledCache::new(dir.path());
+    /// let files = DataFiles::embedded();
+    /// let (built, first) = Pipeline::from_files_cached(&files, &[], &cache)?;
+    /// assert!(matches!(first, CacheUse::Built { saved: Ok(_), replaced: None }));
+    /// let (loaded, second) = Pipeline::from_files_cached(&files, &[], &cache)?;
+    /// assert!(matches!(second, CacheUse::Loaded(_)));
+    ///
+    /// let doc = Document::new("d1", "شی جین پینگ با میگل دیاز-کانل دیدار کرد.");
+    /// let (a, b) = (built.extract(&doc), loaded.extract(&doc));
+    /// assert_eq!((a.mentions.len(), a.relations.len()), (2, 1));
+    /// assert_eq!((a.mentions, a.relations), (b.mentions, b.relations));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_files_cached(
+        files: &DataFiles,
+        patterns: &[(String, String)],
+        cache: &CompiledCache,
+    ) -> Result<(Pipeline, CacheUse), Error> {
+        let key = cache::key(files, patterns);
+        let replaced = match cache.load(key) {
+            Ok(Some(parts)) => {
+                let pipeline = Pipeline {
+                    gazetteer: parts.gazetteer,
+                    rules: RuleSet::from_files(files)?,
+                    automaton: parts.automaton,
+                };
+                return Ok((pipeline, CacheUse::Loaded(cache.path(key))));
+            }
+            Ok(None) => None,
+            Err(e) => Some(e),
+        };
+        let pipeline = Pipeline::from_files(files, patterns)?;
+        let saved = cache.save(key, &pipeline.gazetteer, &pipeline.automaton);
+        Ok((pipeline, CacheUse::Built { saved, replaced }))
+    }
+
+    /// Saves this pipeline's gazetteer and automaton in `cache` as the build of `files` and
+    /// `patterns`, which must be what it was built from (as [`Pipeline::from_files`] takes
+    /// them): [`Pipeline::from_files_cached`] then loads it. Returns the file written.
+    pub fn save_cached(
+        &self,
+        files: &DataFiles,
+        patterns: &[(String, String)],
+        cache: &CompiledCache,
+    ) -> Result<std::path::PathBuf, crate::CacheError> {
+        cache.save(
+            cache::key(files, patterns),
+            &self.gazetteer,
+            &self.automaton,
+        )
     }
 
     /// The rules the pipeline applies.

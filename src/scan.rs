@@ -16,7 +16,9 @@ use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
 use crate::text::{is_word_char, Gap, Normalized};
 
 /// The two kinds of phrases one automaton holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Group {
     /// Entity aliases: the target is an entity index.
     Entity,
@@ -40,7 +42,7 @@ pub(crate) struct Phrase<'a> {
 }
 
 /// One phrase of one target, as the automaton knows it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Entry {
     pub(crate) group: Group,
     pub(crate) target: u32,
@@ -83,10 +85,11 @@ struct Compiled {
 }
 
 /// The compiled automaton.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Automaton {
     /// A char-wise double array: its transitions are by code point, which keeps the automaton
     /// small and fast for Persian text, and it builds a million aliases in about a second.
+    #[serde(with = "double_array_bytes")]
     automaton: CharwiseDoubleArrayAhoCorasick<u32>,
     /// For each automaton pattern, its entity entries.
     patterns: Vec<Range<u32>>,
@@ -106,6 +109,31 @@ impl std::fmt::Debug for Automaton {
             .field("patterns", &self.patterns.len())
             .field("entries", &self.entries.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The double array in the compiled cache: daachorse's own serialization, which its
+/// `deserialize` checks as it reads.
+mod double_array_bytes {
+    use daachorse::CharwiseDoubleArrayAhoCorasick;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&automaton.serialize())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<CharwiseDoubleArrayAhoCorasick<u32>, D::Error> {
+        let bytes = <&[u8]>::deserialize(deserializer)?;
+        match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
+            Ok((automaton, [])) => Ok(automaton),
+            Ok(_) => Err(serde::de::Error::custom("bytes after the double array")),
+            Err(e) => Err(serde::de::Error::custom(e)),
+        }
     }
 }
 
@@ -319,7 +347,7 @@ impl Automaton {
 
 /// The rule phrases, as a trie walked from a word start: no failure links, as a phrase is
 /// only ever looked for at a word start. A few thousand phrases: plain per-node edge lists.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct PhraseTrie {
     /// By node (0 is the root): its edges, sorted by character.
     edges: Vec<Vec<(char, u32)>>,

@@ -625,6 +625,10 @@ impl Ctx<'_> {
             User::Unprivileged if is_root() => {
                 let mut cmd = Command::new("setpriv");
                 cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+                // Another user, without root's home and its compiled cache.
+                for var in ["HOME", "XDG_CACHE_HOME", "NEWSGRAPH_CACHE_DIR"] {
+                    cmd.env_remove(var);
+                }
                 cmd
             }
             _ => Command::new(bin),

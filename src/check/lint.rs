@@ -148,7 +148,7 @@ pub fn ambiguous_aliases(gazetteer: &Gazetteer) -> Vec<Finding> {
         let (e, a) = owners[0];
         let alias = &gazetteer.entities()[e].aliases[a];
         findings.push(Finding {
-            file: alias.file.clone(),
+            file: alias.file.to_string(),
             line: alias.line,
             code: "ambiguous-alias",
             message: format!(
@@ -211,7 +211,7 @@ pub fn common_word_aliases(gazetteer: &Gazetteer, stopwords: &HashSet<String>) -
                 _ => "if the word is not only this entity's name, move it to `short` (recognised only after the full name)",
             };
             findings.push(Finding {
-                file: alias.file.clone(),
+                file: alias.file.to_string(),
                 line: alias.line,
                 code: "common-word",
                 message: format!(
@@ -415,7 +415,7 @@ pub fn foldable_spellings(gazetteer: &Gazetteer) -> Vec<Finding> {
                 continue;
             };
             findings.push(Finding {
-                file: alias.file.clone(),
+                file: alias.file.to_string(),
                 line: alias.line,
                 code: "foldable-spelling",
                 message,
@@ -465,7 +465,7 @@ pub fn missing_names(gazetteer: &Gazetteer) -> Vec<Finding> {
             continue;
         }
         findings.push(Finding {
-            file: entity.file.clone(),
+            file: entity.file.to_string(),
             line: entity.line,
             code: "missing-name",
             message: format!(
@@ -612,7 +612,7 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer, joiners: &[String]) -> Vec<Findin
                 .collect::<Vec<_>>()
                 .join(", ");
             Finding {
-                file: first.file.clone(),
+                file: first.file.to_string(),
                 line: first.line,
                 code: "shadowed-alias",
                 message: format!(

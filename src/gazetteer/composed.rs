@@ -15,7 +15,7 @@ pub(crate) const HEADS_FILE: &str = "composed/heads.tsv";
 const PLACEHOLDER: &str = "{country}";
 
 /// One head: the kind of body it names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Head {
     /// The slug the body's id starts with (`ministry-of-foreign-affairs`).
     pub id: String,
@@ -81,7 +81,7 @@ impl Head {
             offices: Vec::new(),
             wikidata: None,
             capital_of: None,
-            file: self.file.clone(),
+            file: self.file.as_str().into(),
             line: self.line,
         }
     }
@@ -100,7 +100,7 @@ fn place_slug(place: &Entity) -> String {
 }
 
 /// The heads and the curated bodies that win over composition.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Composition {
     heads: Vec<Head>,
     /// Normalized head forms with their head, longest first.
@@ -254,11 +254,7 @@ impl Composition {
 
     /// Finds the curated entities that are composed bodies: an alias that is a head form and
     /// a country's name, or the composed id itself.
-    pub(crate) fn find_curated(
-        &mut self,
-        entities: &[Entity],
-        by_id: &rustc_hash::FxHashMap<String, EntityIndex>,
-    ) {
+    pub(crate) fn find_curated(&mut self, entities: &[Entity], by_id: &super::ids::IdIndex) {
         self.curated.clear();
         if self.heads.is_empty() {
             return;
@@ -307,7 +303,7 @@ impl Composition {
         for (h, head) in self.heads.iter().enumerate() {
             for &c in &country_indexes {
                 let country = &entities[c];
-                if let Some(&curated) = by_id.get(&head.body_id(country, None)) {
+                if let Some(curated) = by_id.get(entities, &head.body_id(country, None)) {
                     self.curated.entry((h as u16, c as u32)).or_insert(curated);
                 }
             }

@@ -42,10 +42,12 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
     (b'M', "title naming its organization"),
     (b'R', "news source cue"),
     (b'N', "media head"),
+    (b'D', "determiner or quantifier"),
+    (b'V', "copula or light verb"),
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVFfPCXKQqp.wcovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
 /// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
@@ -100,7 +102,7 @@ pub(crate) type WordSet = HashSet<String, BuildHasherDefault<FxHasher>>;
 type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// One discovery pattern.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DiscoveryPattern {
     /// Its id, written with every mention it finds (`fa.title-name`).
     pub id: String,
@@ -108,7 +110,28 @@ pub struct DiscoveryPattern {
     pub entity_type: EntityType,
     /// Written with every mention it finds (0–1).
     pub confidence: f64,
+    /// Kept in the compiled cache as its source, and compiled again when loaded.
+    #[serde(with = "regex_source")]
     pub(crate) regex: Regex,
+}
+
+mod regex_source {
+    use regex::Regex;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        regex: &Regex,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(regex.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Regex, D::Error> {
+        let source = <&str>::deserialize(deserializer)?;
+        Regex::new(source).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,7 +152,7 @@ struct PatternSpec {
 }
 
 /// Word classes, first names and patterns.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Discovery {
     classes: WordMap<u8>,
     /// Normalized first names, with how many names of the people lexicon they begin.

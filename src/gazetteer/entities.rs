@@ -1,5 +1,7 @@
 //! The entity TSV format: one entity per row (see `gazetteers/README.md`).
 
+use std::sync::Arc;
+
 use super::{is_alpha2, Alias, AliasKind, Entity, EntityType, Office, Origin, RowError};
 
 const REQUIRED: [&str; 4] = ["id", "type", "name_en", "name_fa"];
@@ -271,6 +273,7 @@ pub(crate) fn parse(
     // The sink's errors wait here until the reader, which holds `errors`, is done; they are
     // sorted by line with the rest when the gazetteer is built.
     let mut sunk = Vec::new();
+    let shared: Arc<str> = Arc::from(file);
     read_tsv(
         file,
         text,
@@ -278,7 +281,7 @@ pub(crate) fn parse(
         &OPTIONAL,
         errors,
         |line, columns, record| {
-            sink(parse_row(file, line, columns, record)?, &mut sunk);
+            sink(parse_row(&shared, line, columns, record)?, &mut sunk);
             Ok(())
         },
     );
@@ -286,7 +289,7 @@ pub(crate) fn parse(
 }
 
 fn parse_row(
-    file: &str,
+    file: &Arc<str>,
     line: usize,
     columns: &Columns,
     record: &csv::StringRecord,
@@ -313,7 +316,7 @@ fn parse_row(
         text: text.to_string(),
         kind,
         origin: Origin::Gazetteer,
-        file: file.to_string(),
+        file: Arc::clone(file),
         line,
     };
     let mut aliases = Vec::new();
@@ -377,7 +380,7 @@ fn parse_row(
         offices,
         wikidata,
         capital_of,
-        file: file.to_string(),
+        file: Arc::clone(file),
         line,
     })
 }

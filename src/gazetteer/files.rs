@@ -94,6 +94,11 @@ impl DataFiles {
         }
     }
 
+    /// Every file, as (relative path, contents), sorted by path.
+    pub(crate) fn all(&self) -> &[(String, String)] {
+        &self.files
+    }
+
     /// The text of the file at `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.files

@@ -11,6 +11,7 @@
 //! code, then the GeoNames key, where a name repeats).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::entities::read_tsv;
 use super::{Alias, AliasKind, Entity, EntityType, Origin, RowError};
@@ -26,7 +27,7 @@ pub(crate) const PLACES_COMMON_FILE: &str = "lexicons/places_common.txt";
 pub(crate) const ROMANIZE_FILE: &str = "lexicons/romanize.tsv";
 
 /// Persian letters to Latin, for ids of names with no English form.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Romanizer {
     letters: HashMap<char, String>,
 }
@@ -90,7 +91,9 @@ pub(crate) struct Context<'a> {
     /// Normalized one-word place names that are also Persian words: they need context too.
     pub(crate) place_words: &'a HashSet<String>,
     /// Ids already in use.
-    pub(crate) ids: &'a rustc_hash::FxHashMap<String, super::EntityIndex>,
+    pub(crate) ids: &'a super::ids::IdIndex,
+    /// The entities those ids are of.
+    pub(crate) entities: &'a [Entity],
     /// Country codes the gazetteer has (a city is `part_of` its country when it does).
     pub(crate) countries: &'a HashSet<String>,
     pub(crate) romanizer: &'a Romanizer,
@@ -107,14 +110,14 @@ fn lexicon_entity(
     entity_type: EntityType,
     name_en: &str,
     name_fa: &str,
-    file: &str,
+    file: &Arc<str>,
     line: usize,
 ) -> Entity {
     let alias = |text: &str| Alias {
         text: text.to_string(),
         kind: AliasKind::Name,
         origin: Origin::Lexicon,
-        file: file.to_string(),
+        file: Arc::clone(file),
         line,
     };
     let aliases = [name_en, name_fa]
@@ -133,7 +136,7 @@ fn lexicon_entity(
         offices: Vec::new(),
         wikidata: None,
         capital_of: None,
-        file: file.to_string(),
+        file: Arc::clone(file),
         line,
     }
 }
@@ -149,6 +152,7 @@ pub(crate) fn people(
     let mut out = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut ids: HashSet<String> = HashSet::new();
+    let shared: Arc<str> = Arc::from(file);
     for (i, line) in text.lines().enumerate() {
         let name = line.trim_start_matches('\u{FEFF}').trim();
         if name.is_empty() || name.starts_with('#') {
@@ -169,7 +173,7 @@ pub(crate) fn people(
         let mut id = format!("person:lexicon.{slug}");
         // Two names that romanize alike (they differ in a letter romanization merges) get
         // their line number, which is stable as long as the file is.
-        if ids.contains(&id) || cx.ids.contains_key(&id) {
+        if ids.contains(&id) || cx.ids.get(cx.entities, &id).is_some() {
             id = format!("person:lexicon.{slug}-{}", i + 1);
         }
         ids.insert(id.clone());
@@ -178,7 +182,7 @@ pub(crate) fn people(
             EntityType::Person,
             "",
             name,
-            file,
+            &shared,
             i + 1,
         ));
     }
@@ -203,6 +207,7 @@ pub(crate) fn places(
         name_fa: String,
     }
     let mut rows: Vec<Row> = Vec::new();
+    let shared: Arc<str> = Arc::from(file);
     let required = ["geonames_key", "kind", "country", "name_en", "name_fa"];
     read_tsv(
         file,
@@ -265,7 +270,7 @@ pub(crate) fn places(
         } else {
             format!("city:geonames.{slug}-{country}-{}", r.key.replace('.', "-"))
         };
-        if cx.ids.contains_key(&id) {
+        if cx.ids.get(cx.entities, &id).is_some() {
             continue;
         }
         let mut names: Vec<&str> = Vec::new();
@@ -288,7 +293,14 @@ pub(crate) fn places(
         if names.is_empty() {
             continue;
         }
-        let mut entity = lexicon_entity(id, EntityType::City, &r.name_en, &r.name_fa, file, r.line);
+        let mut entity = lexicon_entity(
+            id,
+            EntityType::City,
+            &r.name_en,
+            &r.name_fa,
+            &shared,
+            r.line,
+        );
         entity.aliases.retain(|a| names.contains(&a.text.as_str()));
         if crate::gazetteer::is_alpha2(&r.country) {
             entity.country = Some(r.country.clone());

@@ -11,6 +11,7 @@ mod composed;
 mod discovery;
 mod entities;
 mod files;
+mod ids;
 mod iso3166;
 mod lexicons;
 mod morphology;
@@ -20,8 +21,11 @@ mod wikidata;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use ids::IdIndex;
+
+use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
@@ -43,7 +47,9 @@ pub use wikidata::{
 };
 
 /// The entity types of the contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum EntityType {
     /// A person (a head of state, a minister, ...).
     Person,
@@ -127,7 +133,9 @@ impl fmt::Display for EntityType {
 }
 
 /// The position of an entity in its [`Gazetteer`]; valid only for that gazetteer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct EntityIndex(pub(crate) u32);
 
 impl EntityIndex {
@@ -138,7 +146,9 @@ impl EntityIndex {
 }
 
 /// How an alias may be used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum AliasKind {
     /// `name_en` or `name_fa`.
     Name,
@@ -150,7 +160,9 @@ pub enum AliasKind {
 }
 
 /// Where an alias came from; it becomes the `via` of the mentions it produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Origin {
     /// A gazetteer TSV file.
     Gazetteer,
@@ -161,7 +173,7 @@ pub enum Origin {
 }
 
 /// One name of an entity.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     /// The alias as written in the file.
     pub text: String,
@@ -169,14 +181,15 @@ pub struct Alias {
     pub kind: AliasKind,
     /// Where it came from.
     pub origin: Origin,
-    /// The file it was written in.
-    pub file: String,
+    /// The file it was written in (shared by every row of that file).
+    #[serde(with = "shared_name")]
+    pub file: Arc<str>,
     /// The 1-based line it was written on.
     pub line: usize,
 }
 
 /// An office held by a person: `Role@entity-id[from..to]` in the `offices` column.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Office {
     /// The English title, e.g. `President`.
     pub role: String,
@@ -196,7 +209,7 @@ impl Office {
 }
 
 /// One entity of the gazetteer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     /// Stable node id: `country:CN`, `person:xi-jinping`, ...
     pub id: String,
@@ -218,8 +231,9 @@ pub struct Entity {
     pub offices: Vec<Office>,
     /// The Wikidata QID, when known.
     pub wikidata: Option<String>,
-    /// The file the entity was defined in.
-    pub file: String,
+    /// The file the entity was defined in (shared by every row of that file).
+    #[serde(with = "shared_name")]
+    pub file: Arc<str>,
     /// The 1-based line it was defined on.
     pub line: usize,
 }
@@ -247,6 +261,36 @@ impl Entity {
         } else {
             &self.name_fa
         }
+    }
+}
+
+/// File names in the compiled cache: a million rows of one file share one `Arc<str>` when
+/// loaded, as they did when built, instead of a million copies.
+mod shared_name {
+    use std::cell::RefCell;
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    thread_local! {
+        static LAST: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        name: &Arc<str>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(name)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<str>, D::Error> {
+        let name = <&str>::deserialize(deserializer)?;
+        Ok(LAST.with_borrow_mut(|last| match last {
+            Some(shared) if **shared == *name => Arc::clone(shared),
+            _ => Arc::clone(last.insert(Arc::from(name))),
+        }))
     }
 }
 
@@ -294,12 +338,14 @@ fn join_lines(errors: &[RowError]) -> String {
 }
 
 /// The loaded, validated set of entities and morphology tables.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Gazetteer {
     entities: Vec<Entity>,
     /// Fx-hashed: ids are not attacker-chosen keys, and with a million entities SipHash was a
     /// tenth of the build.
-    by_id: FxHashMap<String, EntityIndex>,
+    /// Not in the compiled cache: rebuilt from the entities when loaded (`reindex`).
+    #[serde(skip)]
+    by_id: IdIndex,
     morphology: Morphology,
     /// Skeletons of lexicon names that are matched only with supporting context (one word,
     /// or a common word), sorted.
@@ -341,7 +387,7 @@ impl Gazetteer {
 
     /// The index of the entity with node id `id`.
     pub fn index_of(&self, id: &str) -> Option<EntityIndex> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.entities, id)
     }
 
     /// The country with ISO 3166-1 alpha-2 code `code`.
@@ -401,17 +447,24 @@ impl Gazetteer {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
     }
+
+    /// Rebuilds what the compiled cache does not store.
+    pub(crate) fn reindex(&mut self) {
+        self.by_id = IdIndex::of(&self.entities);
+    }
 }
 
 /// Adds `entity` to `gazetteer`, or a duplicate-id error to `errors`.
 fn insert(gazetteer: &mut Gazetteer, errors: &mut Vec<RowError>, entity: Entity) {
-    use std::collections::hash_map::Entry;
     let index = EntityIndex(gazetteer.entities.len() as u32);
-    match gazetteer.by_id.entry(entity.id.clone()) {
-        Entry::Occupied(previous) => {
-            let previous = &gazetteer.entities[previous.get().as_usize()];
+    match gazetteer
+        .by_id
+        .insert(&gazetteer.entities, &entity.id, index)
+    {
+        Err(previous) => {
+            let previous = &gazetteer.entities[previous.as_usize()];
             errors.push(RowError {
-                file: entity.file.clone(),
+                file: entity.file.to_string(),
                 line: entity.line,
                 reason: format!(
                     "duplicate id {} (first defined at {}:{})",
@@ -419,10 +472,7 @@ fn insert(gazetteer: &mut Gazetteer, errors: &mut Vec<RowError>, entity: Entity)
                 ),
             });
         }
-        Entry::Vacant(slot) => {
-            slot.insert(index);
-            gazetteer.entities.push(entity);
-        }
+        Ok(()) => gazetteer.entities.push(entity),
     }
 }
 
@@ -547,6 +597,7 @@ impl GazetteerBuilder {
             common_words: &g.morphology.common_words,
             place_words: &self.place_words,
             ids: &g.by_id,
+            entities: &g.entities,
             countries: &countries,
             romanizer: &self.romanizer,
         };
@@ -588,8 +639,8 @@ impl GazetteerBuilder {
     pub fn add_spacy_patterns(&mut self, file: &str, text: &str) -> &mut Self {
         let patterns = spacy::parse(file, text, &self.gazetteer, &mut self.errors);
         for pattern in patterns {
-            match self.gazetteer.by_id.get(&pattern.entity.id) {
-                Some(&index) => {
+            match self.gazetteer.index_of(&pattern.entity.id) {
+                Some(index) => {
                     let entity = &mut self.gazetteer.entities[index.as_usize()];
                     if entity.entity_type != pattern.entity.entity_type {
                         self.errors.push(RowError {
@@ -638,9 +689,9 @@ impl GazetteerBuilder {
                 .chain(entity.capital_of.iter().map(|id| ("capital_of", id)))
                 .chain(entity.offices.iter().map(|o| ("offices", &o.of)));
             for (column, id) in references {
-                if !g.by_id.contains_key(id) {
+                if g.index_of(id).is_none() {
                     self.errors.push(RowError {
-                        file: entity.file.clone(),
+                        file: entity.file.to_string(),
                         line: entity.line,
                         reason: format!("{column}: unknown entity id {id}"),
                     });

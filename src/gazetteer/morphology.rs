@@ -8,7 +8,7 @@ use super::RowError;
 use crate::text::{is_vowel_letter, skeleton};
 
 /// Where a separable affix stands in a word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AffixPosition {
     /// A separator may follow it (بین‌المللی).
     Prefix,
@@ -17,7 +17,7 @@ pub enum AffixPosition {
 }
 
 /// A separable affix: inside a joined alias word, a space or ZWNJ may stand at its edge.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Affix {
     /// The affix in normalized (skeleton) form.
     pub text: String,
@@ -26,7 +26,7 @@ pub struct Affix {
 }
 
 /// Which alias endings a suffix rule applies after.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum VowelCondition {
     /// The alias ends in a vowel letter (ا و ی ه).
     Vowel,
@@ -48,7 +48,7 @@ impl VowelCondition {
 }
 
 /// What an attached suffix after an alias means.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuffixRule {
     /// The suffix in normalized (skeleton) form.
     pub text: String,
@@ -61,7 +61,7 @@ pub struct SuffixRule {
 }
 
 /// The morphology tables matching consults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Morphology {
     /// Separable affixes (`affixes.tsv`).
     pub affixes: Vec<Affix>,

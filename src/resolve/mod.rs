@@ -308,7 +308,7 @@ fn discovered(
                     offices: Vec::new(),
                     wikidata: None,
                     capital_of: None,
-                    file: String::new(),
+                    file: "".into(),
                     line: 0,
                 });
                 by_name.insert((f.entity_type, key), e);

@@ -1,0 +1,67 @@
+//! Entity ids to entity indexes, without a second copy of each id.
+
+use std::hash::BuildHasher;
+
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::FxBuildHasher;
+
+use super::{Entity, EntityIndex};
+
+/// The index of each entity by its id. The table holds entity indexes only, and hashes and
+/// compares the ids where the entities keep them: a million ids are not stored twice, and the
+/// compiled cache rebuilds the table from the entities instead of storing it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    table: HashTable<EntityIndex>,
+}
+
+impl IdIndex {
+    /// The index of `entities`, whose ids are distinct (as in a built gazetteer).
+    pub(crate) fn of(entities: &[Entity]) -> IdIndex {
+        let mut index = IdIndex {
+            table: HashTable::with_capacity(entities.len()),
+        };
+        for (i, entity) in entities.iter().enumerate() {
+            // Distinct ids need no comparison, and the capacity no rehash.
+            index
+                .table
+                .insert_unique(hash(&entity.id), EntityIndex(i as u32), |&i| {
+                    hash(&entities[i.as_usize()].id)
+                });
+        }
+        index
+    }
+
+    /// The entity of `entities` with the id `id`.
+    pub(crate) fn get(&self, entities: &[Entity], id: &str) -> Option<EntityIndex> {
+        self.table
+            .find(hash(id), |&i| entities[i.as_usize()].id == id)
+            .copied()
+    }
+
+    /// Records that the entity about to be pushed at `index` has the id `id`, unless an entity
+    /// of `entities` has it already: then that one.
+    pub(crate) fn insert(
+        &mut self,
+        entities: &[Entity],
+        id: &str,
+        index: EntityIndex,
+    ) -> Result<(), EntityIndex> {
+        let entry = self.table.entry(
+            hash(id),
+            |&i| entities[i.as_usize()].id == id,
+            |&i| hash(&entities[i.as_usize()].id),
+        );
+        match entry {
+            Entry::Occupied(previous) => Err(*previous.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn hash(id: &str) -> u64 {
+    FxBuildHasher.hash_one(id)
+}
