@@ -172,7 +172,9 @@ pub struct Discovery {
     /// unknown word.
     pub(crate) inflections: Vec<String>,
     /// `classes`, `function_words` and `first_names` in one map (see [`Discovery::tag`]),
-    /// made from them on first use.
+    /// made from them on first use (so not in the compiled cache: it is made again after a
+    /// load).
+    #[serde(skip)]
     tags: std::sync::OnceLock<WordMap<[u8; 2]>>,
 }
 
