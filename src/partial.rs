@@ -596,6 +596,7 @@ pub fn merge_to_output_with(
         summary.bytes += doc.bytes;
         summary.failures.extend(doc.failure);
     }
+    corpus::finish_document_files(&mut output)?;
     corpus::write_graph_files(
         gazetteer,
         predicates,
