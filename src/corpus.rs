@@ -183,6 +183,8 @@ pub fn extract_to_output(
     // grown by a quarter, so that they stay bounded by the graph, not the corpus, at a linear cost. The
     // points depend on the input order only, so the output on the thread count not at all.
     let mut prune_at = PRUNE_DOCUMENTS;
+    // The dates and languages of the documents, each held once (pruned with the infos).
+    let mut strings = std::collections::HashSet::new();
     process_all(
         pipeline,
         documents,
@@ -196,9 +198,13 @@ pub fn extract_to_output(
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
-            graph.merge(out.graph);
+            let mut part = out.graph;
+            part.share_document_infos(&mut strings);
+            graph.merge(part);
             if graph.documents.len() >= prune_at {
                 graph.retain_cited_documents();
+                // A string only this table holds belongs to no document the graph keeps.
+                strings.retain(|s: &crate::graph::DocId| std::sync::Arc::strong_count(s) > 1);
                 prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
             }
             Ok::<(), ExportError>(())
