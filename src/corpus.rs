@@ -183,6 +183,8 @@ pub fn extract_to_output(
     // grown by a quarter, so that they stay bounded by the graph, not the corpus, at a linear cost. The
     // points depend on the input order only, so the output on the thread count not at all.
     let mut prune_at = PRUNE_DOCUMENTS;
+    // The dates and languages of the documents, each held once (pruned with the infos).
+    let mut strings = std::collections::HashSet::new();
     process_all(
         pipeline,
         documents,
@@ -196,15 +198,20 @@ pub fn extract_to_output(
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
-            graph.merge(out.graph);
+            let mut part = out.graph;
+            part.share_document_infos(&mut strings);
+            graph.merge(part);
             if graph.documents.len() >= prune_at {
                 graph.retain_cited_documents();
+                // A string only this table holds belongs to no document the graph keeps.
+                strings.retain(|s: &crate::graph::DocId| std::sync::Arc::strong_count(s) > 1);
                 prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
             }
             Ok::<(), ExportError>(())
         },
         &mut progress,
     )?;
+    finish_document_files(&mut output)?;
     write_graph_files(
         pipeline.gazetteer(),
         pipeline.rules().predicates(),
@@ -286,6 +293,15 @@ pub(crate) fn process_all<E>(
     }
 }
 
+/// The per-document files of [`OUTPUT_FILES`], complete once every document is written:
+/// they sync while the graph files render.
+pub(crate) fn finish_document_files(output: &mut OutputSet) -> Result<(), ExportError> {
+    for name in &OUTPUT_FILES[..4] {
+        output.finish(name)?;
+    }
+    Ok(())
+}
+
 fn render_error(name: &str, source: std::io::Error) -> ExportError {
     ExportError::Io {
         path: name.into(),
@@ -353,61 +369,85 @@ pub(crate) fn write_graph_files(
     summary.edges = graph.graph.edge_count();
     let full = graph;
     let graph = options.graph.data(&full);
-    let mut buffer = Vec::new();
-    let mut emit = |output: &mut OutputSet,
-                    name: &str,
-                    write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
-        buffer.clear();
-        write(&mut buffer).map_err(|source| render_error(name, source))?;
-        output.write(name, &buffer)
-    };
-    emit(output, "nodes.csv", &|out| {
-        crate::export::csv::write_nodes(&graph, options.csv, out);
-        Ok(())
-    })?;
-    emit(output, "edges.csv", &|out| {
-        crate::export::csv::write_edges(&graph, options.csv, out);
-        Ok(())
-    })?;
-    emit(output, "graph.graphml", &|out| {
-        crate::export::graphml::write_graphml(&graph, out);
-        Ok(())
-    })?;
-    emit(output, "graph.dot", &|out| {
-        crate::export::dot::write_dot(&graph, out);
-        Ok(())
-    })?;
-    // The largest files go straight to the output set: a buffer of them would be a second
-    // copy of their text.
+    let picture = options.graph.picture(&full.outline());
+    let total_nodes = full.graph.node_count();
+    let graph = &*graph;
+    let full = &full;
+    // The files render at once: sfdp lays the picture out in a process of its own, the
+    // small files go to buffers on one side of the pool while the largest ones stream into
+    // the set on the other. Each file's bytes do not depend on which runs first.
+    let (svg, (buffers, streamed)) = std::thread::scope(|scope| {
+        let svg = scope.spawn(|| {
+            let mut out = Vec::new();
+            let drawn = crate::export::svg::write_svg(&picture, total_nodes, &mut out);
+            (out, drawn)
+        });
+        let rendered = rayon::join(
+            || render_small_files(graph, full, options),
+            || stream_large_files(graph, options, output),
+        );
+        let svg = svg
+            .join()
+            .unwrap_or_else(|_| (Vec::new(), Err(std::io::Error::other("sfdp panicked"))));
+        (svg, rendered)
+    });
+    streamed?;
+    for (name, bytes) in buffers? {
+        output.write(name, &bytes)?;
+    }
+    use crate::export::svg::Picture;
+    let (svg, drawn) = svg;
+    match drawn.map_err(|source| render_error("graph.svg", source))? {
+        Picture::Drawn => {}
+        Picture::GraphvizMissing => summary.notes.push(
+            "graph.svg only says that Graphviz is missing: install graphviz (sfdp) and run \
+             again for the picture"
+                .to_string(),
+        ),
+        Picture::GraphvizFailed(message) => summary.notes.push(format!(
+            "graph.svg: Graphviz could not draw the graph: {message}"
+        )),
+    }
+    output.write("graph.svg", &svg)?;
+    Ok(())
+}
+
+/// The graph files small enough to render into memory, each with its name.
+fn render_small_files(
+    graph: &KnowledgeGraph,
+    full: &KnowledgeGraph,
+    options: Options,
+) -> Result<Vec<(&'static str, Vec<u8>)>, ExportError> {
+    let mut files = Vec::with_capacity(5);
+    let mut out = Vec::new();
+    crate::export::csv::write_nodes(graph, options.csv, &mut out);
+    files.push(("nodes.csv", std::mem::take(&mut out)));
+    crate::export::csv::write_edges(graph, options.csv, &mut out);
+    files.push(("edges.csv", std::mem::take(&mut out)));
+    crate::export::graphml::write_graphml(graph, &mut out);
+    files.push(("graph.graphml", std::mem::take(&mut out)));
+    crate::export::dot::write_dot(graph, &mut out);
+    files.push(("graph.dot", std::mem::take(&mut out)));
+    crate::export::suggestions::write_suggestions(full, &mut out)
+        .map_err(|source| render_error("suggestions.tsv", source))?;
+    files.push(("suggestions.tsv", out));
+    Ok(files)
+}
+
+/// Streams the largest graph files straight into `output`: a buffer of them would be a
+/// second copy of their text.
+fn stream_large_files(
+    graph: &KnowledgeGraph,
+    options: Options,
+    output: &mut OutputSet,
+) -> Result<(), ExportError> {
     stream(output, "graph.gexf", &|mut out| {
-        crate::export::gexf::write_gexf(&graph, &mut out)
+        crate::export::gexf::write_gexf(graph, &mut out)
     })?;
     stream(output, "graph.ttl", &|mut out| {
-        crate::export::rdf::write_turtle(&graph, &mut out)
+        crate::export::rdf::write_turtle(graph, &mut out)
     })?;
     stream(output, "graph.html", &|mut out| {
-        crate::export::html::write_html(&graph, &options.graph, &mut out)
-    })?;
-    emit(output, "suggestions.tsv", &|out| {
-        crate::export::suggestions::write_suggestions(&full, out)
-    })?;
-    let picture = options.graph.picture(&full.outline());
-    let notes = std::cell::RefCell::new(Vec::new());
-    emit(output, "graph.svg", &|out| {
-        use crate::export::svg::{write_svg, Picture};
-        match write_svg(&picture, full.graph.node_count(), out)? {
-            Picture::Drawn => {}
-            Picture::GraphvizMissing => notes.borrow_mut().push(
-                "graph.svg only says that Graphviz is missing: install graphviz (sfdp) and run \
-                 again for the picture"
-                    .to_string(),
-            ),
-            Picture::GraphvizFailed(message) => notes.borrow_mut().push(format!(
-                "graph.svg: Graphviz could not draw the graph: {message}"
-            )),
-        }
-        Ok(())
-    })?;
-    summary.notes = notes.into_inner();
-    Ok(())
+        crate::export::html::write_html(graph, &options.graph, &mut out)
+    })
 }

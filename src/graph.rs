@@ -424,14 +424,19 @@ impl From<EdgeWire> for EdgeData {
 }
 
 /// What the graph knows of an input document.
+///
+/// A graph keeps one for every document its lists cite, which over a large corpus is most
+/// of its memory after the lists themselves: the strings are shared (`Arc<str>`), so that a
+/// date or a language, which thousands of documents have in common, is held once
+/// ([`GraphPart::share_document_infos`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DocumentInfo {
     /// Publication date, as the input gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
+    pub published: Option<std::sync::Arc<str>>,
     /// Language, as the input gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<std::sync::Arc<str>>,
 }
 
 /// The mergeable graph of some documents.
@@ -441,9 +446,9 @@ pub struct GraphPart {
     pub nodes: BTreeMap<String, NodeData>,
     /// Edges by identity.
     pub edges: BTreeMap<EdgeKey, EdgeData>,
-    /// The documents processed, by id.
+    /// The documents processed, by id (the id shared with the lists that cite it).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub documents: BTreeMap<String, DocumentInfo>,
+    pub documents: BTreeMap<DocId, DocumentInfo>,
 }
 
 fn node_data(entity: &Entity) -> NodeData {
@@ -497,11 +502,12 @@ impl GraphPart {
         extraction: &Extraction,
     ) -> GraphPart {
         let mut part = GraphPart::default();
+        let id = DocId::from(doc.id.as_str());
         part.documents.insert(
-            doc.id.clone(),
+            id.clone(),
             DocumentInfo {
-                published: doc.published.clone(),
-                lang: doc.lang.clone(),
+                published: doc.published.as_deref().map(Into::into),
+                lang: doc.lang.as_deref().map(Into::into),
             },
         );
         for m in &extraction.mentions {
@@ -565,7 +571,6 @@ impl GraphPart {
             add_sample(&mut edge.evidence, snippet, EVIDENCE_SAMPLES);
         }
         // One document: every node and edge of its part is in it once.
-        let id = DocId::from(doc.id.as_str());
         for node in part.nodes.values_mut() {
             node.documents = 1;
             node.document_ids.insert(id.clone());
@@ -592,7 +597,27 @@ impl GraphPart {
             cited.extend(edge.evidence.iter().map(|s| s.doc.as_str()));
         }
         if cited.len() < self.documents.len() {
-            self.documents.retain(|id, _| cited.contains(id.as_str()));
+            self.documents.retain(|id, _| cited.contains(&**id));
+        }
+    }
+
+    /// Makes the dates and languages of this part's document infos the ones `strings`
+    /// holds (adding those it lacks), so that a graph holds each once however many
+    /// documents have it.
+    pub fn share_document_infos(&mut self, strings: &mut std::collections::HashSet<DocId>) {
+        let mut share = |slot: &mut Option<DocId>| {
+            if let Some(s) = slot {
+                match strings.get(s) {
+                    Some(shared) => *s = shared.clone(),
+                    None => {
+                        strings.insert(s.clone());
+                    }
+                }
+            }
+        };
+        for info in self.documents.values_mut() {
+            share(&mut info.published);
+            share(&mut info.lang);
         }
     }
 
@@ -682,7 +707,7 @@ pub struct KnowledgeGraph {
     /// The petgraph graph.
     pub graph: DiGraph<Node, Edge>,
     /// The documents the graph cites (in the document ids of its nodes and edges), by id.
-    pub documents: BTreeMap<String, DocumentInfo>,
+    pub documents: BTreeMap<DocId, DocumentInfo>,
 }
 
 impl KnowledgeGraph {
@@ -910,7 +935,7 @@ mod tests {
                 n.document_ids.insert(DocId::from(ids[i].as_str()));
                 one.nodes.insert("country:CN".into(), n);
                 one.documents
-                    .insert(ids[i].clone(), DocumentInfo::default());
+                    .insert(DocId::from(ids[i].as_str()), DocumentInfo::default());
                 p.merge(one);
             }
             p

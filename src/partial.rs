@@ -116,7 +116,11 @@ pub struct PartLists {
 impl From<GraphPart> for PartLists {
     fn from(part: GraphPart) -> PartLists {
         PartLists {
-            documents: part.documents.into_iter().collect(),
+            documents: part
+                .documents
+                .into_iter()
+                .map(|(id, info)| (id.to_string(), info))
+                .collect(),
             nodes: part.nodes.into_iter().collect(),
             edges: part.edges.into_iter().collect(),
         }
@@ -129,7 +133,7 @@ impl From<PartLists> for GraphPart {
         let mut part = GraphPart::default();
         for (id, info) in lists.documents {
             let mut one = GraphPart::default();
-            one.documents.insert(id, info);
+            one.documents.insert(id.into(), info);
             part.merge(one);
         }
         for (id, node) in lists.nodes {
@@ -358,7 +362,7 @@ impl Merged {
         }
         let mut part = GraphPart::default();
         if let Some((id, info)) = record.info {
-            part.documents.insert(id, info);
+            part.documents.insert(id.into(), info);
         }
         if let Some((id, node)) = record.node {
             part.nodes.insert(id, node);
@@ -455,7 +459,7 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
     graph.retain_cited_documents();
     for (id, info) in graph.documents {
         let mut record = Record::empty(format!("i:{id}"));
-        record.info = Some((id, info));
+        record.info = Some((id.to_string(), info));
         put(&record, out).map_err(fail)?;
     }
     for (id, node) in graph.nodes {
@@ -596,6 +600,7 @@ pub fn merge_to_output_with(
         summary.bytes += doc.bytes;
         summary.failures.extend(doc.failure);
     }
+    corpus::finish_document_files(&mut output)?;
     corpus::write_graph_files(
         gazetteer,
         predicates,

@@ -188,18 +188,32 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
     }
 }
 
-/// `json` with `<`, `>` and `&` escaped, safe inside a `<script>` element.
-fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
+/// A writer that escapes `<`, `>` and `&` (ASCII, so never part of a longer UTF-8 sequence),
+/// which makes JSON safe inside a `<script>` element: the page's data streams through it
+/// instead of being built as a string and copied twice.
+struct ScriptSafe<'a, W: Write> {
+    out: &'a mut W,
+}
+
+impl<W: Write> Write for ScriptSafe<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.out.write_all(&rest[..i])?;
+            self.out.write_all(match rest[i] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[i + 1..];
         }
+        self.out.write_all(rest)?;
+        Ok(bytes.len())
     }
-    out
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Writes the page for `graph` to `out`. `options` says whether background edges are shown
@@ -209,31 +223,35 @@ pub fn write_html(
     options: &GraphOptions,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let json = serde_json::to_string(&data(graph, options)).map_err(io::Error::other)?;
-    let mut page = String::with_capacity(TEMPLATE.len() + CYTOSCAPE.len() + json.len() + 40_000);
+    let data = data(graph, options);
     // Each placeholder is replaced once, in order, so nothing inserted is searched again.
     let mut rest = TEMPLATE;
-    for (placeholder, value) in [
-        ("{{style}}", STYLE.to_string()),
-        (
-            "{{cytoscape_license}}",
-            CYTOSCAPE_LICENSE.replace("--", "- -"),
-        ),
-        ("{{cytoscape}}", CYTOSCAPE.to_string()),
-        ("{{data}}", script_safe(&json)),
-        ("{{script}}", SCRIPT.to_string()),
+    for placeholder in [
+        "{{style}}",
+        "{{cytoscape_license}}",
+        "{{cytoscape}}",
+        "{{data}}",
+        "{{script}}",
     ] {
         let Some((before, after)) = rest.split_once(placeholder) else {
             return Err(io::Error::other(format!(
                 "assets/graph.html has no {placeholder}"
             )));
         };
-        page.push_str(before);
-        page.push_str(&value);
+        out.write_all(before.as_bytes())?;
+        match placeholder {
+            "{{style}}" => out.write_all(STYLE.as_bytes())?,
+            "{{cytoscape_license}}" => {
+                out.write_all(CYTOSCAPE_LICENSE.replace("--", "- -").as_bytes())?
+            }
+            "{{cytoscape}}" => out.write_all(CYTOSCAPE.as_bytes())?,
+            "{{data}}" => serde_json::to_writer(ScriptSafe { out: &mut *out }, &data)
+                .map_err(io::Error::other)?,
+            _ => out.write_all(SCRIPT.as_bytes())?,
+        }
         rest = after;
     }
-    page.push_str(rest);
-    out.write_all(page.as_bytes())
+    out.write_all(rest.as_bytes())
 }
 
 #[cfg(test)]
@@ -242,8 +260,12 @@ mod tests {
 
     #[test]
     fn json_cannot_close_the_script() {
+        let mut out = Vec::new();
+        ScriptSafe { out: &mut out }
+            .write_all(r#"{"a":"</script><!-- & >"}"#.as_bytes())
+            .unwrap();
         assert_eq!(
-            script_safe(r#"{"a":"</script><!-- & >"}"#),
+            String::from_utf8(out).unwrap(),
             r#"{"a":"\u003c/script\u003e\u003c!-- \u0026 \u003e"}"#
         );
     }

@@ -360,12 +360,12 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
     for (id, info) in &graph.documents {
         let s: NamedOrBlankNode = NamedNode::new(document_iri(id)).map_err(invalid)?.into();
         o.triple(&s, &a, article.clone())?;
-        o.triple(&s, &identifier, Literal::new_simple_literal(id))?;
+        o.triple(&s, &identifier, Literal::new_simple_literal(&**id))?;
         if let Some(published) = &info.published {
             o.triple(&s, &date_p, date(published))?;
         }
         if let Some(lang) = &info.lang {
-            o.triple(&s, &language_p, Literal::new_simple_literal(lang))?;
+            o.triple(&s, &language_p, Literal::new_simple_literal(&**lang))?;
         }
     }
     o.serializer.finish()?;

@@ -164,8 +164,81 @@ impl AbortHandle {
 
 struct Staged {
     name: String,
-    writer: Option<BufWriter<File>>,
+    state: FileState,
     bytes: u64,
+    /// How many bytes of the file the kernel was asked to start writing back.
+    written_back: u64,
+}
+
+/// Where a staged file is on its way to the commit.
+enum FileState {
+    /// Open for writing.
+    Open(BufWriter<File>),
+    /// Finished ([`OutputSet::finish`]): synced on a thread of its own while the run goes on.
+    Syncing(Sync),
+    /// Committed, or being committed.
+    Done,
+}
+
+/// How much of a file is written between two requests to the kernel to start writing it
+/// back: without them a run's whole output waits in the page cache until the commit syncs
+/// it, and the commit waits for all of it at once.
+const WRITEBACK_BYTES: u64 = 16 << 20;
+
+/// Asks the kernel to start writing back `range` of `file`, without waiting for it: the
+/// commit's sync then finds most of the file on disk already.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, range: std::ops::Range<u64>) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(length)) = (
+        libc::off64_t::try_from(range.start),
+        libc::off64_t::try_from(range.end - range.start),
+    ) else {
+        return;
+    };
+    // SAFETY: the descriptor is open for as long as `file` is borrowed, and the call only
+    // reads its arguments. A failure changes nothing: the commit syncs every file anyway.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset,
+            length,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &File, _range: std::ops::Range<u64>) {}
+
+/// A file's sync, running or done.
+enum Sync {
+    Running(std::thread::JoinHandle<io::Result<()>>),
+    Done(io::Result<()>),
+}
+
+impl Sync {
+    /// Syncs `file` on a thread of its own (or here, when no thread can be started).
+    fn start(file: File) -> Sync {
+        let file = Arc::new(file);
+        let theirs = Arc::clone(&file);
+        match std::thread::Builder::new()
+            .name("newsgraph-sync".into())
+            .spawn(move || theirs.sync_all())
+        {
+            Ok(handle) => Sync::Running(handle),
+            Err(_) => Sync::Done(file.sync_all()),
+        }
+    }
+
+    fn wait(self) -> io::Result<()> {
+        match self {
+            Sync::Running(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the sync thread panicked"))),
+            Sync::Done(result) => result,
+        }
+    }
 }
 
 /// A set of output files that become visible together, or not at all (see the [module
@@ -232,8 +305,9 @@ impl OutputSet {
             let file = File::create(&path).map_err(ExportError::io(&path, "cannot create"))?;
             files.push(Staged {
                 name: name.to_string(),
-                writer: Some(BufWriter::with_capacity(1 << 16, file)),
+                state: FileState::Open(BufWriter::with_capacity(1 << 16, file)),
                 bytes: 0,
+                written_back: 0,
             });
         }
         Ok(OutputSet {
@@ -269,7 +343,9 @@ impl OutputSet {
             .iter_mut()
             .find(|f| f.name == name)
             .expect("output file declared in OutputSet::create");
-        let writer = file.writer.as_mut().expect("not committed yet");
+        let FileState::Open(writer) = &mut file.state else {
+            panic!("{name} written after it was finished");
+        };
         if let Err(source) = writer.write_all(bytes) {
             return Err(ExportError::Io {
                 path: self
@@ -282,6 +358,40 @@ impl OutputSet {
             });
         }
         file.bytes += bytes.len() as u64;
+        let handed = file.bytes - writer.buffer().len() as u64;
+        if handed - file.written_back >= WRITEBACK_BYTES {
+            start_writeback(writer.get_ref(), file.written_back..handed);
+            file.written_back = handed;
+        }
+        Ok(())
+    }
+
+    /// Declares the file called `name` complete: it is flushed now and synced on a thread
+    /// of its own while the run writes its other files, so that the commit does not wait
+    /// for it. Writing to it afterwards is a programming error (a panic).
+    ///
+    /// # Panics
+    ///
+    /// When `name` was not given to [`OutputSet::create`].
+    pub fn finish(&mut self, name: &str) -> Result<(), ExportError> {
+        let path = self
+            .staging
+            .as_ref()
+            .map(|s| s.path().join(name))
+            .unwrap_or_default();
+        let file = self
+            .files
+            .iter_mut()
+            .find(|f| f.name == name)
+            .expect("output file declared in OutputSet::create");
+        if let FileState::Open(writer) = std::mem::replace(&mut file.state, FileState::Done) {
+            let inner = writer.into_inner().map_err(|e| ExportError::Io {
+                path,
+                what: "cannot write",
+                source: e.into_error(),
+            })?;
+            file.state = FileState::Syncing(Sync::start(inner));
+        }
         Ok(())
     }
 
@@ -301,20 +411,37 @@ impl OutputSet {
             format: MANIFEST_FORMAT.to_string(),
             files: Vec::with_capacity(self.files.len()),
         };
+        // Every file syncs at once, each on a thread of its own: the file system commits
+        // them together instead of one journal commit after another.
+        let mut syncs = Vec::with_capacity(self.files.len());
         for f in &mut self.files {
             let path = staging.join(&f.name);
-            let writer = f.writer.take().expect("committed once");
-            let file = writer.into_inner().map_err(|e| ExportError::Io {
-                path: path.clone(),
-                what: "cannot write",
-                source: e.into_error(),
-            })?;
-            file.sync_all()
-                .map_err(ExportError::io(&path, "cannot sync"))?;
+            match std::mem::replace(&mut f.state, FileState::Done) {
+                FileState::Open(writer) => {
+                    let file = writer.into_inner().map_err(|e| ExportError::Io {
+                        path: path.clone(),
+                        what: "cannot write",
+                        source: e.into_error(),
+                    })?;
+                    syncs.push((path, Sync::start(file)));
+                }
+                FileState::Syncing(sync) => syncs.push((path, sync)),
+                // Its `finish` failed, and said so.
+                FileState::Done => {
+                    return Err(ExportError::Io {
+                        path,
+                        what: "cannot write",
+                        source: io::Error::other("the file could not be finished"),
+                    })
+                }
+            }
             manifest.files.push(ManifestFile {
                 name: f.name.clone(),
                 bytes: f.bytes,
             });
+        }
+        for (path, sync) in syncs {
+            sync.wait().map_err(ExportError::io(&path, "cannot sync"))?;
         }
         check_targets(&self.dir, manifest.files.iter().map(|f| f.name.as_str()))?;
         let manifest_path = staging.join(MANIFEST);
