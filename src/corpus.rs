@@ -189,6 +189,16 @@ pub fn extract_to_output(
         pipeline,
         documents,
         BATCH_DOCUMENTS,
+        Some(&mut |mut part: GraphPart| {
+            part.share_document_infos(&mut strings);
+            graph.merge(part);
+            if graph.documents.len() >= prune_at {
+                graph.retain_cited_documents();
+                // A string only this table holds belongs to no document the graph keeps.
+                strings.retain(|s: &crate::graph::DocId| std::sync::Arc::strong_count(s) > 1);
+                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
+            }
+        }),
         |out| {
             output.write("documents.jsonl", &out.documents_line)?;
             output.write("mentions.jsonl", &out.mentions_lines)?;
@@ -198,15 +208,6 @@ pub fn extract_to_output(
             summary.mentions += out.mentions;
             summary.bytes += out.bytes;
             summary.failures.extend(out.failure);
-            let mut part = out.graph;
-            part.share_document_infos(&mut strings);
-            graph.merge(part);
-            if graph.documents.len() >= prune_at {
-                graph.retain_cited_documents();
-                // A string only this table holds belongs to no document the graph keeps.
-                strings.retain(|s: &crate::graph::DocId| std::sync::Arc::strong_count(s) > 1);
-                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
-            }
             Ok::<(), ExportError>(())
         },
         &mut progress,
@@ -226,7 +227,11 @@ pub fn extract_to_output(
 
 /// Extracts `documents` in batches of at most `batch_documents` (and [`BATCH_BYTES`]) across
 /// the current rayon pool, and hands each document's output to `each` in input order;
-/// `progress` gets the number of documents done after each batch.
+/// `progress` gets the number of documents done after each batch. With `batch_graph`, the
+/// pool also merges each batch's graph parts into one, handed to `batch_graph` after the
+/// batch's documents (their own parts are then empty): the merge is associative and
+/// commutative, so the pool's order of merging cannot show, and this thread merges one part
+/// a batch instead of one a document.
 ///
 /// While the pool extracts one batch, this thread hands the outputs of the previous one to
 /// `each` and reads the next one, and then joins the pool: reading, writing and merging the
@@ -236,6 +241,7 @@ pub(crate) fn process_all<E>(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
     batch_documents: usize,
+    mut batch_graph: Option<&mut dyn FnMut(GraphPart)>,
     mut each: impl FnMut(DocumentOutput) -> Result<(), E>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), E> {
@@ -254,14 +260,18 @@ pub(crate) fn process_all<E>(
     let mut batch: Vec<Loaded> = Vec::with_capacity(batch_documents);
     let mut next: Vec<Loaded> = Vec::with_capacity(batch_documents);
     let mut done_outputs: Vec<DocumentOutput> = Vec::new();
+    let mut done_graph: Option<GraphPart> = None;
+    let merge_batches = batch_graph.is_some();
     let mut done = 0;
     read(&mut batch);
     loop {
         let mut outputs: Vec<DocumentOutput> = Vec::new();
+        let mut merged: Option<GraphPart> = None;
         let handed = rayon::in_place_scope(|scope| {
             if !batch.is_empty() {
                 let batch = &batch;
                 let outputs = &mut outputs;
+                let merged = &mut merged;
                 scope.spawn(move |_| {
                     *outputs = batch
                         .par_iter()
@@ -269,12 +279,26 @@ pub(crate) fn process_all<E>(
                             process(pipeline, scratch, loaded)
                         })
                         .collect();
+                    if merge_batches {
+                        *merged = Some(
+                            outputs
+                                .par_iter_mut()
+                                .map(|out| std::mem::take(&mut out.graph))
+                                .reduce(GraphPart::default, |mut a, b| {
+                                    a.merge(b);
+                                    a
+                                }),
+                        );
+                    }
                 });
             }
             let had = !done_outputs.is_empty();
             for out in done_outputs.drain(..) {
                 done += 1;
                 each(out)?;
+            }
+            if let (Some(part), Some(batch_graph)) = (done_graph.take(), batch_graph.as_mut()) {
+                batch_graph(part);
             }
             if had {
                 progress(done);
@@ -289,6 +313,7 @@ pub(crate) fn process_all<E>(
             return Ok(());
         }
         done_outputs = outputs;
+        done_graph = merged;
         std::mem::swap(&mut batch, &mut next);
     }
 }

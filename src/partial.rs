@@ -281,6 +281,7 @@ pub fn extract_to_partial(
         pipeline,
         documents,
         batch,
+        None,
         |doc| {
             summary.documents += 1;
             summary.mentions += doc.mentions;
