@@ -34,8 +34,8 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("--generated") => generated(args.get(1).map(String::as_str)),
         Some("--generated-one") => match args.get(1).and_then(|n| n.parse().ok()) {
-            Some(n) => generated_one(n),
-            None => Err("--generated-one N".into()),
+            Some(n) => generated_one(n, args.get(2).map(Path::new)),
+            None => Err("--generated-one N [CACHE_DIR]".into()),
         },
         Some("--load-one") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
             (Some(n), Some(dir)) => load_one(n, Path::new(dir)),
@@ -295,20 +295,12 @@ fn generated(sizes: Option<&str>) -> Result<()> {
         // Processes of their own, so each peak is its own: the build (which saves the
         // compiled cache), then a load from that cache.
         let mut line = String::new();
-        for args in [
-            vec!["--generated-one".to_string(), n.to_string()],
-            vec![
-                "--load-one".to_string(),
-                n.to_string(),
-                cache.path().display().to_string(),
-            ],
-        ] {
-            let mut command = std::process::Command::new(&me);
-            command.args(&args);
-            if args[0] == "--generated-one" {
-                command.env("BENCH_CACHE_DIR", cache.path());
-            }
-            let out = command.output()?;
+        for mode in ["--generated-one", "--load-one"] {
+            let out = std::process::Command::new(&me)
+                .arg(mode)
+                .arg(n.to_string())
+                .arg(cache.path())
+                .output()?;
             if !out.status.success() {
                 return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
             }
@@ -319,7 +311,9 @@ fn generated(sizes: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn generated_one(n: usize) -> Result<()> {
+/// Builds the pipeline of `n` generated names and prints its build time and peak memory;
+/// with `cache`, also saves the compiled cache there and prints the save time and size.
+fn generated_one(n: usize, cache: Option<&Path>) -> Result<()> {
     let files = generated_files(n)?;
     // What `Pipeline::from_files` does, in two timed halves: the gazetteer tables, then the
     // rules and the automaton.
@@ -341,7 +335,7 @@ fn generated_one(n: usize) -> Result<()> {
         peak as f64 / 1024.0,
         gazetteer_peak as f64 / 1024.0
     );
-    if let Some(dir) = std::env::var_os("BENCH_CACHE_DIR") {
+    if let Some(dir) = cache {
         let started = Instant::now();
         let path = pipeline.save_cached(&files, &[], &CompiledCache::new(dir))?;
         let size = std::fs::metadata(&path)?.len();

@@ -148,10 +148,9 @@ impl CompiledCache {
             automaton: automaton.map_err(damaged)?,
             gazetteer: gazetteer.map_err(damaged)?,
         };
-        // Recently used files are the ones kept (see `prune`).
-        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
-            let _ = file.set_modified(std::time::SystemTime::now());
-        }
+        // Recently used files are the ones kept (see `prune`); setting the time needs no write
+        // access, only ownership, as when the file was opened again to set it.
+        let _ = file.set_modified(std::time::SystemTime::now());
         Ok(Some(parts))
     }
 
