@@ -211,6 +211,27 @@ fn start_writeback(file: &File, range: std::ops::Range<u64>) {
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &File, _range: std::ops::Range<u64>) {}
 
+/// The staged file called `name`.
+///
+/// # Panics
+///
+/// When `name` was not given to [`OutputSet::create`] (a programming error).
+fn staged<'a>(files: &'a mut [Staged], name: &str) -> &'a mut Staged {
+    files
+        .iter_mut()
+        .find(|f| f.name == name)
+        .expect("output file declared in OutputSet::create")
+}
+
+/// The file behind `writer`, its buffer written out; `path` names it in the error.
+fn flushed(writer: BufWriter<File>, path: PathBuf) -> Result<File, ExportError> {
+    writer.into_inner().map_err(|e| ExportError::Io {
+        path,
+        what: "cannot write",
+        source: e.into_error(),
+    })
+}
+
 /// A file's sync, running or done.
 enum Sync {
     Running(std::thread::JoinHandle<io::Result<()>>),
@@ -338,11 +359,7 @@ impl OutputSet {
     ///
     /// When `name` was not given to [`OutputSet::create`] (a programming error).
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
-        let file = self
-            .files
-            .iter_mut()
-            .find(|f| f.name == name)
-            .expect("output file declared in OutputSet::create");
+        let file = staged(&mut self.files, name);
         let FileState::Open(writer) = &mut file.state else {
             panic!("{name} written after it was finished");
         };
@@ -379,18 +396,9 @@ impl OutputSet {
             .as_ref()
             .map(|s| s.path().join(name))
             .unwrap_or_default();
-        let file = self
-            .files
-            .iter_mut()
-            .find(|f| f.name == name)
-            .expect("output file declared in OutputSet::create");
+        let file = staged(&mut self.files, name);
         if let FileState::Open(writer) = std::mem::replace(&mut file.state, FileState::Done) {
-            let inner = writer.into_inner().map_err(|e| ExportError::Io {
-                path,
-                what: "cannot write",
-                source: e.into_error(),
-            })?;
-            file.state = FileState::Syncing(Sync::start(inner));
+            file.state = FileState::Syncing(Sync::start(flushed(writer, path)?));
         }
         Ok(())
     }
@@ -418,11 +426,7 @@ impl OutputSet {
             let path = staging.join(&f.name);
             match std::mem::replace(&mut f.state, FileState::Done) {
                 FileState::Open(writer) => {
-                    let file = writer.into_inner().map_err(|e| ExportError::Io {
-                        path: path.clone(),
-                        what: "cannot write",
-                        source: e.into_error(),
-                    })?;
+                    let file = flushed(writer, path.clone())?;
                     syncs.push((path, Sync::start(file)));
                 }
                 FileState::Syncing(sync) => syncs.push((path, sync)),
