@@ -16,20 +16,21 @@ driver share (on a one-machine cluster, the default temporary folder is one).
 
 Stages (the README's "Running on Apache Spark" says more):
 
-1. A job of empty tasks starts the executors' Python workers (timed apart as `warm-up`), and
-   the final `newsgraph merge - --out DIR` starts on the driver, loading the gazetteer while
-   the cluster works.
+1. A job of empty tasks with a shuffle starts the executors' Python workers and warms up the
+   shuffle (timed apart as `warm-up`), and the final `newsgraph merge - --out DIR` starts on
+   the driver, loading the gazetteer while the cluster works.
 2. The input is cut into byte ranges (each owns the lines that start in it, as Hadoop's
    reader divides a file) and their lines are counted (on the driver for a small input, by a
    job otherwise), so that documents keep the order, sources and fallback ids one `extract`
    gives them. With `--spark-reader`, and for URIs, Spark's text reader makes the partitions
    and a job counts their lines.
 3. Map and combine, per range, in Rust: `newsgraph extract - --emit jsonl --stdin-name FILE
-   --first-line L --first-index N | newsgraph merge - --emit jsonl --rows WORK/rows/part-P`.
+   --first-line L --first-index N --rows WORK/rows/part-P | newsgraph merge - --emit jsonl`.
    The binary is shipped with `SparkContext.addFile` (or `spark-submit --files`) and found
    with `SparkFiles.get`; `run_pipeline` runs it with `subprocess` and raises when a stage
    fails (`rdd.pipe` would run it with an empty environment and ignore its exit status). The
-   document lines go to the rows folder; the task emits its graph records and one rows record.
+   document lines go to the rows folder as extract makes them; the combiner reads only graph
+   records, and the task emits the combined graph records and one rows record.
 4. Shuffle: every record starts with its key (`r:` rows, `i:` document info, `n:` node id,
    `e:` edge); `partitionBy` on a CRC-32 of the key sends every node and edge to one shard,
    where `newsgraph merge - --emit jsonl` merges it again into a file in WORK/shards.
@@ -266,10 +267,12 @@ def main(argv=None):
     work = None
     try:
         # Spark starts an executor's Python workers with its first Python task, and the first
-        # job loads and compiles the scheduler's code: seconds that a long-lived session pays
-        # once. A job of empty tasks pays them here, timed apart from the work.
+        # job loads and compiles the scheduler's code, the first shuffle that of the shuffle
+        # (about 0.8 s on two cores): seconds that a long-lived session pays once. A job of
+        # empty tasks with a shuffle pays them here, timed apart from the work.
         slots = sc.defaultParallelism
-        sc.parallelize(range(slots), slots).foreach(lambda _: None)
+        empty = sc.parallelize(range(slots), slots).map(lambda i: (str(i), i))
+        empty.partitionBy(slots, shard_of).foreach(lambda _: None)
         phases = [("warm-up", time.monotonic())]
         name = BINARY_NAME
         shipped = sc.getConf().get("spark.files", "")
@@ -355,12 +358,13 @@ def main(argv=None):
                 yield first
                 yield from texts
 
+            # extract writes the partition's document lines to its rows folder as they come
+            # and emits their graph records and one rows record; the combiner merges the
+            # graph records and passes the rows record on.
             extract = [binary, "extract", "-", "--emit", "jsonl", "-j", threads]
             extract += ["--stdin-name", path, "--first-line", str(first_line + 1)]
-            extract += ["--first-index", str(first_seq)] + common
-            # The combiner writes the partition's document lines to its rows folder and
-            # emits one rows record for them, then the partition's graph records.
-            merge = [binary, "merge", "-", "--emit", "jsonl", "--rows", rows]
+            extract += ["--first-index", str(first_seq), "--rows", rows] + common
+            merge = [binary, "merge", "-", "--emit", "jsonl"]
             # extract exits 1 when some documents failed: they are error records, not a crash.
             yield from run_pipeline([extract, merge], all_texts(), allowed=[(0, 1), (0,)])
 

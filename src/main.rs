@@ -314,6 +314,12 @@ struct ExtractArgs {
     /// corpus; `merge` writes documents in this order).
     #[arg(long, value_name = "N", default_value_t = 0, requires = "emit")]
     first_index: u64,
+    /// With `--emit`: write the documents' output lines (documents.jsonl, mentions.jsonl,
+    /// relations.jsonl, docs.spacy.jsonl) into DIR as they come, emit only their graph
+    /// records, and end with one rows record pointing there; the final `merge --out` copies
+    /// them. DIR must be readable where that merge runs.
+    #[arg(long, value_name = "DIR", requires = "emit")]
+    rows: Option<PathBuf>,
     #[command(flatten)]
     source: GazetteerSource,
     #[command(flatten)]
@@ -748,7 +754,14 @@ fn extract_partial(args: ExtractArgs, messages: Messages) -> Result<ExitCode> {
     }
     let summary = match pool.install(|| {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-        partial::extract_to_partial(&pipeline, reader, args.first_index, &mut stdout, |_| {})
+        partial::extract_to_partial(
+            &pipeline,
+            reader,
+            args.first_index,
+            args.rows.as_deref(),
+            &mut stdout,
+            |_| {},
+        )
     }) {
         Ok(summary) => summary,
         // The reader went away: nothing more to say.

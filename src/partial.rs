@@ -3,10 +3,12 @@
 //! `extract --emit jsonl` writes one [`Record`] a document, as one JSON line: its sequence
 //! number (the input position, or the one a distributed job gives it), the exact lines it adds
 //! to `documents.jsonl`, `mentions.jsonl`, `relations.jsonl` and `docs.spacy.jsonl`, its
-//! failure, and its [`GraphPart`]. `merge` reads any number of such lines, in any order and
-//! any grouping, and either writes the output set ([`merge_to_output`]) or a merged partial
-//! ([`write_partial`]): the documents (without their graph) in sequence order, then one
-//! record per document info, node and edge of the merged graph, in key order.
+//! failure, and its [`GraphPart`] (with `--rows DIR`, the lines go to files in DIR instead and
+//! the graph to graph records; see [`extract_to_partial`]). `merge` reads any number of such
+//! lines, in any order and any grouping, and either writes the output set
+//! ([`merge_to_output`]) or a merged partial ([`write_partial`]): the documents (without their
+//! graph) in sequence order, then one record per document info, node and edge of the merged
+//! graph, in key order.
 //!
 //! Every line starts with its key, `k`: `d:<seq, 20 digits>` for a document, `r:<seq>` for a
 //! run of documents already written as output lines ([`RowsRecord`]), `i:<doc id>`,
@@ -263,44 +265,174 @@ fn document_record(seq: u64, out: DocumentOutput) -> Record {
     record
 }
 
-/// The map stage: extracts `documents` and writes one partial line per document to `out`,
-/// flushed after each, numbering them from `first_seq`. Documents are extracted a few at a
-/// time (a few per thread), so memory is bounded by the largest documents, not the input.
+/// The map stage: extracts `documents` and writes their partial to `out`, flushed after each
+/// document, numbering them from `first_seq`. Documents are extracted a few at a time (a few
+/// per thread), so memory is bounded by the largest documents, not the input.
+///
+/// Without `rows`, each document is one record holding its output lines and its graph. With
+/// `rows`, its output lines go to the [`ROW_FILES`] of that folder instead, its graph goes out
+/// as graph records (`i:`, `n:`, `e:`), and one rows record for the whole run ends the
+/// partial: a combiner then reads only the graph, not several times the text in JSON strings.
 pub fn extract_to_partial(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
     first_seq: u64,
+    rows: Option<&Path>,
     out: &mut dyn Write,
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, PartialError> {
     let mut summary = Summary::default();
     let mut seq = first_seq;
     let mut line = Vec::new();
+    let mut rows_files: Option<RowsWriter> = None;
     let batch = rayon::current_num_threads() * 2;
+    let write = |out: &mut dyn Write, line: &[u8]| {
+        out.write_all(line)
+            .and_then(|()| out.flush())
+            .map_err(|source| PartialError::Io {
+                path: "-".into(),
+                what: "cannot write the partial",
+                source,
+            })
+    };
     corpus::process_all(
         pipeline,
         documents,
         batch,
         None,
-        |doc| {
+        |mut doc| {
             summary.documents += 1;
             summary.mentions += doc.mentions;
             summary.bytes += doc.bytes;
             summary.failures.extend(doc.failure.clone());
             line.clear();
-            to_line(&document_record(seq, doc), &mut line);
+            match rows {
+                None => to_line(&document_record(seq, doc), &mut line),
+                Some(dir) => {
+                    let files = match &mut rows_files {
+                        Some(files) => files,
+                        None => rows_files.insert(RowsWriter::create(dir, seq)?),
+                    };
+                    files.push(
+                        seq,
+                        [
+                            &doc.documents_line,
+                            &doc.mentions_lines,
+                            &doc.relations_lines,
+                            &doc.spacy_lines,
+                        ],
+                        doc.mentions,
+                        doc.bytes,
+                        doc.failure.take(),
+                    )?;
+                    graph_records(std::mem::take(&mut doc.graph), |record| {
+                        to_line(record, &mut line);
+                        Ok::<(), PartialError>(())
+                    })?;
+                }
+            }
             seq += 1;
-            out.write_all(&line)
-                .and_then(|()| out.flush())
-                .map_err(|source| PartialError::Io {
-                    path: "-".into(),
-                    what: "cannot write the partial",
-                    source,
-                })
+            write(out, &line)
         },
         &mut progress,
     )?;
+    if let Some(files) = rows_files {
+        let rows = files.finish()?;
+        let mut record = Record::empty(Record::rows_key(rows.first));
+        record.rows = Some(rows);
+        line.clear();
+        to_line(&record, &mut line);
+        write(out, &line)?;
+    }
     Ok(summary)
+}
+
+/// Hands the records of `graph` to `put`: its document infos, nodes and edges, in key order.
+fn graph_records<E>(
+    graph: GraphPart,
+    mut put: impl FnMut(&Record) -> Result<(), E>,
+) -> Result<(), E> {
+    for (id, info) in graph.documents {
+        let mut record = Record::empty(format!("i:{id}"));
+        record.info = Some((id.to_string(), info));
+        put(&record)?;
+    }
+    for (id, node) in graph.nodes {
+        let mut record = Record::empty(format!("n:{id}"));
+        record.node = Some((id, node));
+        put(&record)?;
+    }
+    for (key, edge) in graph.edges {
+        let mut record = Record::empty(Record::edge_key(&key));
+        record.edge = Some((key, edge));
+        put(&record)?;
+    }
+    Ok(())
+}
+
+/// The [`ROW_FILES`] of a rows folder, written a document at a time in sequence order, and
+/// the record that will point at them.
+struct RowsWriter {
+    files: Vec<(io::BufWriter<std::fs::File>, PathBuf)>,
+    record: RowsRecord,
+}
+
+impl RowsWriter {
+    /// Creates `dir` (if missing) and its files, for a run that starts at document `first`.
+    fn create(dir: &Path, first: u64) -> Result<RowsWriter, PartialError> {
+        std::fs::create_dir_all(dir).map_err(io_error(dir, "cannot create the rows folder"))?;
+        let mut files = Vec::with_capacity(ROW_FILES.len());
+        for name in ROW_FILES {
+            let path = dir.join(name);
+            let file = std::fs::File::create(&path).map_err(io_error(&path, "cannot create"))?;
+            files.push((io::BufWriter::with_capacity(1 << 16, file), path));
+        }
+        let record = RowsRecord {
+            dir: dir.into(),
+            first,
+            last: first,
+            ..RowsRecord::default()
+        };
+        Ok(RowsWriter { files, record })
+    }
+
+    /// Appends document `seq`'s lines of the four files, and counts it.
+    fn push(
+        &mut self,
+        seq: u64,
+        lines: [&[u8]; 4],
+        mentions: usize,
+        bytes: usize,
+        failure: Option<(String, String)>,
+    ) -> Result<(), PartialError> {
+        for ((file, path), text) in self.files.iter_mut().zip(lines) {
+            file.write_all(text)
+                .map_err(io_error(path, "cannot write"))?;
+        }
+        let record = &mut self.record;
+        record.last = seq;
+        record.documents += 1;
+        record.mentions += mentions;
+        record.bytes += bytes;
+        record.failures.extend(failure);
+        Ok(())
+    }
+
+    /// Closes the files and gives the record. Closing is enough: the final merge reads the
+    /// files after the job, and a lost executor's task runs again into a folder of its own.
+    fn finish(self) -> Result<RowsRecord, PartialError> {
+        for (file, path) in self.files {
+            file.into_inner()
+                .map_err(|e| e.into_error())
+                .map_err(io_error(&path, "cannot write"))?;
+        }
+        Ok(self.record)
+    }
+}
+
+fn io_error(path: &Path, what: &'static str) -> impl FnOnce(io::Error) -> PartialError {
+    let path = path.to_path_buf();
+    move |source| PartialError::Io { path, what, source }
 }
 
 /// Partials read into memory: documents by sequence number, and the merged graph.
@@ -458,21 +590,7 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
     }
     let mut graph = merged.graph;
     graph.retain_cited_documents();
-    for (id, info) in graph.documents {
-        let mut record = Record::empty(format!("i:{id}"));
-        record.info = Some((id.to_string(), info));
-        put(&record, out).map_err(fail)?;
-    }
-    for (id, node) in graph.nodes {
-        let mut record = Record::empty(format!("n:{id}"));
-        record.node = Some((id, node));
-        put(&record, out).map_err(fail)?;
-    }
-    for (key, edge) in graph.edges {
-        let mut record = Record::empty(Record::edge_key(&key));
-        record.edge = Some((key, edge));
-        put(&record, out).map_err(fail)?;
-    }
+    graph_records(graph, |record| put(record, out)).map_err(fail)?;
     out.flush().map_err(fail)
 }
 
@@ -481,43 +599,16 @@ pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialE
 /// does with `--rows DIR`. Nothing is written when there are no documents.
 pub fn documents_to_rows(merged: &mut Merged, dir: &Path) -> Result<(), PartialError> {
     let documents = std::mem::take(&mut merged.documents);
-    let (Some(&first), Some(&last)) = (documents.keys().next(), documents.keys().next_back())
-    else {
+    let Some(&first) = documents.keys().next() else {
         return Ok(());
     };
-    let fail = |path: PathBuf, what| move |source| PartialError::Io { path, what, source };
-    std::fs::create_dir_all(dir).map_err(fail(dir.into(), "cannot create the rows folder"))?;
-    let mut files = Vec::with_capacity(ROW_FILES.len());
-    for name in ROW_FILES {
-        let path = dir.join(name);
-        let file = std::fs::File::create(&path).map_err(fail(path.clone(), "cannot create"))?;
-        files.push((io::BufWriter::with_capacity(1 << 16, file), path));
+    let mut files = RowsWriter::create(dir, first)?;
+    for (seq, (doc, _)) in documents {
+        let lines =
+            [&doc.documents, &doc.mentions, &doc.relations, &doc.spacy].map(|s| s.as_bytes());
+        files.push(seq, lines, doc.mention_count, doc.bytes, doc.failure)?;
     }
-    let mut rows = RowsRecord {
-        dir: dir.into(),
-        first,
-        last,
-        ..RowsRecord::default()
-    };
-    for (_, (doc, _)) in documents {
-        let lines = [&doc.documents, &doc.mentions, &doc.relations, &doc.spacy];
-        for ((file, path), text) in files.iter_mut().zip(lines) {
-            file.write_all(text.as_bytes())
-                .map_err(fail(path.clone(), "cannot write"))?;
-        }
-        rows.documents += 1;
-        rows.mentions += doc.mention_count;
-        rows.bytes += doc.bytes;
-        rows.failures.extend(doc.failure);
-    }
-    for (file, path) in files {
-        // Closing is enough: the final merge reads the files after the job, and a lost
-        // executor's task runs again into a folder of its own.
-        file.into_inner()
-            .map_err(|e| e.into_error())
-            .map_err(fail(path, "cannot write"))?;
-    }
-    merged.rows.insert(first, (rows, String::new()));
+    merged.rows.insert(first, (files.finish()?, String::new()));
     Ok(())
 }
 

@@ -55,6 +55,7 @@ fn fixture() -> &'static (Pipeline, Files, Vec<Vec<u8>>) {
             &pipeline,
             Reader::new(sources, DEFAULT_MAX_DOCUMENT_BYTES),
             0,
+            None,
             &mut partial,
             |_| {},
         )
@@ -300,6 +301,70 @@ fn cli_map_and_reduce_with_a_bad_line() {
         .expect("merge");
     assert_eq!(status.code(), Some(1), "the failed document still counts");
     assert_eq!(read_dir(&merged), read_dir(&reference));
+    // The map stage writing the rows folder itself: graph records a document, one rows
+    // record at the end, and the same output set once combined and merged.
+    let rows = dir.path().join("extract-rows");
+    let mapped = Command::new(bin)
+        .args(["extract", "--emit", "jsonl", "--rows"])
+        .arg(&rows)
+        .arg(&input)
+        .output()
+        .expect("extract --emit --rows");
+    assert_eq!(
+        mapped.status.code(),
+        Some(1),
+        "a bad line fails its document"
+    );
+    let mapped = String::from_utf8(mapped.stdout).expect("utf-8");
+    assert!(!mapped.contains("\"k\":\"d:"), "{mapped}");
+    assert_eq!(mapped.matches("\"k\":\"r:").count(), 1, "{mapped}");
+    assert!(mapped
+        .lines()
+        .last()
+        .is_some_and(|l| l.starts_with("{\"k\":\"r:")));
+    assert!(mapped
+        .lines()
+        .any(|l| l.starts_with("{\"k\":\"n:country:CN\"")));
+    let combined = Command::new(bin)
+        .args(["merge", "--emit", "jsonl", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(mapped.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("merge --emit");
+    assert_eq!(combined.status.code(), Some(0));
+    let file = dir.path().join("extract-rows.jsonl");
+    std::fs::write(&file, &combined.stdout).expect("partial");
+    let merged = dir.path().join("from-extract-rows");
+    let status = Command::new(bin)
+        .args(["merge", "-q", "--out"])
+        .arg(&merged)
+        .arg(&file)
+        .status()
+        .expect("merge");
+    assert_eq!(status.code(), Some(1), "the failed document still counts");
+    assert_eq!(read_dir(&merged), read_dir(&reference));
+    // No documents: no rows folder and no rows record.
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("empty input");
+    let none = dir.path().join("no-rows");
+    let mapped = Command::new(bin)
+        .args(["extract", "--emit", "jsonl", "--rows"])
+        .arg(&none)
+        .arg(&empty)
+        .output()
+        .expect("extract --emit --rows");
+    assert_eq!(mapped.status.code(), Some(0));
+    assert!(mapped.stdout.is_empty());
+    assert!(!none.exists());
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"k\":\"d:1\",\"doc\":7}\n").expect("bad partial");
     let out = Command::new(bin)
