@@ -233,9 +233,30 @@ fn a_partial_given_twice_is_an_error() {
     assert!(e.to_string().contains("appears twice"), "{e}");
 }
 
+/// Runs the binary with the words of `command`, then `paths`: its exit status and standard
+/// output.
+fn newsgraph(command: &str, paths: &[&Path]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+        .args(command.split_whitespace())
+        .args(paths)
+        .output()
+        .expect("newsgraph runs");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    (out.status.code(), stdout)
+}
+
+/// Writes `partial` to `NAME.jsonl` in `dir` and merges it into the folder `NAME`: the
+/// merge's exit status and the files it wrote.
+fn merge_into_folder(dir: &Path, name: &str, partial: &str) -> (Option<i32>, Files) {
+    let file = dir.join(format!("{name}.jsonl"));
+    std::fs::write(&file, partial).expect("partial");
+    let out = dir.join(name);
+    let (status, _) = newsgraph("merge -q --out", &[&out, &file]);
+    (status, read_dir(&out))
+}
+
 #[test]
 fn cli_map_and_reduce_with_a_bad_line() {
-    let bin = env!("CARGO_BIN_EXE_newsgraph");
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("in.jsonl");
     std::fs::write(
@@ -243,21 +264,13 @@ fn cli_map_and_reduce_with_a_bad_line() {
         "{\"id\":\"a\",\"text\":\"شی جین پینگ با میگل دیاز-کانل دیدار کرد.\"}\nnot json\n{\"text\":\"چین و کوبا\"}\n",
     )
     .expect("input");
+    let input = input.as_path();
     let reference = dir.path().join("reference");
-    let status = Command::new(bin)
-        .args(["extract", "-q", "--out"])
-        .arg(&reference)
-        .arg(&input)
-        .status()
-        .expect("extract");
-    assert_eq!(status.code(), Some(1), "a bad line fails its document");
-    let partial = Command::new(bin)
-        .args(["extract", "--emit", "jsonl"])
-        .arg(&input)
-        .output()
-        .expect("extract --emit");
-    assert_eq!(partial.status.code(), Some(1));
-    let text = String::from_utf8(partial.stdout).expect("utf-8");
+    let (status, _) = newsgraph("extract -q --out", &[&reference, input]);
+    assert_eq!(status, Some(1), "a bad line fails its document");
+    let reference = read_dir(&reference);
+    let (status, text) = newsgraph("extract --emit jsonl", &[input]);
+    assert_eq!(status, Some(1));
     assert_eq!(
         text.lines().count(),
         3,
@@ -267,55 +280,28 @@ fn cli_map_and_reduce_with_a_bad_line() {
         .lines()
         .nth(1)
         .is_some_and(|l| l.contains("\\\"status\\\":\\\"error\\\"")));
+    assert_eq!(
+        merge_into_folder(dir.path(), "merged", &text),
+        (Some(1), reference.clone())
+    );
     let file = dir.path().join("p.jsonl");
     std::fs::write(&file, &text).expect("partial");
-    let merged = dir.path().join("merged");
-    let status = Command::new(bin)
-        .args(["merge", "-q", "--out"])
-        .arg(&merged)
-        .arg(&file)
-        .status()
-        .expect("merge");
-    assert_eq!(status.code(), Some(1));
-    assert_eq!(read_dir(&merged), read_dir(&reference));
     // The combiner of a Spark task: document lines to a rows folder, one rows record.
     let rows = dir.path().join("rows");
-    let combined = Command::new(bin)
-        .args(["merge", "--emit", "jsonl", "--rows"])
-        .arg(&rows)
-        .arg(&file)
-        .output()
-        .expect("merge --rows");
-    assert_eq!(combined.status.code(), Some(0));
-    let combined = String::from_utf8(combined.stdout).expect("utf-8");
+    let (status, combined) = newsgraph("merge --emit jsonl --rows", &[&rows, &file]);
+    assert_eq!(status, Some(0));
     assert!(!combined.contains("\"k\":\"d:"), "{combined}");
     assert_eq!(combined.matches("\"k\":\"r:").count(), 1, "{combined}");
-    let file = dir.path().join("combined.jsonl");
-    std::fs::write(&file, &combined).expect("partial");
-    let merged = dir.path().join("from-rows");
-    let status = Command::new(bin)
-        .args(["merge", "-q", "--out"])
-        .arg(&merged)
-        .arg(&file)
-        .status()
-        .expect("merge");
-    assert_eq!(status.code(), Some(1), "the failed document still counts");
-    assert_eq!(read_dir(&merged), read_dir(&reference));
+    assert_eq!(
+        merge_into_folder(dir.path(), "from-rows", &combined),
+        (Some(1), reference.clone()),
+        "the failed document still counts"
+    );
     // The map stage writing the rows folder itself: graph records a document, one rows
     // record at the end, and the same output set once combined and merged.
     let rows = dir.path().join("extract-rows");
-    let mapped = Command::new(bin)
-        .args(["extract", "--emit", "jsonl", "--rows"])
-        .arg(&rows)
-        .arg(&input)
-        .output()
-        .expect("extract --emit --rows");
-    assert_eq!(
-        mapped.status.code(),
-        Some(1),
-        "a bad line fails its document"
-    );
-    let mapped = String::from_utf8(mapped.stdout).expect("utf-8");
+    let (status, mapped) = newsgraph("extract --emit jsonl --rows", &[&rows, input]);
+    assert_eq!(status, Some(1), "a bad line fails its document");
     assert!(!mapped.contains("\"k\":\"d:"), "{mapped}");
     assert_eq!(mapped.matches("\"k\":\"r:").count(), 1, "{mapped}");
     assert!(mapped
@@ -325,49 +311,26 @@ fn cli_map_and_reduce_with_a_bad_line() {
     assert!(mapped
         .lines()
         .any(|l| l.starts_with("{\"k\":\"n:country:CN\"")));
-    let combined = Command::new(bin)
-        .args(["merge", "--emit", "jsonl", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(mapped.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("merge --emit");
-    assert_eq!(combined.status.code(), Some(0));
-    let file = dir.path().join("extract-rows.jsonl");
-    std::fs::write(&file, &combined.stdout).expect("partial");
-    let merged = dir.path().join("from-extract-rows");
-    let status = Command::new(bin)
-        .args(["merge", "-q", "--out"])
-        .arg(&merged)
-        .arg(&file)
-        .status()
-        .expect("merge");
-    assert_eq!(status.code(), Some(1), "the failed document still counts");
-    assert_eq!(read_dir(&merged), read_dir(&reference));
+    let file = dir.path().join("mapped.jsonl");
+    std::fs::write(&file, &mapped).expect("partial");
+    let (status, combined) = newsgraph("merge --emit jsonl", &[&file]);
+    assert_eq!(status, Some(0));
+    assert_eq!(
+        merge_into_folder(dir.path(), "from-extract-rows", &combined),
+        (Some(1), reference),
+        "the failed document still counts"
+    );
     // No documents: no rows folder and no rows record.
     let empty = dir.path().join("empty.jsonl");
     std::fs::write(&empty, "").expect("empty input");
     let none = dir.path().join("no-rows");
-    let mapped = Command::new(bin)
-        .args(["extract", "--emit", "jsonl", "--rows"])
-        .arg(&none)
-        .arg(&empty)
-        .output()
-        .expect("extract --emit --rows");
-    assert_eq!(mapped.status.code(), Some(0));
-    assert!(mapped.stdout.is_empty());
+    let (status, mapped) = newsgraph("extract --emit jsonl --rows", &[&none, &empty]);
+    assert_eq!(status, Some(0));
+    assert!(mapped.is_empty());
     assert!(!none.exists());
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"k\":\"d:1\",\"doc\":7}\n").expect("bad partial");
-    let out = Command::new(bin)
+    let out = Command::new(env!("CARGO_BIN_EXE_newsgraph"))
         .args(["merge", "--emit", "jsonl"])
         .arg(&bad)
         .output()
