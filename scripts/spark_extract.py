@@ -39,8 +39,8 @@ Stages (the README's "Running on Apache Spark" says more):
 """
 
 import argparse
-import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -67,7 +67,7 @@ def executable(path):
 def run_pipeline(commands, lines, allowed=None, out=None):
     """Runs `commands` (argument lists) as a shell pipeline, feeds `lines` (str without
     newlines, or bytes as they are) to the first one's standard input from a thread, and
-    yields the last one's output lines (without newlines), or writes them to the file object
+    yields the last one's output lines (bytes, with their newlines), or writes them to the file object
     `out` when given.
     Raises RuntimeError, with the stage's stderr, when a stage exits with a status outside
     `allowed[i]` (default: 0)."""
@@ -113,8 +113,7 @@ def run_pipeline(commands, lines, allowed=None, out=None):
     writer.start()
     try:
         if out is None:
-            for raw in procs[-1].stdout:
-                yield raw.decode("utf-8").rstrip("\n")
+            yield from procs[-1].stdout
     finally:
         if out is None:
             procs[-1].stdout.close()
@@ -133,16 +132,24 @@ def run_pipeline(commands, lines, allowed=None, out=None):
             raise RuntimeError("; ".join(problems))
 
 
+# `{"k":"KEY"`: a JSON string, escapes and all.
+RECORD_KEY = re.compile(rb'\{"k":"((?:[^"\\]|\\.)*)"')
+
+
 def key_of(line):
-    """The key every partial line starts with: `{"k":"KEY",...`."""
-    if not line.startswith('{"k":"'):
+    """The key every partial line (bytes) starts with, `{"k":"KEY",...`, as the bytes of the
+    JSON string: records pass the shuffle undecoded, and newsgraph writes a key the same way
+    wherever it writes it."""
+    found = RECORD_KEY.match(line)
+    if not found:
         raise ValueError(f"not a newsgraph partial record: {line[:80]!r}")
-    return json.decoder.scanstring(line, 6)[0]
+    return found.group(1)
 
 
 def shard_of(key):
-    """The same shard for a key on every machine (Python's str hash is salted per process)."""
-    return zlib.crc32(key.encode("utf-8"))
+    """The same shard for a key (bytes) on every machine (Python's str hash is salted per
+    process)."""
+    return zlib.crc32(key)
 
 
 def expand(inputs):
@@ -271,7 +278,7 @@ def main(argv=None):
         # (about 0.8 s on two cores): seconds that a long-lived session pays once. A job of
         # empty tasks with a shuffle pays them here, timed apart from the work.
         slots = sc.defaultParallelism
-        empty = sc.parallelize(range(slots), slots).map(lambda i: (str(i), i))
+        empty = sc.parallelize(range(slots), slots).map(lambda i: (b"%d" % i, i))
         empty.partitionBy(slots, shard_of).foreach(lambda _: None)
         phases = [("warm-up", time.monotonic())]
         name = BINARY_NAME
