@@ -8,30 +8,14 @@ use rustc_hash::FxBuildHasher;
 use super::{Entity, EntityIndex};
 
 /// The index of each entity by its id. The table holds entity indexes only, and hashes and
-/// compares the ids where the entities keep them: a million ids are not stored twice, and the
-/// compiled cache rebuilds the table from the entities instead of storing it.
+/// compares the ids where the entities keep them: a million ids are not stored twice. A
+/// gazetteer loaded from the compiled cache uses the cache's own id slots instead.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IdIndex {
     table: HashTable<EntityIndex>,
 }
 
 impl IdIndex {
-    /// The index of `entities`, whose ids are distinct (as in a built gazetteer).
-    pub(crate) fn of(entities: &[Entity]) -> IdIndex {
-        let mut index = IdIndex {
-            table: HashTable::with_capacity(entities.len()),
-        };
-        for (i, entity) in entities.iter().enumerate() {
-            // Distinct ids need no comparison, and the capacity no rehash.
-            index
-                .table
-                .insert_unique(hash(&entity.id), EntityIndex(i as u32), |&i| {
-                    hash(&entities[i.as_usize()].id)
-                });
-        }
-        index
-    }
-
     /// The entity of `entities` with the id `id`.
     pub(crate) fn get(&self, entities: &[Entity], id: &str) -> Option<EntityIndex> {
         self.table
@@ -62,6 +46,7 @@ impl IdIndex {
     }
 }
 
-fn hash(id: &str) -> u64 {
+/// The hash of an id, here and in the compiled cache's id slots (`table`).
+pub(super) fn hash(id: &str) -> u64 {
     FxBuildHasher.hash_one(id)
 }
