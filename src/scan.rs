@@ -275,6 +275,10 @@ impl Automaton {
                 phrases.insert(skeleton, split..range.end);
             }
         }
+        let distinct = patterns.len();
+        // The double array's construction is the peak of a large build: what it does not
+        // need goes first.
+        drop((compiled, gap_arena, skeletons, patterns, merged));
         // Skeletons are sorted and distinct, as the double array wants them; the value of
         // each is its pattern number.
         let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
@@ -282,7 +286,7 @@ impl Automaton {
             .build_with_values(entity_skeletons)?;
         Ok(Automaton {
             automaton,
-            distinct: patterns.len(),
+            distinct,
             patterns: entity_patterns,
             phrases,
             entries,

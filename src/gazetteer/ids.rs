@@ -16,6 +16,13 @@ pub(crate) struct IdIndex {
 }
 
 impl IdIndex {
+    /// Room for `additional` more ids: a million rows inserted into a table that doubles
+    /// would hash every id again at each doubling.
+    pub(crate) fn reserve(&mut self, entities: &[Entity], additional: usize) {
+        self.table
+            .reserve(additional, |&i| hash(&entities[i.as_usize()].id));
+    }
+
     /// The entity of `entities` with the id `id`.
     pub(crate) fn get(&self, entities: &[Entity], id: &str) -> Option<EntityIndex> {
         self.table

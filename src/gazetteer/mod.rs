@@ -41,6 +41,7 @@ pub use rules::{
     Argument, Inflection, Predicate, Predicates, Rule, RuleSet, RuleSpecs, Side, Title, Window,
 };
 pub use spacy::skipped as skipped_patterns;
+pub(crate) use table::fuzz as fuzz_entity_table;
 pub(crate) use wikidata::mapping_errors as wikidata_mapping_errors;
 pub use wikidata::{
     import_wikidata, DumpSource, ImportError, ImportEvent, ImportOptions, ImportSummary,
@@ -686,7 +687,9 @@ impl GazetteerBuilder {
         let (gazetteer, errors) = (&mut self.gazetteer, &mut self.errors);
         // One allocation of the right size (at most the line count), not a doubling Vec
         // whose last growth holds the old and the new buffer at once.
-        gazetteer.entities.reserve(text.lines().count());
+        let rows = text.lines().count();
+        gazetteer.entities.reserve(rows);
+        gazetteer.by_id.reserve(&gazetteer.entities, rows);
         entities::parse(file, text, errors, |entity, errors| {
             insert(gazetteer, errors, entity)
         });

@@ -612,6 +612,39 @@ impl Words<'_> {
     }
 }
 
+/// The fuzz target `entity_table`: `data` read as a table, and as edits (three bytes of
+/// position, one of value) to a valid table of the first embedded entities. Panics when a
+/// table that loads panics, or a lookup by id names an entity of another id.
+pub(crate) fn fuzz(data: &[u8]) {
+    static VALID: OnceLock<Vec<u8>> = OnceLock::new();
+    let valid = VALID.get_or_init(|| {
+        let gazetteer = super::Gazetteer::embedded().expect("the embedded gazetteer loads");
+        let first = &gazetteer.entities()[..gazetteer.len().min(200)];
+        encode(first).expect("a small table encodes")
+    });
+    let mut edited = valid.clone();
+    for edit in data.chunks_exact(4) {
+        let at = u32::from_le_bytes([edit[0], edit[1], edit[2], 0]) as usize % edited.len();
+        edited[at] = edit[3];
+    }
+    for bytes in [data, &edited] {
+        let Ok(table) = Stored::new(Arc::new(bytes.to_vec()), 0..bytes.len()) else {
+            continue;
+        };
+        for i in 0..table.len().min(256) {
+            let id = &table.get(i).id;
+            if let Some(j) = table.index_of(id) {
+                assert_eq!(
+                    &table.get(j.as_usize()).id,
+                    id,
+                    "a lookup by id names another id"
+                );
+            }
+        }
+        assert_eq!(table.all().len(), table.len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
