@@ -15,15 +15,16 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::gazetteer::{DataFiles, Gazetteer};
-use crate::scan::Automaton;
+use crate::scan::{self, Automaton, DoubleArray};
 
 include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
 
 /// The first bytes of every cache file; the digit is the layout of the header.
-const MAGIC: &[u8; 16] = b"newsgraph-cache3";
-/// The automaton, the gazetteer's entities and its other tables are three sections, each with
-/// its length and checksum, so that they are checked and decoded on threads of their own.
-const SECTIONS: usize = 3;
+const MAGIC: &[u8; 16] = b"newsgraph-cache4";
+/// The automaton's double array and its other tables, the gazetteer's entities and its other
+/// tables are four sections, each with its length and checksum: the double array is checked
+/// and decoded on a thread of its own while the rest is on the calling thread.
+const SECTIONS: usize = 4;
 const HEADER: usize = MAGIC.len() + 16 + SECTIONS * (8 + 16);
 /// Cache files kept in a folder: the most recently used ones (each gazetteer a user switches
 /// between, and each build), so that the folder does not grow with every data change.
@@ -136,20 +137,26 @@ impl CompiledCache {
             path: path.clone(),
             reason,
         };
-        let [automaton, entities, tables] =
+        let [double_array, automaton, entities, tables] =
             sections(&map, key).map_err(|e| damaged(e.to_string()))?;
         let entities_at = offset_in(&map, entities.bytes);
         let (automaton, gazetteer) = std::thread::scope(|scope| {
-            let automaton = scope.spawn(|| decode::<Automaton>(automaton));
+            let double_array = scope.spawn(|| {
+                checked(double_array)?;
+                DoubleArray::decode(double_array.bytes)
+                    .map_err(|e| format!("cannot decode the double array: {e}"))
+            });
             let gazetteer = checked(entities).and_then(|()| {
                 checked(tables)?;
                 let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = map.clone();
                 Gazetteer::from_cache(bytes, entities_at, tables.bytes)
                     .map_err(|e| format!("cannot decode the gazetteer: {e}"))
             });
-            let automaton = automaton
+            let tables = checked(automaton).and_then(|()| scan::Tables::decode(automaton.bytes));
+            let double_array = double_array
                 .join()
-                .unwrap_or_else(|_| Err("decoding the automaton panicked".to_string()));
+                .unwrap_or_else(|_| Err("decoding the double array panicked".to_string()));
+            let automaton = tables.and_then(|t| Ok(Automaton::from_cache(t, double_array?)));
             (automaton, gazetteer)
         });
         let parts = LoadedParts {
@@ -175,17 +182,15 @@ impl CompiledCache {
             move |source| CacheError::Io { path, source }
         };
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let encode = |result: postcard::Result<Vec<u8>>| {
-            result.map_err(|e| CacheError::Damaged {
-                path: self.dir.clone(),
-                reason: format!("cannot encode the tables: {e}"),
-            })
-        };
         let (entities, tables) = gazetteer.to_cache().map_err(|e| CacheError::Damaged {
             path: self.dir.clone(),
             reason: format!("cannot encode the gazetteer: {e}"),
         })?;
-        let sections = [encode(postcard::to_stdvec(automaton))?, entities, tables];
+        let (double_array, automaton) = automaton.to_cache().map_err(|e| CacheError::Damaged {
+            path: self.dir.clone(),
+            reason: format!("cannot encode the automaton: {e}"),
+        })?;
+        let sections = [double_array, automaton, entities, tables];
         let mut file = tempfile::Builder::new()
             .prefix(PARTIAL_PREFIX)
             .tempfile_in(&self.dir)
@@ -321,11 +326,6 @@ fn checked(section: Section<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn decode<'a, T: serde::Deserialize<'a>>(section: Section<'a>) -> Result<T, String> {
-    checked(section)?;
-    postcard::from_bytes(section.bytes).map_err(|e| format!("cannot decode the tables: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +364,7 @@ mod tests {
     fn sections_are_read_only_when_the_header_agrees() {
         let key = CacheKey(7);
         let parts = [
+            b"double array".to_vec(),
             b"automaton".to_vec(),
             b"entities".to_vec(),
             b"tables".to_vec(),
@@ -372,10 +373,10 @@ mod tests {
         for part in &parts {
             file.extend_from_slice(part);
         }
-        let [a, e, g] = sections(&file, key).expect("whole");
+        let [d, a, e, g] = sections(&file, key).expect("whole");
         assert_eq!(
-            (a.bytes, e.bytes, g.bytes),
-            (&b"automaton"[..], &b"entities"[..], &b"tables"[..])
+            [d.bytes, a.bytes, e.bytes, g.bytes],
+            [&b"double array"[..], b"automaton", b"entities", b"tables"]
         );
         assert!(sections(&file, CacheKey(8)).is_err());
         assert!(sections(&file[..file.len() - 1], key).is_err());
@@ -385,7 +386,7 @@ mod tests {
         assert!(sections(&extended, key).is_err());
         let mut flipped = file.clone();
         *flipped.last_mut().expect("payload") ^= 1;
-        let [_, _, g] = sections(&flipped, key).expect("lengths agree");
-        assert_eq!(decode::<u8>(g).err().as_deref(), Some("checksum mismatch"));
+        let [_, _, _, g] = sections(&flipped, key).expect("lengths agree");
+        assert_eq!(checked(g).err().as_deref(), Some("checksum mismatch"));
     }
 }
