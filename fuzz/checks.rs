@@ -4,7 +4,8 @@
 //! breaks; input that a loader rejects is fine, a panic never is.
 //!
 //! Only the public API of `newsgraph` is used, and `newsgraph::fuzzing` for the one entry
-//! point that is not public (a JSONL reader over bytes in memory).
+//! points that are not public (a JSONL reader over bytes in memory, the compiled cache's
+//! entity table).
 
 #![allow(dead_code)]
 
@@ -396,6 +397,12 @@ pub fn check_gazetteer_tsv(data: &[u8]) {
     if let Ok(pipeline) = Pipeline::new(gazetteer, RuleSet::default()) {
         extract_aliases(&pipeline, &text);
     }
+}
+
+/// The compiled cache's entity table, read in place: a damaged table fails to load or loads,
+/// never panics, and a lookup by id never names an entity of another id.
+pub fn check_entity_table(data: &[u8]) {
+    newsgraph::fuzzing::entity_table(data);
 }
 
 /// The spaCy pattern loader: no panic; errors and skips name lines of the file; a skipped

@@ -10,19 +10,21 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::gazetteer::{DataFiles, Gazetteer};
-use crate::scan::Automaton;
+use crate::scan::{self, Automaton, DoubleArray};
 
 include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
 
 /// The first bytes of every cache file; the digit is the layout of the header.
-const MAGIC: &[u8; 16] = b"newsgraph-cache2";
-/// The automaton and the gazetteer are two sections, each with its length and checksum, so
-/// that they are checked and decoded on two threads.
-const SECTIONS: usize = 2;
+const MAGIC: &[u8; 16] = b"newsgraph-cache4";
+/// The automaton's double array and its other tables, the gazetteer's entities and its other
+/// tables are four sections, each with its length and checksum: the double array is checked
+/// and decoded on a thread of its own while the rest is on the calling thread.
+const SECTIONS: usize = 4;
 const HEADER: usize = MAGIC.len() + 16 + SECTIONS * (8 + 16);
 /// Cache files kept in a folder: the most recently used ones (each gazetteer a user switches
 /// between, and each build), so that the folder does not grow with every data change.
@@ -119,8 +121,10 @@ impl CompiledCache {
             Err(source) => return Err(CacheError::Io { path, source }),
         };
         // SAFETY: cache files are written whole under a temporary name and renamed into place,
-        // never changed in place, so the mapped file does not change under the map; what is
-        // in it is checked (length and checksum) before anything is decoded from it.
+        // never changed in place, so the mapped file does not change under the map (a file
+        // removed or replaced while mapped stays mapped); what is in it is checked (length and
+        // checksum) before anything is decoded from it. The gazetteer keeps the map to read
+        // its entities in place.
         let map =
             unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(|source| {
                 CacheError::Io {
@@ -128,20 +132,31 @@ impl CompiledCache {
                     source,
                 }
             })?;
+        let map = Arc::new(map);
         let damaged = |reason: String| CacheError::Damaged {
             path: path.clone(),
             reason,
         };
-        let [automaton, gazetteer] = sections(&map, key).map_err(|e| damaged(e.to_string()))?;
+        let [double_array, automaton, entities, tables] =
+            sections(&map, key).map_err(|e| damaged(e.to_string()))?;
+        let entities_at = offset_in(&map, entities.bytes);
         let (automaton, gazetteer) = std::thread::scope(|scope| {
-            let automaton = scope.spawn(|| decode::<Automaton>(automaton));
-            let gazetteer = decode::<Gazetteer>(gazetteer).map(|mut g| {
-                g.reindex();
-                g
+            let double_array = scope.spawn(|| {
+                checked(double_array)?;
+                DoubleArray::decode(double_array.bytes)
+                    .map_err(|e| format!("cannot decode the double array: {e}"))
             });
-            let automaton = automaton
+            let gazetteer = checked(entities).and_then(|()| {
+                checked(tables)?;
+                let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = map.clone();
+                Gazetteer::from_cache(bytes, entities_at, tables.bytes)
+                    .map_err(|e| format!("cannot decode the gazetteer: {e}"))
+            });
+            let tables = checked(automaton).and_then(|()| scan::Tables::decode(automaton.bytes));
+            let double_array = double_array
                 .join()
-                .unwrap_or_else(|_| Err("decoding the automaton panicked".to_string()));
+                .unwrap_or_else(|_| Err("decoding the double array panicked".to_string()));
+            let automaton = tables.and_then(|t| Ok(Automaton::from_cache(t, double_array?)));
             (automaton, gazetteer)
         });
         let parts = LoadedParts {
@@ -167,16 +182,15 @@ impl CompiledCache {
             move |source| CacheError::Io { path, source }
         };
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let encode = |result: postcard::Result<Vec<u8>>| {
-            result.map_err(|e| CacheError::Damaged {
-                path: self.dir.clone(),
-                reason: format!("cannot encode the tables: {e}"),
-            })
-        };
-        let sections = [
-            encode(postcard::to_stdvec(automaton))?,
-            encode(postcard::to_stdvec(gazetteer))?,
-        ];
+        let (entities, tables) = gazetteer.to_cache().map_err(|e| CacheError::Damaged {
+            path: self.dir.clone(),
+            reason: format!("cannot encode the gazetteer: {e}"),
+        })?;
+        let (double_array, automaton) = automaton.to_cache().map_err(|e| CacheError::Damaged {
+            path: self.dir.clone(),
+            reason: format!("cannot encode the automaton: {e}"),
+        })?;
+        let sections = [double_array, automaton, entities, tables];
         let mut file = tempfile::Builder::new()
             .prefix(PARTIAL_PREFIX)
             .tempfile_in(&self.dir)
@@ -299,11 +313,17 @@ struct Section<'a> {
     checksum: u128,
 }
 
-fn decode<'a, T: serde::Deserialize<'a>>(section: Section<'a>) -> Result<T, String> {
+/// Where `part`, a slice of `whole`, lies in it.
+fn offset_in(whole: &[u8], part: &[u8]) -> std::ops::Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+fn checked(section: Section<'_>) -> Result<(), String> {
     if xxhash_rust::xxh3::xxh3_128(section.bytes) != section.checksum {
         return Err("checksum mismatch".to_string());
     }
-    postcard::from_bytes(section.bytes).map_err(|e| format!("cannot decode the tables: {e}"))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -343,12 +363,21 @@ mod tests {
     #[test]
     fn sections_are_read_only_when_the_header_agrees() {
         let key = CacheKey(7);
-        let parts = [b"automaton".to_vec(), b"tables".to_vec()];
+        let parts = [
+            b"double array".to_vec(),
+            b"automaton".to_vec(),
+            b"entities".to_vec(),
+            b"tables".to_vec(),
+        ];
         let mut file = header(key, &parts);
-        file.extend_from_slice(&parts[0]);
-        file.extend_from_slice(&parts[1]);
-        let [a, g] = sections(&file, key).expect("whole");
-        assert_eq!((a.bytes, g.bytes), (&b"automaton"[..], &b"tables"[..]));
+        for part in &parts {
+            file.extend_from_slice(part);
+        }
+        let [d, a, e, g] = sections(&file, key).expect("whole");
+        assert_eq!(
+            [d.bytes, a.bytes, e.bytes, g.bytes],
+            [&b"double array"[..], b"automaton", b"entities", b"tables"]
+        );
         assert!(sections(&file, CacheKey(8)).is_err());
         assert!(sections(&file[..file.len() - 1], key).is_err());
         assert!(sections(&file[..10], key).is_err());
@@ -357,7 +386,7 @@ mod tests {
         assert!(sections(&extended, key).is_err());
         let mut flipped = file.clone();
         *flipped.last_mut().expect("payload") ^= 1;
-        let [_, g] = sections(&flipped, key).expect("lengths agree");
-        assert_eq!(decode::<u8>(g).err().as_deref(), Some("checksum mismatch"));
+        let [_, _, _, g] = sections(&flipped, key).expect("lengths agree");
+        assert_eq!(checked(g).err().as_deref(), Some("checksum mismatch"));
     }
 }

@@ -85,11 +85,10 @@ struct Compiled {
 }
 
 /// The compiled automaton.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone)]
 pub(crate) struct Automaton {
     /// A char-wise double array: its transitions are by code point, which keeps the automaton
     /// small and fast for Persian text, and it builds a million aliases in about a second.
-    #[serde(with = "double_array_bytes")]
     automaton: CharwiseDoubleArrayAhoCorasick<u32>,
     /// For each automaton pattern, its entity entries.
     patterns: Vec<Range<u32>>,
@@ -102,6 +101,40 @@ pub(crate) struct Automaton {
     morphology: Morphology,
 }
 
+/// The double array as the compiled cache holds it, decoded apart from the rest of the
+/// automaton so that the two are decoded on two threads.
+pub(crate) struct DoubleArray(CharwiseDoubleArrayAhoCorasick<u32>);
+
+impl DoubleArray {
+    /// Decodes daachorse's own serialization, which its `deserialize` checks as it reads.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<DoubleArray, String> {
+        match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
+            Ok((automaton, [])) => Ok(DoubleArray(automaton)),
+            Ok(_) => Err("bytes after the double array".to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// The automaton's tables other than the double array, as the compiled cache holds them: the
+/// fields of [`Automaton::to_cache`]'s tuple, in its order.
+#[derive(serde::Deserialize)]
+pub(crate) struct Tables(
+    Vec<Range<u32>>,
+    PhraseTrie,
+    usize,
+    Vec<Entry>,
+    Vec<u32>,
+    Morphology,
+);
+
+impl Tables {
+    /// Decodes what [`Automaton::to_cache`] wrote after the double array.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Tables, String> {
+        postcard::from_bytes(bytes).map_err(|e| format!("cannot decode the automaton: {e}"))
+    }
+}
+
 impl std::fmt::Debug for Automaton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Automaton")
@@ -109,31 +142,6 @@ impl std::fmt::Debug for Automaton {
             .field("patterns", &self.patterns.len())
             .field("entries", &self.entries.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// The double array in the compiled cache: daachorse's own serialization, which its
-/// `deserialize` checks as it reads.
-mod double_array_bytes {
-    use daachorse::CharwiseDoubleArrayAhoCorasick;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(
-        automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&automaton.serialize())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<CharwiseDoubleArrayAhoCorasick<u32>, D::Error> {
-        let bytes = <&[u8]>::deserialize(deserializer)?;
-        match CharwiseDoubleArrayAhoCorasick::deserialize(bytes) {
-            Ok((automaton, [])) => Ok(automaton),
-            Ok(_) => Err(serde::de::Error::custom("bytes after the double array")),
-            Err(e) => Err(serde::de::Error::custom(e)),
-        }
     }
 }
 
@@ -275,6 +283,10 @@ impl Automaton {
                 phrases.insert(skeleton, split..range.end);
             }
         }
+        let distinct = patterns.len();
+        // The double array's construction is the peak of a large build: what it does not
+        // need goes first.
+        drop((compiled, gap_arena, skeletons, patterns, merged));
         // Skeletons are sorted and distinct, as the double array wants them; the value of
         // each is its pattern number.
         let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
@@ -282,7 +294,7 @@ impl Automaton {
             .build_with_values(entity_skeletons)?;
         Ok(Automaton {
             automaton,
-            distinct: patterns.len(),
+            distinct,
             patterns: entity_patterns,
             phrases,
             entries,
@@ -294,6 +306,35 @@ impl Automaton {
     /// The number of distinct normalized phrases in the automaton.
     pub(crate) fn pattern_count(&self) -> usize {
         self.distinct
+    }
+
+    /// The compiled cache's two parts of this automaton: the double array, and the other
+    /// tables (postcard, as [`Tables`]).
+    pub(crate) fn to_cache(&self) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let tables = (
+            &self.patterns,
+            &self.phrases,
+            self.distinct,
+            &self.entries,
+            &self.gap_offsets,
+            &self.morphology,
+        );
+        let tables = postcard::to_stdvec(&tables).map_err(|e| e.to_string())?;
+        Ok((self.automaton.serialize(), tables))
+    }
+
+    /// The automaton of the two parts [`Automaton::to_cache`] wrote.
+    pub(crate) fn from_cache(tables: Tables, double_array: DoubleArray) -> Automaton {
+        let Tables(patterns, phrases, distinct, entries, gap_offsets, morphology) = tables;
+        Automaton {
+            automaton: double_array.0,
+            patterns,
+            phrases,
+            distinct,
+            entries,
+            gap_offsets,
+            morphology,
+        }
     }
 
     /// The entry of a hit.

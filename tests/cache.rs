@@ -236,3 +236,25 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_loaded_gazetteer_holds_every_entity_it_was_built_with() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let cache = newsgraph::CompiledCache::new(work.path());
+    let files = newsgraph::DataFiles::embedded();
+    let (built, _) = newsgraph::Pipeline::from_files_cached(&files, &[], &cache).expect("build");
+    let (loaded, used) = newsgraph::Pipeline::from_files_cached(&files, &[], &cache).expect("load");
+    assert!(matches!(used, newsgraph::CacheUse::Loaded(_)), "{used:?}");
+    let (b, l) = (built.gazetteer(), loaded.gazetteer());
+    assert_eq!(b.len(), l.len());
+    // Looked up one by one (each decoded on first use), then all at once.
+    for entity in b.entities() {
+        let index = b.index_of(&entity.id);
+        assert_eq!(l.index_of(&entity.id), index, "{}", entity.id);
+        assert_eq!(index.map(|i| l.entity(i)), Some(entity));
+    }
+    assert_eq!(l.entities(), b.entities());
+    assert_eq!(l.index_of("person:nobody-at-all"), None);
+    assert_eq!(l.country("CN"), b.country("CN"));
+    assert!(l.country("CN").is_some());
+}

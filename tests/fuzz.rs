@@ -23,6 +23,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("rules", checks::check_rules),
     ("export_roundtrip", checks::check_export),
     ("discovery_patterns", checks::check_discovery),
+    ("entity_table", checks::check_entity_table),
 ];
 
 /// Runs `check` on every file of `dir` (which may not exist: no inputs yet), naming the file
@@ -279,6 +280,11 @@ proptest! {
     #[test]
     fn jsonl_reader_round_trips(data in jsonl()) {
         checks::check_jsonl(&data);
+    }
+
+    #[test]
+    fn entity_table_edits_never_panic(data in prop::collection::vec(any::<u8>(), 0..64)) {
+        checks::check_entity_table(&data);
     }
 
     #[test]

@@ -8,28 +8,19 @@ use rustc_hash::FxBuildHasher;
 use super::{Entity, EntityIndex};
 
 /// The index of each entity by its id. The table holds entity indexes only, and hashes and
-/// compares the ids where the entities keep them: a million ids are not stored twice, and the
-/// compiled cache rebuilds the table from the entities instead of storing it.
+/// compares the ids where the entities keep them: a million ids are not stored twice. A
+/// gazetteer loaded from the compiled cache uses the cache's own id slots instead.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IdIndex {
     table: HashTable<EntityIndex>,
 }
 
 impl IdIndex {
-    /// The index of `entities`, whose ids are distinct (as in a built gazetteer).
-    pub(crate) fn of(entities: &[Entity]) -> IdIndex {
-        let mut index = IdIndex {
-            table: HashTable::with_capacity(entities.len()),
-        };
-        for (i, entity) in entities.iter().enumerate() {
-            // Distinct ids need no comparison, and the capacity no rehash.
-            index
-                .table
-                .insert_unique(hash(&entity.id), EntityIndex(i as u32), |&i| {
-                    hash(&entities[i.as_usize()].id)
-                });
-        }
-        index
+    /// Room for `additional` more ids: a million rows inserted into a table that doubles
+    /// would hash every id again at each doubling.
+    pub(crate) fn reserve(&mut self, entities: &[Entity], additional: usize) {
+        self.table
+            .reserve(additional, |&i| hash(&entities[i.as_usize()].id));
     }
 
     /// The entity of `entities` with the id `id`.
@@ -62,6 +53,7 @@ impl IdIndex {
     }
 }
 
-fn hash(id: &str) -> u64 {
+/// The hash of an id, here and in the compiled cache's id slots (`table`).
+pub(super) fn hash(id: &str) -> u64 {
     FxBuildHasher.hash_one(id)
 }

@@ -17,6 +17,7 @@ mod lexicons;
 mod morphology;
 mod rules;
 mod spacy;
+mod table;
 mod wikidata;
 
 use std::collections::{HashMap, HashSet};
@@ -40,6 +41,7 @@ pub use rules::{
     Argument, Inflection, Predicate, Predicates, Rule, RuleSet, RuleSpecs, Side, Title, Window,
 };
 pub use spacy::skipped as skipped_patterns;
+pub(crate) use table::fuzz as fuzz_entity_table;
 pub(crate) use wikidata::mapping_errors as wikidata_mapping_errors;
 pub use wikidata::{
     import_wikidata, DumpSource, ImportError, ImportEvent, ImportOptions, ImportSummary,
@@ -338,14 +340,17 @@ fn join_lines(errors: &[RowError]) -> String {
 }
 
 /// The loaded, validated set of entities and morphology tables.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
+    /// The entities of a gazetteer built from files; empty when loaded from the compiled
+    /// cache, whose entities are `stored`.
     entities: Vec<Entity>,
     /// Fx-hashed: ids are not attacker-chosen keys, and with a million entities SipHash was a
-    /// tenth of the build.
-    /// Not in the compiled cache: rebuilt from the entities when loaded (`reindex`).
-    #[serde(skip)]
+    /// tenth of the build. Empty when the entities are `stored`.
     by_id: IdIndex,
+    /// The entities of a gazetteer loaded from the compiled cache, read in place from the
+    /// mapped file and decoded on first use.
+    stored: Option<Arc<table::Stored>>,
     morphology: Morphology,
     /// Skeletons of lexicon names that are matched only with supporting context (one word,
     /// or a common word), sorted.
@@ -372,8 +377,14 @@ impl Gazetteer {
     }
 
     /// The entities, in load order (files sorted by name, rows in file order).
+    ///
+    /// A gazetteer loaded from the compiled cache decodes them all the first time this is
+    /// called; [`Gazetteer::entity`] decodes one.
     pub fn entities(&self) -> &[Entity] {
-        &self.entities
+        match &self.stored {
+            Some(stored) => stored.all(),
+            None => &self.entities,
+        }
     }
 
     /// The entity at `index`.
@@ -382,12 +393,18 @@ impl Gazetteer {
     ///
     /// When `index` comes from another gazetteer and is out of range.
     pub fn entity(&self, index: EntityIndex) -> &Entity {
-        &self.entities[index.as_usize()]
+        match &self.stored {
+            Some(stored) => stored.get(index.as_usize()),
+            None => &self.entities[index.as_usize()],
+        }
     }
 
     /// The index of the entity with node id `id`.
     pub fn index_of(&self, id: &str) -> Option<EntityIndex> {
-        self.by_id.get(&self.entities, id)
+        match &self.stored {
+            Some(stored) => stored.index_of(id),
+            None => self.by_id.get(&self.entities, id),
+        }
     }
 
     /// The country with ISO 3166-1 alpha-2 code `code`.
@@ -440,19 +457,63 @@ impl Gazetteer {
 
     /// The number of entities.
     pub fn len(&self) -> usize {
-        self.entities.len()
+        match &self.stored {
+            Some(stored) => stored.len(),
+            None => self.entities.len(),
+        }
     }
 
     /// Whether there are no entities.
     pub fn is_empty(&self) -> bool {
-        self.entities.is_empty()
+        self.len() == 0
     }
 
-    /// Rebuilds what the compiled cache does not store.
-    pub(crate) fn reindex(&mut self) {
-        self.by_id = IdIndex::of(&self.entities);
+    /// The compiled cache's two parts of this gazetteer: the entity table and every other
+    /// table (postcard, as [`Tables`]), in that order.
+    pub(crate) fn to_cache(&self) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let tables = (
+            &self.morphology,
+            &self.contextual,
+            &self.offices_by_role,
+            &self.discovery,
+            &self.composition,
+        );
+        let tables = postcard::to_stdvec(&tables).map_err(|e| e.to_string())?;
+        Ok((table::encode(self.entities())?, tables))
+    }
+
+    /// The gazetteer of the two parts [`Gazetteer::to_cache`] wrote: the entity table at
+    /// `entities` of `bytes`, read in place, and the other tables.
+    pub(crate) fn from_cache(
+        bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+        entities: std::ops::Range<usize>,
+        tables: &[u8],
+    ) -> Result<Gazetteer, String> {
+        let Tables(morphology, contextual, offices_by_role, discovery, composition) =
+            postcard::from_bytes(tables).map_err(|e| e.to_string())?;
+        Ok(Gazetteer {
+            entities: Vec::new(),
+            by_id: IdIndex::default(),
+            stored: Some(Arc::new(table::Stored::new(bytes, entities)?)),
+            morphology,
+            contextual,
+            offices_by_role,
+            discovery,
+            composition,
+        })
     }
 }
+
+/// The gazetteer's tables other than its entities, as the compiled cache holds them: the
+/// fields of [`Gazetteer::to_cache`]'s tuple, in its order.
+#[derive(serde::Deserialize)]
+struct Tables(
+    Morphology,
+    Vec<String>,
+    HashMap<(String, String), Vec<(EntityIndex, usize)>>,
+    Discovery,
+    Composition,
+);
 
 /// Adds `entity` to `gazetteer`, or a duplicate-id error to `errors`.
 fn insert(gazetteer: &mut Gazetteer, errors: &mut Vec<RowError>, entity: Entity) {
@@ -626,7 +687,9 @@ impl GazetteerBuilder {
         let (gazetteer, errors) = (&mut self.gazetteer, &mut self.errors);
         // One allocation of the right size (at most the line count), not a doubling Vec
         // whose last growth holds the old and the new buffer at once.
-        gazetteer.entities.reserve(text.lines().count());
+        let rows = text.lines().count();
+        gazetteer.entities.reserve(rows);
+        gazetteer.by_id.reserve(&gazetteer.entities, rows);
         entities::parse(file, text, errors, |entity, errors| {
             insert(gazetteer, errors, entity)
         });
