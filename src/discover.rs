@@ -15,7 +15,7 @@
 
 use std::ops::Range;
 
-use crate::gazetteer::{EntityType, Gazetteer};
+use crate::gazetteer::{Discovery, EntityType, Gazetteer, COMMON_WORD, LISTED_WORD, VERB_FORM};
 use crate::text::{words, Normalized};
 use crate::trace::{CandidateNote, Decision, Trace};
 
@@ -58,20 +58,9 @@ fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
 /// The class letter of a word of no known name: `key` is its skeleton, `word` as written.
 fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
     let discovery = gazetteer.discovery();
-    let common = &gazetteer.morphology().common_words;
-    // Asked only where it decides: most words are settled by a lookup before it.
-    let common_word = || common.contains(key);
-    let tagged = match discovery.tag(key) {
-        Some([alone, common]) if alone == common => alone,
-        Some([alone, common]) => {
-            if common_word() {
-                common
-            } else {
-                alone
-            }
-        }
-        None => 0,
-    };
+    let info = discovery.word(key);
+    let common = info.has(COMMON_WORD);
+    let tagged = info.tag[usize::from(common)];
     if tagged != 0 {
         tagged
     } else if key.bytes().all(|b| b.is_ascii_digit()) {
@@ -82,12 +71,11 @@ fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
         } else {
             b'l'
         }
-    } else if discovery.is_verb(key) {
+    } else if info.has(VERB_FORM) {
         b'v'
-    } else if common_word()
-        || discovery.is_word(key)
+    } else if info.has(COMMON_WORD | LISTED_WORD)
         || key.chars().count() < 2
-        || discovery.is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
+        || discovery.is_inflected(key)
     {
         b'c'
     } else {
@@ -167,7 +155,11 @@ pub(crate) fn discover(
         // starting last before a span's end is the only one that can overlap it (a scan of
         // all of them would make a long sentence quadratic).
         taken.clear();
+        let matching = discovery.matching_patterns(class_string);
         for (p, pattern) in discovery.patterns().iter().enumerate() {
+            if !Discovery::may_match(&matching, p) {
+                continue;
+            }
             for caps in pattern.regex.captures_iter(class_string) {
                 let Some(name) = caps.name("name") else {
                     continue;
