@@ -17,7 +17,7 @@ mod word_table;
 
 use word_table::WordInfo;
 use word_table::WordTable;
-pub(crate) use word_table::{COMMON_WORD, LISTED_WORD, VERB_FORM};
+pub(crate) use word_table::{Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
 
 /// The namespace of discovered names' ids, after the type's prefix (`person:discovered.x`):
 /// no curated id can hold a `.`, so none collides with one.
@@ -284,6 +284,19 @@ impl Discovery {
         self.table.get(skeleton)
     }
 
+    /// Starts loading what [`Discovery::word_probed`] will read of a normalized word (see
+    /// [`WordTable::probe`]).
+    #[inline]
+    pub(crate) fn probe(&self, skeleton: &str) -> Probe {
+        self.table.probe(skeleton)
+    }
+
+    /// [`Discovery::word`], with what [`Discovery::probe`] returned for the same word.
+    #[inline]
+    pub(crate) fn word_probed(&self, skeleton: &str, probe: Probe) -> WordInfo {
+        self.table.get_probed(skeleton, probe)
+    }
+
     /// Whether a normalized word sequence is listed as never a name.
     pub(crate) fn is_not_name(&self, skeleton: &str) -> bool {
         self.not_names.contains(skeleton)
@@ -331,10 +344,10 @@ impl Discovery {
         &self.patterns
     }
 
-    /// Whether pattern `p` may match the class string `classes`: `matching` is what
+    /// Whether pattern `p` may match a class string: `matching` is what
     /// [`Discovery::matching_patterns`] returned for it. Asking one set which patterns match
-    /// a sentence at all is one pass over it, where running each pattern's capture search
-    /// was one pass a pattern, and most sentences match none.
+    /// a sentence at all is one pass over it; each pattern's capture search is one pass a
+    /// pattern, and is left to the patterns that match.
     #[inline]
     pub(crate) fn may_match(matching: &Option<regex::SetMatches>, p: usize) -> bool {
         matching.as_ref().is_none_or(|m| m.matched(p))

@@ -60,6 +60,24 @@ fn hash(word: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(word.as_bytes())
 }
 
+/// A word's hash, from [`WordTable::probe`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Probe(u64);
+
+#[inline]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it never faults and changes no memory, and `at` is a
+    // valid reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (at as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 #[inline]
 fn check_of(hash: u64) -> u32 {
     (hash >> 32) as u32 | 1
@@ -109,7 +127,11 @@ impl WordTable {
     /// The slot holding `word`, or the empty slot where it would go.
     #[inline]
     fn find_slot(&self, word: &str) -> usize {
-        let h = hash(word);
+        self.find_slot_hashed(word, hash(word))
+    }
+
+    #[inline]
+    fn find_slot_hashed(&self, word: &str, h: u64) -> usize {
         let check = check_of(h);
         let mask = self.slots.len() - 1;
         let mut at = h as usize & mask;
@@ -132,10 +154,30 @@ impl WordTable {
     /// What is known of `word` (a skeleton).
     #[inline]
     pub(crate) fn get(&self, word: &str) -> WordInfo {
+        self.get_probed(word, Probe(hash(word)))
+    }
+
+    /// Starts loading the slot of `word` into the cache and returns its hash, for
+    /// [`WordTable::get_probed`]: a lookup is one cache miss in a table of megabytes, and
+    /// the discover stage probes every word of a sentence before it reads any, so that the
+    /// misses overlap instead of following one another.
+    #[inline]
+    pub(crate) fn probe(&self, word: &str) -> Probe {
+        let h = hash(word);
+        if !self.slots.is_empty() {
+            let slot = &self.slots[h as usize & (self.slots.len() - 1)];
+            prefetch(slot);
+        }
+        Probe(h)
+    }
+
+    /// [`WordTable::get`], with the hash [`WordTable::probe`] gave for this very word.
+    #[inline]
+    pub(crate) fn get_probed(&self, word: &str, probe: Probe) -> WordInfo {
         if self.slots.is_empty() || word.len() > self.longest {
             return WordInfo::default();
         }
-        let slot = &self.slots[self.find_slot(word)];
+        let slot = &self.slots[self.find_slot_hashed(word, probe.0)];
         WordInfo {
             tag: slot.tag,
             flags: slot.flags,
