@@ -15,7 +15,9 @@
 
 use std::ops::Range;
 
-use crate::gazetteer::{EntityType, Gazetteer};
+use crate::gazetteer::{
+    Discovery, EntityType, Gazetteer, Probe, COMMON_WORD, LISTED_WORD, VERB_FORM,
+};
 use crate::text::{words, Normalized};
 use crate::trace::{CandidateNote, Decision, Trace};
 
@@ -55,23 +57,12 @@ fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
     }
 }
 
-/// The class letter of a word of no known name: `key` is its skeleton, `word` as written.
-fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
-    let discovery = gazetteer.discovery();
-    let common = &gazetteer.morphology().common_words;
-    // Asked only where it decides: most words are settled by a lookup before it.
-    let common_word = || common.contains(key);
-    let tagged = match discovery.tag(key) {
-        Some([alone, common]) if alone == common => alone,
-        Some([alone, common]) => {
-            if common_word() {
-                common
-            } else {
-                alone
-            }
-        }
-        None => 0,
-    };
+/// The class letter of a word of no known name: `key` is its skeleton, `word` as written,
+/// `probe` what [`Discovery::probe`] returned for `key`.
+fn word_class(discovery: &Discovery, key: &str, word: &str, probe: Probe) -> u8 {
+    let info = discovery.word_probed(key, probe);
+    let common = info.has(COMMON_WORD);
+    let tagged = info.tag[usize::from(common)];
     if tagged != 0 {
         tagged
     } else if key.bytes().all(|b| b.is_ascii_digit()) {
@@ -82,12 +73,11 @@ fn word_class(gazetteer: &Gazetteer, key: &str, word: &str) -> u8 {
         } else {
             b'l'
         }
-    } else if discovery.is_verb(key) {
+    } else if info.has(VERB_FORM) {
         b'v'
-    } else if common_word()
-        || discovery.is_word(key)
+    } else if info.has(COMMON_WORD | LISTED_WORD)
         || key.chars().count() < 2
-        || discovery.is_inflected(key, |stem| discovery.is_word(stem) || common.contains(stem))
+        || discovery.is_inflected(key)
     {
         b'c'
     } else {
@@ -121,6 +111,9 @@ pub(crate) fn discover(
     let mut next_known = 0;
     // For each word of `spans`, its skeleton's byte range.
     let mut keys: Vec<Range<usize>> = Vec::new();
+    // The words of `classes` whose letter is still to be read from the word table: where
+    // their letter goes, and their probe.
+    let mut pending: Vec<(usize, Probe)> = Vec::new();
     let mut taken: std::collections::BTreeMap<usize, (usize, u16)> =
         std::collections::BTreeMap::new();
     for sentence in sentences {
@@ -128,6 +121,7 @@ pub(crate) fn discover(
         word_of.clear();
         spans.clear();
         keys.clear();
+        pending.clear();
         let mut in_quote = false;
         let mut previous_end = sentence.start;
         for w in words(&text[sentence.clone()]) {
@@ -145,19 +139,27 @@ pub(crate) fn discover(
             let inside = known
                 .get(next_known)
                 .filter(|(k, _)| k.start < w.end && w.start < k.end);
-            let word = &text[w.clone()];
+            // The word's skeleton is a slice of the document's: folding it again was the
+            // largest cost of this stage.
             let key_range = norm.skeleton_range(w.clone(), &mut cursor);
             let class = if let Some((_, entity_type)) = inside {
                 known_class(*entity_type)
             } else {
-                // The word's skeleton is a slice of the document's: folding it again was the
-                // largest cost of this stage.
-                word_class(gazetteer, &skeleton[key_range.clone()], word)
+                // Read once every word of the sentence is probed: the table's cache misses
+                // then overlap.
+                pending.push((classes.len(), discovery.probe(&skeleton[key_range.clone()])));
+                0
             };
             classes.push(class);
             word_of.push(Some(spans.len()));
             spans.push(w);
             keys.push(key_range);
+        }
+        for &(at, probe) in &pending {
+            if let Some(i) = word_of[at] {
+                let (key, word) = (&skeleton[keys[i].clone()], &text[spans[i].clone()]);
+                classes[at] = word_class(discovery, key, word, probe);
+            }
         }
         let Ok(class_string) = std::str::from_utf8(&classes) else {
             continue;
@@ -167,7 +169,11 @@ pub(crate) fn discover(
         // starting last before a span's end is the only one that can overlap it (a scan of
         // all of them would make a long sentence quadratic).
         taken.clear();
+        let matching = discovery.matching_patterns(class_string);
         for (p, pattern) in discovery.patterns().iter().enumerate() {
+            if !Discovery::may_match(&matching, p) {
+                continue;
+            }
             for caps in pattern.regex.captures_iter(class_string) {
                 let Some(name) = caps.name("name") else {
                     continue;

@@ -13,6 +13,12 @@ use super::rules::{line_of, parse_toml};
 use super::{EntityType, RowError};
 use crate::text::skeleton;
 
+mod word_table;
+
+use word_table::WordInfo;
+use word_table::WordTable;
+pub(crate) use word_table::{Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
+
 /// The namespace of discovered names' ids, after the type's prefix (`person:discovered.x`):
 /// no curated id can hold a `.`, so none collides with one.
 pub const DISCOVERED: &str = "discovered.";
@@ -115,6 +121,37 @@ pub struct DiscoveryPattern {
     pub(crate) regex: Regex,
 }
 
+/// The regexes of a list of patterns as one [`regex::RegexSet`], or `None` should the set
+/// not compile (the patterns compiled one by one, so only a size limit could stop it); kept
+/// in the compiled cache as the patterns' sources.
+#[derive(Clone, Debug, Default)]
+struct PatternSet(Option<regex::RegexSet>);
+
+impl PatternSet {
+    fn new(patterns: &[DiscoveryPattern]) -> PatternSet {
+        PatternSet(regex::RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).ok())
+    }
+}
+
+impl serde::Serialize for PatternSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let sources: &[String] = self.0.as_ref().map_or(&[], |set| set.patterns());
+        sources.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PatternSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PatternSet, D::Error> {
+        let sources = Vec::<String>::deserialize(deserializer)?;
+        if sources.is_empty() {
+            return Ok(PatternSet(None));
+        }
+        regex::RegexSet::new(sources)
+            .map(|set| PatternSet(Some(set)))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 mod regex_source {
     use regex::Regex;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -158,12 +195,19 @@ pub struct Discovery {
     /// Normalized first names, with how many names of the people lexicon they begin.
     first_names: WordMap<usize>,
     patterns: Vec<DiscoveryPattern>,
+    /// The patterns' regexes as one set, kept with `patterns` (see [`Discovery::matching`]).
+    any: PatternSet,
     pub(crate) romanizer: super::lexicons::Romanizer,
-    /// Normalized Persian words: not names unless a pattern says so by other means.
+    /// Normalized Persian words: not names unless a pattern says so by other means. Read
+    /// into [`Discovery::seal`]'s table, then emptied.
+    #[serde(skip)]
     pub(crate) words: WordSet,
-    /// Normalized Persian verb forms.
+    /// Normalized Persian verb forms (into the table too).
+    #[serde(skip)]
     pub(crate) verbs: WordSet,
-    /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name.
+    /// Normalized Persian function words (hazm's stopwords): class `o`, never part of a name
+    /// (into the table too).
+    #[serde(skip)]
     pub(crate) function_words: WordSet,
     /// Normalized word sequences that look like names to the patterns but never are
     /// («علی‌رغم»: "despite").
@@ -171,40 +215,86 @@ pub struct Discovery {
     /// Normalized inflectional endings: a known word with one («کشورها», «خبرنگاران») is no
     /// unknown word.
     pub(crate) inflections: Vec<String>,
-    /// `classes`, `function_words` and `first_names` in one map (see [`Discovery::tag`]),
-    /// made from them on first use (so not in the compiled cache: it is made again after a
-    /// load).
-    #[serde(skip)]
-    tags: std::sync::OnceLock<WordMap<[u8; 2]>>,
+    /// The class table, function words, first names, common words, words and verbs in one
+    /// table (see [`Discovery::word`]), made by [`Discovery::seal`] once every file is added,
+    /// and kept in the compiled cache.
+    table: WordTable,
 }
 
 impl Discovery {
-    /// The class the data files give a normalized word, in this order: a word of the class
-    /// table, a function word (`o`), a first name ([`Discovery::first_name_class`]): `[if it
-    /// is not a common word, if it is]`, 0 for none. One lookup for the three, which the
-    /// discover stage asks of nearly every word of the text. Made on first use, so only once
-    /// the data files are all added.
-    pub(crate) fn tag(&self, skeleton: &str) -> Option<[u8; 2]> {
-        let tags = self.tags.get_or_init(|| {
-            let mut tags: WordMap<[u8; 2]> = WordMap::default();
-            for word in self.first_names.keys() {
+    /// Makes the table of [`Discovery::word`] from the class table, the function words, the
+    /// first names, `common` (the morphology's common words), the words and the verbs, and
+    /// empties the word and verb sets (the table holds them). Called once every data file is
+    /// added.
+    pub(crate) fn seal(&mut self, common: &std::collections::HashSet<String>) {
+        let words = std::mem::take(&mut self.words);
+        let verbs = std::mem::take(&mut self.verbs);
+        let function_words = std::mem::take(&mut self.function_words);
+        let count = words.len()
+            + verbs.len()
+            + common.len()
+            + function_words.len()
+            + self.first_names.len()
+            + self.classes.len();
+        let info = |flags| WordInfo { tag: [0, 0], flags };
+        // The tags in rising precedence (a later one replaces an earlier): a first name, a
+        // function word, a word of the class table.
+        let first_names: Vec<(&str, WordInfo)> = self
+            .first_names
+            .keys()
+            .map(|word| {
                 let class = |common| self.first_name_class(word, || common).unwrap_or(0);
-                tags.insert(word.clone(), [class(false), class(true)]);
-            }
-            for word in &self.function_words {
-                tags.insert(word.clone(), [b'o'; 2]);
-            }
-            for (word, &class) in &self.classes {
-                tags.insert(word.clone(), [class; 2]);
-            }
-            tags
-        });
-        tags.get(skeleton).copied()
+                let tag = [class(false), class(true)];
+                (word.as_str(), WordInfo { tag, flags: 0 })
+            })
+            .collect();
+        let table = WordTable::build(
+            count,
+            flagged(&words, info(LISTED_WORD))
+                .chain(flagged(&verbs, info(VERB_FORM)))
+                .chain(common.iter().map(|w| (w.as_str(), info(COMMON_WORD))))
+                .chain(first_names)
+                .chain(flagged(
+                    &function_words,
+                    WordInfo {
+                        tag: [b'o'; 2],
+                        flags: 0,
+                    },
+                ))
+                .chain(self.classes.iter().map(|(w, &class)| {
+                    (
+                        w.as_str(),
+                        WordInfo {
+                            tag: [class; 2],
+                            flags: 0,
+                        },
+                    )
+                })),
+        );
+        self.table = table;
     }
 
-    /// Whether a normalized word is a Persian verb form.
-    pub(crate) fn is_verb(&self, skeleton: &str) -> bool {
-        self.verbs.contains(skeleton)
+    /// What the data files say of a normalized word: the class they give it (a word of the
+    /// class table, a function word `o`, a first name [`Discovery::first_name_class`]: `[if
+    /// it is not a common word, if it is]`, 0 for none) and whether it is a common word, a
+    /// verb form, a word of the word list. One lookup for all of it, which the discover stage
+    /// asks of nearly every word of the text.
+    #[inline]
+    pub(crate) fn word(&self, skeleton: &str) -> WordInfo {
+        self.table.get(skeleton)
+    }
+
+    /// Starts loading what [`Discovery::word_probed`] will read of a normalized word (see
+    /// [`WordTable::probe`]).
+    #[inline]
+    pub(crate) fn probe(&self, skeleton: &str) -> Probe {
+        self.table.probe(skeleton)
+    }
+
+    /// [`Discovery::word`], with what [`Discovery::probe`] returned for the same word.
+    #[inline]
+    pub(crate) fn word_probed(&self, skeleton: &str, probe: Probe) -> WordInfo {
+        self.table.get_probed(skeleton, probe)
     }
 
     /// Whether a normalized word sequence is listed as never a name.
@@ -212,19 +302,14 @@ impl Discovery {
         self.not_names.contains(skeleton)
     }
 
-    /// Whether a normalized word is a known word (`known`: common or of the word list) with an
+    /// Whether a normalized word is a known word (common or of the word list) with an
     /// inflectional ending («رسانه‌ها», «اصولگرایان»), so no name.
-    pub(crate) fn is_inflected(&self, skeleton: &str, known: impl Fn(&str) -> bool) -> bool {
+    pub(crate) fn is_inflected(&self, skeleton: &str) -> bool {
         self.inflections.iter().any(|ending| {
-            skeleton
-                .strip_suffix(ending.as_str())
-                .is_some_and(|stem| stem.chars().count() >= 2 && known(stem))
+            skeleton.strip_suffix(ending.as_str()).is_some_and(|stem| {
+                stem.chars().count() >= 2 && self.word(stem).has(COMMON_WORD | LISTED_WORD)
+            })
         })
-    }
-
-    /// Whether a normalized word is a Persian word of the word list.
-    pub(crate) fn is_word(&self, skeleton: &str) -> bool {
-        self.words.contains(skeleton)
     }
 
     /// The class of a normalized word that is a first name, a word that begins enough names
@@ -257,6 +342,22 @@ impl Discovery {
     /// The patterns, in file order.
     pub fn patterns(&self) -> &[DiscoveryPattern] {
         &self.patterns
+    }
+
+    /// Whether pattern `p` may match a class string: `matching` is what
+    /// [`Discovery::matching_patterns`] returned for it. Asking one set which patterns match
+    /// a sentence at all is one pass over it; each pattern's capture search is one pass a
+    /// pattern, and is left to the patterns that match.
+    #[inline]
+    pub(crate) fn may_match(matching: &Option<regex::SetMatches>, p: usize) -> bool {
+        matching.as_ref().is_none_or(|m| m.matched(p))
+    }
+
+    /// The patterns that match somewhere in the class string `classes`, `None` meaning any
+    /// may (no set could be compiled).
+    #[inline]
+    pub(crate) fn matching_patterns(&self, classes: &str) -> Option<regex::SetMatches> {
+        self.any.0.as_ref().map(|set| set.matches(classes))
     }
 
     pub(crate) fn add_classes(&mut self, file: &str, text: &str, errors: &mut Vec<RowError>) {
@@ -342,6 +443,7 @@ impl Discovery {
                 regex,
             });
         }
+        self.any = PatternSet::new(&self.patterns);
     }
 
     /// The first names of a people lexicon (one name a line).
@@ -359,4 +461,9 @@ impl Discovery {
                 .filter(|(w, n)| *n >= FIRST_NAME_MIN && w.chars().count() >= 2),
         );
     }
+}
+
+/// The words of `set`, each with `info`.
+fn flagged(set: &WordSet, info: WordInfo) -> impl Iterator<Item = (&str, WordInfo)> {
+    set.iter().map(move |w| (w.as_str(), info))
 }

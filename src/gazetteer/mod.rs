@@ -30,8 +30,8 @@ use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
-pub(crate) use discovery::FxHasher;
 pub use discovery::{Discovery, DiscoveryPattern, DISCOVERED};
+pub(crate) use discovery::{FxHasher, Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
@@ -773,6 +773,7 @@ impl GazetteerBuilder {
         self.gazetteer.offices_by_role = offices;
         let g = &mut self.gazetteer;
         g.composition.find_curated(&g.entities, &g.by_id);
+        g.discovery.seal(&g.morphology.common_words);
         self.errors
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         (self.gazetteer, self.errors)
