@@ -231,11 +231,11 @@ pub(crate) struct Stored {
 }
 
 /// The slots of [`CHUNK`] entities, each filled when its entity is first asked for: `None`
-/// when it does not decode.
-type Chunk = Box<[OnceLock<Option<Entity>>]>;
+/// when it does not decode. Boxed, so that a slot is two words: a chunk is a page, and the
+/// slots of a million entities are 16 MB even when a long run has met some in every chunk.
+type Chunk = Box<[OnceLock<Option<Box<Entity>>>]>;
 
-/// The entities of one chunk: a run that meets a few thousand entities allocates slots for
-/// a few hundred thousand at most, not for every entity.
+/// The entities of one chunk.
 const CHUNK: usize = 256;
 
 impl std::fmt::Debug for Stored {
@@ -303,8 +303,8 @@ impl Stored {
         });
         chunk
             .get(i % CHUNK)?
-            .get_or_init(|| self.table().entity(i, &self.files).ok())
-            .as_ref()
+            .get_or_init(|| self.table().entity(i, &self.files).ok().map(Box::new))
+            .as_deref()
     }
 
     /// Every entity, decoded (on the current rayon pool) on first use.
