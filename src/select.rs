@@ -455,7 +455,27 @@ fn starts_word(norm: &Normalized, start: usize) -> bool {
         return true;
     };
     let first = skeleton[start..].chars().next().unwrap_or(' ');
-    norm.gap_before(start).is_boundary() || !is_word_char(prev) || !is_word_char(first)
+    if norm.gap_before(start).is_boundary() {
+        return true;
+    }
+    if !is_word_char(first) {
+        return true;
+    }
+    if !is_word_char(prev) {
+        let at = start - prev.len_utf8();
+        let before = skeleton[..at].chars().next_back();
+        return !in_address(before, prev, first) || norm.gap_before(at).is_boundary();
+    }
+    false
+}
+
+/// Whether `sep` between `before` and `after` joins the parts of an e-mail address or a
+/// domain («newsroom@irna.ir», «www.irna.ir»): a name there is part of the address, not a word.
+#[inline(always)]
+fn in_address(before: Option<char>, sep: char, after: char) -> bool {
+    matches!(sep, '@' | '.')
+        && after.is_ascii_alphanumeric()
+        && before.is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
 /// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
@@ -467,8 +487,13 @@ fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize)
         return true;
     };
     let last = skeleton[start..end].chars().next_back().unwrap_or(' ');
-    if norm.gap_before(end).is_boundary() || !is_word_char(next) || !is_word_char(last) {
+    if norm.gap_before(end).is_boundary() || !is_word_char(last) {
         return true;
+    }
+    if !is_word_char(next) {
+        let at = end + next.len_utf8();
+        let after = skeleton[at..].chars().next().unwrap_or(' ');
+        return !in_address(Some(last), next, after) || norm.gap_before(at).is_boundary();
     }
     // The rest of the word, up to the next boundary, is the attached suffix.
     let tail_end = word_end(norm, end);

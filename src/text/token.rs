@@ -4,6 +4,8 @@ use std::ops::Range;
 
 use super::normalize::{ARABIC_ALPHANUMERIC, ARABIC_COMBINING};
 
+const ZWNJ: char = '\u{200C}';
+
 /// Whether `c` belongs to a word of the original text: letters, digits, combining marks,
 /// ZWNJ and tatweel (which stand inside Persian words).
 #[inline]
@@ -50,7 +52,8 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         let (start, c) = chars.next()?;
         crate::ops::tick(1);
         let (part, mut has_alnum) = word_class(c);
-        if !part {
+        // A ZWNJ joins the parts of a word: one at its edge («، ‌عسکراولادی») is no part of it.
+        if !part || c == ZWNJ {
             continue;
         }
         let mut end = start + c.len_utf8();
@@ -60,7 +63,9 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 break;
             }
             has_alnum |= alnum;
-            end = j + d.len_utf8();
+            if d != ZWNJ {
+                end = j + d.len_utf8();
+            }
             chars.next();
             crate::ops::tick(1);
         }
@@ -79,7 +84,7 @@ pub fn last_word(text: &str) -> Option<Range<usize>> {
         let (i, c) = chars.next()?;
         crate::ops::tick(1);
         let (part, mut has_alnum) = word_class(c);
-        if !part {
+        if !part || c == ZWNJ {
             continue;
         }
         let end = i + c.len_utf8();
@@ -90,7 +95,9 @@ pub fn last_word(text: &str) -> Option<Range<usize>> {
                 break;
             }
             has_alnum |= alnum;
-            start = j;
+            if d != ZWNJ {
+                start = j;
+            }
             chars.next();
             crate::ops::tick(1);
         }
@@ -124,6 +131,11 @@ mod tests {
             &["Xi", "met", "Díaz", "Canel"],
         ),
         ("lone zwnj is not a word", "a \u{200C} b", &["a", "b"]),
+        (
+            "zwnj at a word's edge",
+            "ایران، \u{200C}عسکراولادی\u{200C} و",
+            &["ایران", "عسکراولادی", "و"],
+        ),
     ];
 
     #[test]
