@@ -195,11 +195,11 @@ pub fn extract_reader_to_output(
     options: Options,
     progress: impl FnMut(usize),
 ) -> Result<Summary, ExportError> {
-    let mut ids = reader.take_ids();
+    let ids = reader.take_ids();
     extract_pending(
         pipeline,
         || reader.next_pending(),
-        Some(&mut ids),
+        Some(ids),
         output,
         options,
         progress,
@@ -209,7 +209,7 @@ pub fn extract_reader_to_output(
 fn extract_pending(
     pipeline: &Pipeline,
     next: impl FnMut() -> Option<Pending>,
-    ids: Option<&mut Ids>,
+    mut ids: Option<Ids>,
     mut output: OutputSet,
     options: Options,
     mut progress: impl FnMut(usize),
@@ -222,7 +222,7 @@ fn extract_pending(
     process_all(
         pipeline,
         next,
-        ids,
+        ids.as_mut(),
         BATCH_DOCUMENTS,
         Some(&mut |mut part: GraphPart| {
             lists.absorb(&mut part);
@@ -241,9 +241,12 @@ fn extract_pending(
         },
         &mut progress,
     )?;
+    // The ids table is as large as the corpus: gone before the graph files are made.
+    drop(ids);
     finish_document_files(&mut output)?;
     release_free_memory();
     lists.restore(&mut graph);
+
     write_graph_files(
         pipeline.gazetteer(),
         pipeline.rules().predicates(),

@@ -172,9 +172,13 @@ fn merge_into(arena: &[u8], list: &mut Vec<Record>, new: &[Record], scratch: &mu
         };
         scratch.push(next);
     }
-    // Copied, not swapped: a list keeps a buffer of its own size, not the scratch's.
+    // Copied, not swapped: a list keeps a buffer of its own size, not the scratch's; a full
+    // one, which changes little from now on, no room to grow.
     list.clear();
     list.extend_from_slice(scratch);
+    if list.len() == DOCUMENT_IDS {
+        list.shrink_to_fit();
+    }
 }
 
 impl DocLists {
@@ -263,13 +267,18 @@ impl DocLists {
     /// time, so that memory follows the lists, not the corpus.
     fn prune(&mut self) {
         let cited = self.cited();
-        let mut arena = Vec::new();
+        let ends: Vec<usize> = cited.iter().map(|&r| read(&self.arena, r).end).collect();
+        let bytes: usize = cited.iter().zip(&ends).map(|(&r, &end)| end - r).sum();
+        // Room for the quarter more records the next pruning waits for: a doubled buffer
+        // would be most of the arena's memory.
+        let mut arena = Vec::with_capacity(bytes + bytes / 4 + 4096);
         // The new offset of each cited record, in the order of `cited`.
         let mut moved = Vec::with_capacity(cited.len());
-        for &record in &cited {
+        for (&record, &end) in cited.iter().zip(&ends) {
             moved.push(arena.len());
-            arena.extend_from_slice(&self.arena[record..read(&self.arena, record).end]);
+            arena.extend_from_slice(&self.arena[record..end]);
         }
+        drop(ends);
         for list in self.nodes.values_mut().chain(self.edges.values_mut()) {
             for record in list.iter_mut() {
                 if let Ok(i) = cited.binary_search(record) {
