@@ -9,12 +9,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::doclists::DocLists;
 use crate::export::csv::CsvFlavor;
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
 use crate::export::options::GraphOptions;
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{GraphPart, KnowledgeGraph};
-use crate::input::Loaded;
+use crate::input::{Ids, Loaded, Pending, Reader};
 use crate::{Gazetteer, Pipeline, Predicates, Scratch};
 
 /// The files `extract` writes.
@@ -46,9 +47,6 @@ pub struct Options {
 /// How many documents, or how many bytes of text, make one batch.
 const BATCH_DOCUMENTS: usize = 256;
 const BATCH_BYTES: usize = 32 << 20;
-
-/// How many document infos the graph may hold before the first pruning.
-const PRUNE_DOCUMENTS: usize = 4096;
 
 /// What a run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -173,31 +171,62 @@ pub fn extract_to_dir(
 pub fn extract_to_output(
     pipeline: &Pipeline,
     documents: impl Iterator<Item = Loaded>,
+    output: OutputSet,
+    options: Options,
+    progress: impl FnMut(usize),
+) -> Result<Summary, ExportError> {
+    let mut documents = documents.map(|loaded| Pending::Ready(loaded, 0));
+    extract_pending(
+        pipeline,
+        || documents.next(),
+        None,
+        output,
+        options,
+        progress,
+    )
+}
+
+/// [`extract_to_output`] of what `reader` reads, its JSONL lines parsed on the worker threads
+/// rather than on the one that reads them.
+pub fn extract_reader_to_output(
+    pipeline: &Pipeline,
+    mut reader: Reader,
+    output: OutputSet,
+    options: Options,
+    progress: impl FnMut(usize),
+) -> Result<Summary, ExportError> {
+    let ids = reader.take_ids();
+    extract_pending(
+        pipeline,
+        || reader.next_pending(),
+        Some(ids),
+        output,
+        options,
+        progress,
+    )
+}
+
+fn extract_pending(
+    pipeline: &Pipeline,
+    next: impl FnMut() -> Option<Pending>,
+    mut ids: Option<Ids>,
     mut output: OutputSet,
     options: Options,
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, ExportError> {
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
-    // The graph's document infos are pruned to those its lists still cite whenever they have
-    // grown by a quarter, so that they stay bounded by the graph, not the corpus, at a linear cost. The
-    // points depend on the input order only, so the output on the thread count not at all.
-    let mut prune_at = PRUNE_DOCUMENTS;
-    // The dates and languages of the documents, each held once (pruned with the infos).
-    let mut strings = std::collections::HashSet::new();
+    // The graph's document ids and infos, held compactly until the graph files are written:
+    // they are what grows with the corpus.
+    let mut lists = DocLists::default();
     process_all(
         pipeline,
-        documents,
+        next,
+        ids.as_mut(),
         BATCH_DOCUMENTS,
         Some(&mut |mut part: GraphPart| {
-            part.share_document_infos(&mut strings);
+            lists.absorb(&mut part);
             graph.merge(part);
-            if graph.documents.len() >= prune_at {
-                graph.retain_cited_documents();
-                // A string only this table holds belongs to no document the graph keeps.
-                strings.retain(|s: &crate::graph::DocId| std::sync::Arc::strong_count(s) > 1);
-                prune_at = PRUNE_DOCUMENTS.max(graph.documents.len() + graph.documents.len() / 4);
-            }
         }),
         |out| {
             output.write("documents.jsonl", &out.documents_line)?;
@@ -212,7 +241,12 @@ pub fn extract_to_output(
         },
         &mut progress,
     )?;
+    // The ids table is as large as the corpus: gone before the graph files are made.
+    drop(ids);
     finish_document_files(&mut output)?;
+    release_free_memory();
+    lists.restore(&mut graph);
+
     write_graph_files(
         pipeline.gazetteer(),
         pipeline.rules().predicates(),
@@ -225,40 +259,42 @@ pub fn extract_to_output(
     Ok(summary)
 }
 
-/// Extracts `documents` in batches of at most `batch_documents` (and [`BATCH_BYTES`]) across
-/// the current rayon pool, and hands each document's output to `each` in input order;
-/// `progress` gets the number of documents done after each batch. With `batch_graph`, the
-/// pool also merges each batch's graph parts into one, handed to `batch_graph` after the
-/// batch's documents (their own parts are then empty): the merge is associative and
-/// commutative, so the pool's order of merging cannot show, and this thread merges one part
-/// a batch instead of one a document.
+/// Extracts the documents `next` reads, in batches of at most `batch_documents` (and
+/// [`BATCH_BYTES`]), across the current rayon pool, and hands each document's output to `each`
+/// in input order; `progress` gets the number of documents done after each batch. The pool
+/// parses each batch's JSONL lines, and then, in input order, admits them to `ids` (which
+/// fails a document whose id an earlier one had). With `batch_graph`, the pool also merges
+/// each batch's graph parts into one, handed to `batch_graph` after the batch's documents
+/// (their own parts are then empty): the merge is associative and commutative, so the pool's
+/// order of merging cannot show, and this thread merges one part a batch instead of one a
+/// document.
 ///
 /// While the pool extracts one batch, this thread hands the outputs of the previous one to
-/// `each` and reads the next one, and then joins the pool: reading, writing and merging the
-/// graph overlap the extraction instead of leaving the other threads idle. Three batches at
-/// most are alive, and `each` sees the outputs in input order whatever the threads.
+/// `each` and reads the lines of the next one, and then joins the pool: reading, writing and
+/// merging the graph overlap the extraction instead of leaving the other threads idle. Three
+/// batches at most are alive, and `each` sees the outputs in input order whatever the
+/// threads.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn process_all<E>(
     pipeline: &Pipeline,
-    documents: impl Iterator<Item = Loaded>,
+    mut next: impl FnMut() -> Option<Pending>,
+    mut ids: Option<&mut Ids>,
     batch_documents: usize,
     mut batch_graph: Option<&mut dyn FnMut(GraphPart)>,
     mut each: impl FnMut(DocumentOutput) -> Result<(), E>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), E> {
-    let mut documents = documents.peekable();
-    let mut read = |batch: &mut Vec<Loaded>| {
-        batch.clear();
+    let mut read = |batch: &mut Vec<Pending>| {
         let mut bytes = 0;
         while batch.len() < batch_documents.max(1) && bytes < BATCH_BYTES {
-            let Some(loaded) = documents.next() else {
+            let Some(pending) = next() else {
                 break;
             };
-            bytes += loaded.result.as_ref().map_or(0, |d| d.text.len());
-            batch.push(loaded);
+            bytes += pending.bytes();
+            batch.push(pending);
         }
     };
-    let mut batch: Vec<Loaded> = Vec::with_capacity(batch_documents);
-    let mut next: Vec<Loaded> = Vec::with_capacity(batch_documents);
+    let mut batch: Vec<Pending> = Vec::with_capacity(batch_documents);
     let mut done_outputs: Vec<DocumentOutput> = Vec::new();
     let mut done_graph: Option<GraphPart> = None;
     let merge_batches = batch_graph.is_some();
@@ -267,18 +303,29 @@ pub(crate) fn process_all<E>(
     loop {
         let mut outputs: Vec<DocumentOutput> = Vec::new();
         let mut merged: Option<GraphPart> = None;
+        let mut next_batch: Vec<Pending> = Vec::with_capacity(batch_documents);
+        let reading = !batch.is_empty();
         let handed = rayon::in_place_scope(|scope| {
-            if !batch.is_empty() {
-                let batch = &batch;
+            if reading {
+                let batch = std::mem::take(&mut batch);
                 let outputs = &mut outputs;
                 let merged = &mut merged;
+                let ids = ids.as_deref_mut();
                 scope.spawn(move |_| {
-                    *outputs = batch
+                    let mut loaded: Vec<(Loaded, usize)> =
+                        batch.into_par_iter().map(Pending::parse).collect();
+                    if let Some(ids) = ids {
+                        for (loaded, line) in &mut loaded {
+                            ids.admit(loaded, *line);
+                        }
+                    }
+                    *outputs = loaded
                         .par_iter()
-                        .map_init(Scratch::default, |scratch, loaded| {
+                        .map_init(Scratch::default, |scratch, (loaded, _)| {
                             process(pipeline, scratch, loaded)
                         })
                         .collect();
+                    drop(loaded);
                     if merge_batches {
                         *merged = Some(
                             outputs
@@ -303,18 +350,29 @@ pub(crate) fn process_all<E>(
             if had {
                 progress(done);
             }
-            if !batch.is_empty() {
-                read(&mut next);
+            if reading {
+                read(&mut next_batch);
             }
             Ok(())
         });
         handed?;
-        if batch.is_empty() {
+        if !reading {
             return Ok(());
         }
         done_outputs = outputs;
         done_graph = merged;
-        std::mem::swap(&mut batch, &mut next);
+        batch = next_batch;
+    }
+}
+
+/// Gives the memory the batches freed back to the system before the graph files are made:
+/// it sits in the worker threads' arenas, which the export does not allocate from, and would
+/// otherwise add to the run's peak.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -325,22 +325,162 @@ pub struct Reader {
     sources: std::vec::IntoIter<Source>,
     jsonl: Option<JsonlState>,
     max_bytes: usize,
-    /// Where each document id was first read from, by a 128-bit hash of the id (a chance
-    /// collision, about 2^-64 for a billion ids, is far below any other failure): the id
-    /// and its origin string for every document would grow the memory of a run with the
-    /// corpus, four times faster than this.
-    first_origin: HashMap<u128, FirstOrigin>,
-    /// The sources named in `first_origin`, each once.
-    origin_names: Vec<String>,
-    /// The JSONL line of the last document read (0 for a text file).
-    last_line: usize,
+    /// The ids read so far.
+    ids: Ids,
     /// The file name, id stem and line offset standard input stands for.
     stdin_name: Option<(String, String, usize)>,
     /// Input bytes read so far (files and standard input), for progress.
     bytes_read: Arc<AtomicU64>,
 }
 
-/// Where a document id was first read: a source of `Reader::origin_names`, and its JSONL line
+/// The ids of the documents read so far, to fail a second document with one of them.
+#[derive(Default)]
+pub(crate) struct Ids {
+    /// Where each document id was first read from, by a 128-bit hash of the id (a chance
+    /// collision, about 2^-64 for a billion ids, is far below any other failure): the id
+    /// and its origin string for every document would grow the memory of a run with the
+    /// corpus, four times faster than this. The value is a [`FirstOrigin`] packed into 64
+    /// bits ([`FirstOrigin::pack`]), or [`WIDE`] for one in `wide`: 24 bytes a document,
+    /// not 32.
+    first_origin: HashMap<[u64; 2], u64>,
+    /// The first origins too large to pack (a line past 2^40, a source past 2^24).
+    wide: HashMap<[u64; 2], FirstOrigin>,
+    /// The sources named in `first_origin`, each once.
+    origin_names: Vec<String>,
+}
+
+/// The packed first origin that stands for one in `Ids::wide`.
+const WIDE: u64 = u64::MAX;
+
+impl FirstOrigin {
+    /// The source in the low 24 bits, the line above them; `None` when they do not fit.
+    fn pack(self) -> Option<u64> {
+        let packed = (self.line as u64).checked_mul(1 << 24)? | u64::from(self.name);
+        (self.name < 1 << 24 && (self.line as u64) < (1 << 40) && packed != WIDE).then_some(packed)
+    }
+
+    fn unpack(packed: u64) -> FirstOrigin {
+        FirstOrigin {
+            name: (packed & ((1 << 24) - 1)) as u32,
+            line: (packed >> 24) as usize,
+        }
+    }
+}
+
+/// A document as the reader hands it over: read, but a JSONL line not yet parsed, so that
+/// the parsing can run on the worker threads ([`Pending::parse`]); then its id is checked
+/// against the earlier ones, in input order ([`Ids::admit`]).
+pub(crate) enum Pending {
+    /// Read and parsed (a text file, a failure, or a document given as such), with its
+    /// JSONL line (0 when it is not one).
+    Ready(Loaded, usize),
+    /// A JSONL line (without its line break and byte order mark, not blank).
+    Line {
+        /// Its bytes.
+        bytes: Vec<u8>,
+        /// The stream's name, for the origin (`name:line`).
+        name: Arc<str>,
+        /// The stem of ids for lines without one (`stem:line`).
+        stem: Arc<str>,
+        /// Its 1-based line number.
+        line: usize,
+    },
+}
+
+impl Pending {
+    /// How many bytes of input it holds, for the size of a batch.
+    pub(crate) fn bytes(&self) -> usize {
+        match self {
+            Pending::Ready(loaded, _) => loaded.result.as_ref().map_or(0, |d| d.text.len()),
+            Pending::Line { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// The document, and its JSONL line (0 when it is not one).
+    pub(crate) fn parse(self) -> (Loaded, usize) {
+        match self {
+            Pending::Ready(loaded, line) => (loaded, line),
+            Pending::Line {
+                bytes,
+                name,
+                stem,
+                line,
+            } => {
+                let origin = format!("{name}:{line}");
+                let (id, result) = parse_jsonl_document(&bytes, format!("{stem}:{line}"));
+                let mut loaded = Loaded { id, origin, result };
+                fail_empty(&mut loaded);
+                (loaded, line)
+            }
+        }
+    }
+}
+
+/// A document with no text but white space is a failure.
+fn fail_empty(loaded: &mut Loaded) {
+    if let Ok(doc) = &loaded.result {
+        if doc.text.trim().is_empty() {
+            loaded.result = Err(DocumentError::Empty);
+        }
+    }
+}
+
+impl Ids {
+    /// Fails `loaded` when an earlier document had its id, and otherwise remembers where
+    /// the id was read (`line` of the JSONL origin, 0 for a whole file). Documents must come
+    /// in input order.
+    pub(crate) fn admit(&mut self, loaded: &mut Loaded, line: usize) {
+        let hash = id_hash(&loaded.id);
+        let key = [(hash >> 64) as u64, hash as u64];
+        let found = self.first_origin.get(&key).map(|&packed| match packed {
+            WIDE => self.wide.get(&key).copied(),
+            packed => Some(FirstOrigin::unpack(packed)),
+        });
+        match found {
+            Some(first) => {
+                let Some(first) = first else {
+                    // A packed WIDE always has its entry in `wide`.
+                    return;
+                };
+                let name = &self.origin_names[first.name as usize];
+                let origin = match first.line {
+                    0 => name.clone(),
+                    line => format!("{name}:{line}"),
+                };
+                loaded.result = Err(DocumentError::DuplicateId(origin));
+            }
+            None => {
+                // A JSONL origin is `name:line`, made in `Pending::parse`.
+                let suffix = format!(":{line}");
+                let name = match line {
+                    0 => loaded.origin.as_str(),
+                    _ => loaded
+                        .origin
+                        .strip_suffix(suffix.as_str())
+                        .unwrap_or(&loaded.origin),
+                };
+                if self.origin_names.last().map(String::as_str) != Some(name) {
+                    self.origin_names.push(name.to_string());
+                }
+                let first = FirstOrigin {
+                    name: (self.origin_names.len() - 1) as u32,
+                    line,
+                };
+                match first.pack() {
+                    Some(packed) => {
+                        self.first_origin.insert(key, packed);
+                    }
+                    None => {
+                        self.first_origin.insert(key, WIDE);
+                        self.wide.insert(key, first);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where a document id was first read: a source of `Ids::origin_names`, and its JSONL line
 /// (0 for a whole file).
 #[derive(Clone, Copy)]
 struct FirstOrigin {
@@ -398,8 +538,8 @@ pub fn total_bytes(sources: &[Source]) -> Option<u64> {
 }
 
 struct JsonlState {
-    name: String,
-    stem: String,
+    name: Arc<str>,
+    stem: Arc<str>,
     reader: Box<dyn BufRead + Send>,
     line: usize,
 }
@@ -411,9 +551,7 @@ impl Reader {
             sources: sources.into_iter(),
             jsonl: None,
             max_bytes,
-            first_origin: HashMap::new(),
-            origin_names: Vec::new(),
-            last_line: 0,
+            ids: Ids::default(),
             stdin_name: None,
             bytes_read: Arc::new(AtomicU64::new(0)),
         }
@@ -446,8 +584,8 @@ impl Reader {
     ) -> Reader {
         let mut r = Reader::new(Vec::new(), max_bytes);
         r.jsonl = Some(JsonlState {
-            name: name.to_string(),
-            stem: stem.to_string(),
+            name: name.into(),
+            stem: stem.into(),
             reader,
             line: 0,
         });
@@ -476,14 +614,21 @@ impl Reader {
         Loaded { id, origin, result }
     }
 
-    fn next_jsonl_line(&mut self) -> Option<Loaded> {
+    fn next_jsonl_line(&mut self) -> Option<Pending> {
         let max_bytes = self.max_bytes;
         let state = self.jsonl.as_mut()?;
         loop {
             state.line += 1;
-            self.last_line = state.line;
-            let origin = format!("{}:{}", state.name, state.line);
-            let fallback_id = format!("{}:{}", state.stem, state.line);
+            let failed = |state: &JsonlState, result| {
+                Pending::Ready(
+                    Loaded {
+                        id: format!("{}:{}", state.stem, state.line),
+                        origin: format!("{}:{}", state.name, state.line),
+                        result,
+                    },
+                    state.line,
+                )
+            };
             let line = match read_line_limited(&mut state.reader, max_bytes) {
                 Ok(None) => {
                     self.jsonl = None;
@@ -492,35 +637,90 @@ impl Reader {
                 Ok(Some(line)) => line,
                 Err(e) => {
                     // An unreadable stream ends here; report it once.
+                    let failed = failed(state, Err(e));
                     self.jsonl = None;
-                    return Some(Loaded {
-                        id: fallback_id,
-                        origin,
-                        result: Err(e),
-                    });
+                    return Some(failed);
                 }
             };
-            let line = match line {
+            let mut line = match line {
                 Ok(bytes) => bytes,
-                Err(e) => {
-                    return Some(Loaded {
-                        id: fallback_id,
-                        origin,
-                        result: Err(e),
-                    })
-                }
+                Err(e) => return Some(failed(state, Err(e))),
             };
             // A byte order mark may open the stream; it is not part of the first line.
-            let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
-                Some(rest) if state.line == 1 => rest,
-                _ => &line[..],
-            };
+            if state.line == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                line.drain(..3);
+            }
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let (id, result) = parse_jsonl_document(line, fallback_id);
-            return Some(Loaded { id, origin, result });
+            return Some(Pending::Line {
+                bytes: line,
+                name: Arc::clone(&state.name),
+                stem: Arc::clone(&state.stem),
+                line: state.line,
+            });
         }
+    }
+
+    /// The next document, its JSONL line not parsed yet; see [`Pending`]. The caller parses
+    /// it and gives it to [`Reader::take_ids`]'s `admit` in input order.
+    pub(crate) fn next_pending(&mut self) -> Option<Pending> {
+        loop {
+            if let Some(pending) = self.next_jsonl_line() {
+                return Some(pending);
+            }
+            let mut loaded = match self.sources.next()? {
+                Source::Text { path, id } => self.read_text_file(&path, id),
+                Source::Jsonl { path, id } => match open_regular(&path) {
+                    Ok(file) => {
+                        self.jsonl = Some(JsonlState {
+                            name: path.display().to_string().into(),
+                            stem: id.into(),
+                            reader: Box::new(Counting {
+                                inner: BufReader::with_capacity(1 << 16, file),
+                                count: Arc::clone(&self.bytes_read),
+                            }),
+                            line: 0,
+                        });
+                        continue;
+                    }
+                    Err(error) => Loaded {
+                        id,
+                        origin: path.display().to_string(),
+                        result: Err(error),
+                    },
+                },
+                Source::Unreadable { path, id, error } => Loaded {
+                    id,
+                    origin: path.display().to_string(),
+                    result: Err(error),
+                },
+                Source::Stdin => {
+                    let (name, stem, line) = self
+                        .stdin_name
+                        .clone()
+                        .unwrap_or_else(|| ("-".into(), "stdin".into(), 0));
+                    self.jsonl = Some(JsonlState {
+                        name: name.into(),
+                        stem: stem.into(),
+                        reader: Box::new(Counting {
+                            inner: BufReader::with_capacity(1 << 16, std::io::stdin()),
+                            count: Arc::clone(&self.bytes_read),
+                        }),
+                        line,
+                    });
+                    continue;
+                }
+            };
+            fail_empty(&mut loaded);
+            return Some(Pending::Ready(loaded, 0));
+        }
+    }
+
+    /// The ids read so far, which [`Reader::next_pending`]'s documents are to be admitted
+    /// to from now on (the reader's own iterator then no longer sees them).
+    pub(crate) fn take_ids(&mut self) -> Ids {
+        std::mem::take(&mut self.ids)
     }
 }
 
@@ -628,92 +828,8 @@ impl Iterator for Reader {
     type Item = Loaded;
 
     fn next(&mut self) -> Option<Loaded> {
-        let mut loaded = loop {
-            if let Some(loaded) = self.next_jsonl_line() {
-                break loaded;
-            }
-            self.last_line = 0;
-            match self.sources.next()? {
-                Source::Text { path, id } => break self.read_text_file(&path, id),
-                Source::Jsonl { path, id } => match open_regular(&path) {
-                    Ok(file) => {
-                        self.jsonl = Some(JsonlState {
-                            name: path.display().to_string(),
-                            stem: id,
-                            reader: Box::new(Counting {
-                                inner: BufReader::with_capacity(1 << 16, file),
-                                count: Arc::clone(&self.bytes_read),
-                            }),
-                            line: 0,
-                        })
-                    }
-                    Err(error) => {
-                        break Loaded {
-                            id,
-                            origin: path.display().to_string(),
-                            result: Err(error),
-                        }
-                    }
-                },
-                Source::Unreadable { path, id, error } => {
-                    break Loaded {
-                        id,
-                        origin: path.display().to_string(),
-                        result: Err(error),
-                    }
-                }
-                Source::Stdin => {
-                    let (name, stem, line) = self
-                        .stdin_name
-                        .clone()
-                        .unwrap_or_else(|| ("-".into(), "stdin".into(), 0));
-                    self.jsonl = Some(JsonlState {
-                        name,
-                        stem,
-                        reader: Box::new(Counting {
-                            inner: BufReader::with_capacity(1 << 16, std::io::stdin()),
-                            count: Arc::clone(&self.bytes_read),
-                        }),
-                        line,
-                    })
-                }
-            }
-        };
-        if let Ok(doc) = &loaded.result {
-            if doc.text.trim().is_empty() {
-                loaded.result = Err(DocumentError::Empty);
-            }
-        }
-        let key = id_hash(&loaded.id);
-        match self.first_origin.get(&key) {
-            Some(first) => {
-                let name = &self.origin_names[first.name as usize];
-                let origin = match first.line {
-                    0 => name.clone(),
-                    line => format!("{name}:{line}"),
-                };
-                loaded.result = Err(DocumentError::DuplicateId(origin));
-            }
-            None => {
-                // A JSONL origin is `name:line`, made in `next_jsonl_line`.
-                let suffix = format!(":{}", self.last_line);
-                let name = match self.last_line {
-                    0 => loaded.origin.as_str(),
-                    _ => loaded
-                        .origin
-                        .strip_suffix(suffix.as_str())
-                        .unwrap_or(&loaded.origin),
-                };
-                if self.origin_names.last().map(String::as_str) != Some(name) {
-                    self.origin_names.push(name.to_string());
-                }
-                let first = FirstOrigin {
-                    name: (self.origin_names.len() - 1) as u32,
-                    line: self.last_line,
-                };
-                self.first_origin.insert(key, first);
-            }
-        }
+        let (mut loaded, line) = self.next_pending()?.parse();
+        self.ids.admit(&mut loaded, line);
         Some(loaded)
     }
 }
@@ -790,6 +906,38 @@ mod tests {
         assert!(matches!(got[3].1, Err(DocumentError::InvalidJson(_))));
         assert!(matches!(got[4].1, Err(DocumentError::InvalidJson(_))));
         assert_eq!(got[5].0, "7");
+    }
+
+    #[test]
+    fn first_origins_pack_or_stay_wide() {
+        for (name, line) in [(0, 0), (3, 17), ((1 << 24) - 1, (1 << 40) - 2)] {
+            let first = FirstOrigin { name, line };
+            let packed = first.pack().expect("fits");
+            let back = FirstOrigin::unpack(packed);
+            assert_eq!((back.name, back.line), (name, line));
+        }
+        for (name, line) in [(1 << 24, 1), (0, 1 << 40), (u32::MAX, usize::MAX)] {
+            assert!(FirstOrigin { name, line }.pack().is_none());
+        }
+        // A wide origin still names the first document.
+        let mut ids = Ids::default();
+        let loaded = |origin: &str| Loaded {
+            id: "same".into(),
+            origin: origin.into(),
+            result: Ok(Document::new("same", "x")),
+        };
+        let mut first = loaded(&format!("a.jsonl:{}", 1u64 << 41));
+        ids.admit(&mut first, 1 << 41);
+        assert!(first.result.is_ok());
+        let mut second = loaded("b.jsonl:2");
+        ids.admit(&mut second, 2);
+        assert_eq!(
+            second.result,
+            Err(DocumentError::DuplicateId(format!(
+                "a.jsonl:{}",
+                1u64 << 41
+            )))
+        );
     }
 
     #[test]

@@ -107,6 +107,7 @@ mod cache;
 mod check;
 mod discover;
 mod doc;
+mod doclists;
 mod gazetteer;
 mod graph;
 mod ops;

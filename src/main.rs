@@ -703,7 +703,7 @@ fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCo
     let summary = pool
         .install(|| {
             let options = args.graph.options();
-            corpus::extract_to_output(&pipeline, reader, output, options, |done| {
+            corpus::extract_reader_to_output(&pipeline, reader, output, options, |done| {
                 progress.set_position(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
                 progress.set_message(format!("{done} documents"));
             })

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{self, DocumentOutput, Options, Summary};
 use crate::export::{ExportError, OutputSet};
 use crate::graph::{DocumentInfo, EdgeData, EdgeKey, GraphPart, NodeData};
-use crate::input::Loaded;
+use crate::input::{Loaded, Pending};
 use crate::{Gazetteer, Pipeline, Predicates};
 
 /// Why partials could not be read or written.
@@ -295,9 +295,11 @@ pub fn extract_to_partial(
                 source,
             })
     };
+    let mut documents = documents.map(|loaded| Pending::Ready(loaded, 0));
     corpus::process_all(
         pipeline,
-        documents,
+        || documents.next(),
+        None,
         batch,
         None,
         |mut doc| {
