@@ -289,11 +289,7 @@ pub fn extract_to_partial(
     let write = |out: &mut dyn Write, line: &[u8]| {
         out.write_all(line)
             .and_then(|()| out.flush())
-            .map_err(|source| PartialError::Io {
-                path: "-".into(),
-                what: "cannot write the partial",
-                source,
-            })
+            .map_err(io_error(Path::new(STDOUT), CANNOT_WRITE))
     };
     let mut documents = documents.map(|loaded| Pending::Ready(loaded, 0));
     corpus::process_all(
@@ -432,10 +428,18 @@ impl RowsWriter {
     }
 }
 
-fn io_error(path: &Path, what: &'static str) -> impl FnOnce(io::Error) -> PartialError {
-    let path = path.to_path_buf();
-    move |source| PartialError::Io { path, what, source }
+/// An I/O error at `path`, for `map_err`: the path is copied only when there is an error.
+fn io_error<'a>(path: &'a Path, what: &'static str) -> impl FnOnce(io::Error) -> PartialError + 'a {
+    move |source| PartialError::Io {
+        path: path.to_path_buf(),
+        what,
+        source,
+    }
 }
+
+/// How partials written to standard output name it in errors.
+const STDOUT: &str = "-";
+const CANNOT_WRITE: &str = "cannot write the partial";
 
 /// Partials read into memory: documents by sequence number, and the merged graph.
 #[derive(Debug, Default)]
@@ -512,11 +516,7 @@ impl Merged {
     /// Reads every record of `reader` (named `path` in messages).
     pub fn read(&mut self, path: &Path, reader: impl BufRead) -> Result<(), PartialError> {
         for (i, line) in reader.lines().enumerate() {
-            let line = line.map_err(|source| PartialError::Io {
-                path: path.to_path_buf(),
-                what: "cannot read",
-                source,
-            })?;
+            let line = line.map_err(io_error(path, "cannot read"))?;
             if line.trim().is_empty() {
                 continue;
             }
@@ -555,11 +555,7 @@ pub fn read_partials(inputs: &[PathBuf]) -> Result<Merged, PartialError> {
             vec![input.clone()]
         };
         for file in files {
-            let opened = std::fs::File::open(&file).map_err(|source| PartialError::Io {
-                path: file.clone(),
-                what: "cannot open",
-                source,
-            })?;
+            let opened = std::fs::File::open(&file).map_err(io_error(&file, "cannot open"))?;
             merged.read(&file, io::BufReader::with_capacity(1 << 16, opened))?;
         }
     }
@@ -569,11 +565,7 @@ pub fn read_partials(inputs: &[PathBuf]) -> Result<Merged, PartialError> {
 /// Writes `merged` as one partial: documents in sequence order, then the graph's document
 /// infos, nodes and edges in key order.
 pub fn write_partial(merged: Merged, out: &mut dyn Write) -> Result<(), PartialError> {
-    let fail = |source| PartialError::Io {
-        path: "-".into(),
-        what: "cannot write the partial",
-        source,
-    };
+    let fail = |source| io_error(Path::new(STDOUT), CANNOT_WRITE)(source);
     let mut line = Vec::new();
     let mut put = |record: &Record, out: &mut dyn Write| {
         line.clear();
@@ -619,13 +611,10 @@ fn copy_rows(rows: &RowsRecord, output: &mut OutputSet) -> Result<(), PartialErr
     let mut buffer = vec![0; 1 << 20];
     for name in ROW_FILES {
         let path = rows.dir.join(name);
-        let fail = |what| {
-            let path = path.clone();
-            move |source| PartialError::Io { path, what, source }
-        };
-        let mut file = std::fs::File::open(&path).map_err(fail("cannot open"))?;
+        let mut file = std::fs::File::open(&path).map_err(io_error(&path, "cannot open"))?;
         loop {
-            let n = io::Read::read(&mut file, &mut buffer).map_err(fail("cannot read"))?;
+            let n =
+                io::Read::read(&mut file, &mut buffer).map_err(io_error(&path, "cannot read"))?;
             if n == 0 {
                 break;
             }
