@@ -214,6 +214,10 @@ fn extract_pending(
     options: Options,
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, ExportError> {
+    // Building the pipeline frees about as much as it keeps (the automaton's construction
+    // tables), in the arena of the thread that built it, which the workers never allocate
+    // from: without this it would stay resident for the whole run.
+    release_free_memory();
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
     // The graph's document ids and infos, held compactly until the graph files are written:
@@ -244,6 +248,8 @@ fn extract_pending(
     // The ids table is as large as the corpus: gone before the graph files are made.
     drop(ids);
     finish_document_files(&mut output)?;
+    // The batches' memory sits in the worker threads' arenas, which the export does not
+    // allocate from.
     release_free_memory();
     lists.restore(&mut graph);
 
@@ -365,9 +371,8 @@ pub(crate) fn process_all<E>(
     }
 }
 
-/// Gives the memory the batches freed back to the system before the graph files are made:
-/// it sits in the worker threads' arenas, which the export does not allocate from, and would
-/// otherwise add to the run's peak.
+/// Gives the memory freed so far back to the system: memory freed in one thread's arena is
+/// not reused by allocations in another's, and would otherwise add to the run's peak.
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system.

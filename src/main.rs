@@ -601,18 +601,6 @@ fn stop_on_signals(abort: AbortHandle, out: PathBuf) -> Result<()> {
     Ok(())
 }
 
-/// Gives the memory freed so far back to the system. Building the pipeline frees about as
-/// much as it keeps (the automaton's construction tables), all of it in the main thread's
-/// arena, which the worker threads never allocate from: without this it would stay resident
-/// for the whole run.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// The pipeline of the gazetteers and patterns. A pattern newsgraph cannot use is skipped
 /// with a warning, or is an error with `--strict-patterns`. The gazetteer and automaton come
 /// from the compiled cache when it has them for these files and this build.
@@ -679,7 +667,6 @@ fn extract(args: ExtractArgs, out: PathBuf, messages: Messages) -> Result<ExitCo
     let abort = AbortHandle::new();
     stop_on_signals(abort.clone(), out.clone())?;
     let pipeline = load_pipeline(&args.source, &args.patterns, messages)?;
-    release_free_memory();
     let sources = input::expand_except(&args.inputs, &out)?;
     let known_total = sources
         .iter()
