@@ -67,8 +67,8 @@ def executable(path):
 def run_pipeline(commands, lines, allowed=None, out=None):
     """Runs `commands` (argument lists) as a shell pipeline, feeds `lines` (str without
     newlines, or bytes as they are) to the first one's standard input from a thread, and
-    yields the last one's output lines (bytes, with their newlines), or writes them to the file object
-    `out` when given.
+    yields the last one's output lines (bytes, with their newlines), or writes them to the file
+    object `out` when given.
     Raises RuntimeError, with the stage's stderr, when a stage exits with a status outside
     `allowed[i]` (default: 0)."""
     allowed = allowed or [(0,)] * len(commands)
@@ -274,7 +274,7 @@ def main(argv=None):
     work = None
     try:
         # Spark starts an executor's Python workers with its first Python task, and the first
-        # job loads and compiles the scheduler's code, the first shuffle that of the shuffle
+        # job loads and compiles the scheduler's code, and the first shuffle the shuffle's code
         # (about 0.8 s on two cores): seconds that a long-lived session pays once. A job of
         # empty tasks with a shuffle pays them here, timed apart from the work.
         slots = sc.defaultParallelism
