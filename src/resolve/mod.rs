@@ -14,8 +14,9 @@ mod discourse;
 
 pub(crate) use discourse::Resolver;
 
-use std::collections::HashMap;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::discover::Found;
 use crate::doc::{CharIndex, Document, Entities, Extraction, Mention, Via};
@@ -285,9 +286,8 @@ fn discovered(
     // Maps, not lists: a long document discovers thousands of names, and a lookup per name
     // or per word must not cost their number.
     // Hashed fast: the surnames are looked up once per word of the text.
-    type Fast = std::hash::BuildHasherDefault<crate::gazetteer::FxHasher>;
-    let mut by_name: HashMap<(EntityType, String), u32, Fast> = HashMap::default();
-    let mut surnames: HashMap<String, (u32, usize), Fast> = HashMap::default();
+    let mut by_name: FxHashMap<(EntityType, String), u32> = FxHashMap::default();
+    let mut surnames: FxHashMap<String, (u32, usize)> = FxHashMap::default();
     // Found names are sorted and do not overlap each other, so each is checked against the
     // resolved mentions only, and all are merged in at the end: inserting one by one would
     // move the whole mention list for each.
