@@ -140,6 +140,8 @@ pub struct Mention {
     /// [`Gazetteer::discovery`](crate::Gazetteer::discovery)).
     pub pattern: Option<u16>,
     pub(crate) candidates: Range<u32>,
+    /// A demonym that denotes its country («مقامات آمریکایی»): a mention, not a name.
+    pub(crate) demonym: bool,
 }
 
 impl Mention {
@@ -150,6 +152,12 @@ impl Mention {
 
     pub(crate) fn bytes(&self) -> Range<usize> {
         self.byte_start..self.byte_end
+    }
+
+    /// Whether the mention is a demonym that denotes its country («مقامات آمریکایی»): a
+    /// mention of the country, but no name (`suffixes.tsv`, `state_nouns.txt`).
+    pub fn is_demonym(&self) -> bool {
+        self.demonym
     }
 }
 

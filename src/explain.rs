@@ -437,6 +437,25 @@ impl Writer<'_> {
                     json!({"suffix": s.json()}),
                 )
             }
+            Decision::DemonymWithoutStateNoun { suffix } => {
+                let s = self.span(suffix);
+                step(
+                    "select",
+                    "demonym",
+                    format!(
+                        "dropped: a demonym (suffix «{}») is the state only after a state noun \
+                         (state_nouns.txt)",
+                        s.text
+                    ),
+                    json!({"suffix": s.json()}),
+                )
+            }
+            Decision::DemonymNotCountry => step(
+                "resolve",
+                "demonym",
+                "dropped: a demonym names a country, and this entity is none".to_string(),
+                json!({}),
+            ),
             Decision::Separator => step(
                 "select",
                 "separator",

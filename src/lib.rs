@@ -139,8 +139,8 @@ pub use gazetteer::{
     import_wikidata, is_alpha2, skipped_patterns, Alias, AliasKind, Argument, Composition,
     DataError, DataFiles, Discovery, DiscoveryPattern, DumpSource, Entity, EntityIndex, EntityType,
     Gazetteer, GazetteerBuilder, Head, ImportError, ImportEvent, ImportOptions, ImportSummary,
-    Office, Origin, Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs, Title,
-    DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
+    Office, Origin, Predicate, Predicates, RowError, Rule, RuleSet, RuleSpecs, SuffixMention,
+    Title, DEFAULT_MAX_LINE_BYTES, TYPES_FILE,
 };
 pub use graph::{
     DocId, DocumentInfo, Edge, EdgeData, EdgeKey, GraphPart, KnowledgeGraph, Node, NodeData,

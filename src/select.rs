@@ -19,8 +19,8 @@
 
 use std::ops::Range;
 
-use crate::gazetteer::{AliasKind, Origin};
-use crate::scan::{Automaton, Hit};
+use crate::gazetteer::{AliasKind, Morphology, Origin, SuffixMention};
+use crate::scan::{Automaton, Group, Hit};
 use crate::text::{is_word_char, Gap, Normalized};
 use crate::trace::{CandidateNote, Decision, PhraseNote, Trace};
 
@@ -37,6 +37,9 @@ pub(crate) struct Selected {
     pub(crate) short: bool,
     /// Inside a longer span.
     pub(crate) nested: bool,
+    /// A demonym («آمریکایی» after «مقامات», «آمریکایی‌ها»): the span is the whole word, a
+    /// mention of the alias's country only (the resolve stage checks the type).
+    pub(crate) demonym: bool,
 }
 
 /// What selection produced for one group: spans sorted by start (longer first), and the pool
@@ -91,6 +94,8 @@ pub(crate) struct SelectScratch {
     /// The candidates with their sort key (see [`order_key`]).
     keyed: Vec<(u128, Hit)>,
     spans: Vec<(u32, u32, u32, u32)>,
+    /// The (start, end) spans of the demonyms kept, sorted.
+    demonyms: Vec<(u32, u32)>,
     winners: Winners,
     phrases: Selection,
 }
@@ -162,21 +167,37 @@ pub(crate) fn select(
         candidates,
         keyed,
         spans,
+        demonyms,
         winners,
         ..
     } = scratch;
     candidates.clear();
     keyed.clear();
-    let mut last: Option<(u32, u32, bool)> = None;
+    demonyms.clear();
+    // (start, end, whether the word is a mention, the end of the demonym's word).
+    let mut last: Option<(u32, u32, bool, Option<u32>)> = None;
     for &hit in hits {
         // The entries of one occurrence are adjacent: check its boundaries once.
-        let words = match last {
-            Some((s, e, ok)) if s == hit.start && e == hit.end => ok,
+        let (words, demonym_end) = match last {
+            Some((s, e, ok, d)) if s == hit.start && e == hit.end => (ok, d),
             _ => {
                 let (s, e) = (hit.start as usize, hit.end as usize);
-                let ok = starts_word(norm, s) && ends_word(automaton, norm, s, e);
-                last = Some((hit.start, hit.end, ok));
-                ok
+                let (ok, d) = if !starts_word(norm, s) {
+                    (false, None)
+                } else {
+                    match word_ending(automaton.morphology(), norm, s, e) {
+                        Ending::Word => (true, None),
+                        Ending::Demonym { end }
+                            if automaton.entry(hit.entry).group == Group::Entity
+                                && after_state_noun(automaton.morphology(), norm, s) =>
+                        {
+                            (true, Some(end as u32))
+                        }
+                        _ => (false, None),
+                    }
+                };
+                last = Some((hit.start, hit.end, ok, d));
+                (ok, d)
             }
         };
         let entry = automaton.entry(hit.entry);
@@ -188,6 +209,14 @@ pub(crate) fn select(
                 automaton.allowed_gaps(entry),
             )
         {
+            // A demonym's mention is its whole word, suffix and all.
+            let hit = match demonym_end {
+                Some(end) => {
+                    demonyms.push((hit.start, end));
+                    Hit { end, ..hit }
+                }
+                None => hit,
+            };
             keyed.push((
                 order_key(hit.start, hit.end, entry.target, entry.kind as u32),
                 hit,
@@ -210,6 +239,8 @@ pub(crate) fn select(
     }
     keyed.sort_unstable_by_key(|&(key, _)| key);
     candidates.extend(keyed.iter().map(|&(_, hit)| hit));
+    demonyms.sort_unstable();
+    demonyms.dedup();
 
     // (start, end, first candidate, count)
     spans.clear();
@@ -290,6 +321,7 @@ pub(crate) fn select(
             origin,
             short,
             nested,
+            demonym: demonyms.binary_search(&(s, e)).is_ok(),
         });
     }
     let pool = &out.pool;
@@ -434,8 +466,12 @@ fn dropped(automaton: &Automaton, norm: &Normalized, hit: Hit) -> CandidateNote 
     let decision = if !starts_word(norm, s) {
         Decision::StartsInsideWord
     } else if !ends_word(automaton, norm, s, e) {
-        Decision::Suffix {
-            suffix: norm.original_range(e..word_end(norm, e)),
+        let suffix = norm.original_range(e..word_end(norm, e));
+        match word_ending(automaton.morphology(), norm, s, e) {
+            Ending::Demonym { .. } if automaton.entry(hit.entry).group == Group::Entity => {
+                Decision::DemonymWithoutStateNoun { suffix }
+            }
+            _ => Decision::Suffix { suffix },
         }
     } else {
         Decision::Separator
@@ -478,28 +514,102 @@ fn in_address(before: Option<char>, sep: char, after: char) -> bool {
         && before.is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
+/// How the word of a match ends.
+enum Ending {
+    /// At the match's end, or with an attached suffix that keeps the match a mention.
+    Word,
+    /// With a demonym suffix: the word up to skeleton offset `end` is a mention of the
+    /// country after a state noun.
+    Demonym { end: usize },
+    /// Inside the word: another word.
+    Inside,
+}
+
 /// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
 /// keeps it a mention.
 #[inline(always)]
 fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize) -> bool {
+    matches!(
+        word_ending(automaton.morphology(), norm, start, end),
+        Ending::Word
+    )
+}
+
+/// How the word of the match `start..end` ends (see [`Ending`]).
+#[inline(always)]
+fn word_ending(morphology: &Morphology, norm: &Normalized, start: usize, end: usize) -> Ending {
     let skeleton = norm.skeleton();
     let Some(next) = skeleton[end..].chars().next() else {
-        return true;
+        return Ending::Word;
     };
     let last = skeleton[start..end].chars().next_back().unwrap_or(' ');
     if norm.gap_before(end).is_boundary() || !is_word_char(last) {
-        return true;
+        return Ending::Word;
     }
     if !is_word_char(next) {
         let at = end + next.len_utf8();
         let after = skeleton[at..].chars().next().unwrap_or(' ');
-        return !in_address(Some(last), next, after) || norm.gap_before(at).is_boundary();
+        return match !in_address(Some(last), next, after) || norm.gap_before(at).is_boundary() {
+            true => Ending::Word,
+            false => Ending::Inside,
+        };
     }
     // The rest of the word, up to the next boundary, is the attached suffix.
     let tail_end = word_end(norm, end);
-    automaton
-        .morphology()
-        .keeps_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end])
+    match morphology.suffix_mention(last, &skeleton[end..tail_end], &skeleton[start..tail_end]) {
+        SuffixMention::Yes => Ending::Word,
+        SuffixMention::No => Ending::Inside,
+        SuffixMention::Demonym => {
+            // A possessive written apart («پاکستانی‌اش») is no part of the demonym: the
+            // mention ends at its ZWNJ.
+            let apart = skeleton[end..tail_end]
+                .char_indices()
+                .map(|(offset, _)| end + offset)
+                .find(|&at| at > end && norm.gap_before(at) == Gap::Zwnj);
+            Ending::Demonym {
+                end: apart.unwrap_or(tail_end),
+            }
+        }
+    }
+}
+
+/// Whether a state noun of `morphology` («مقامات», «همتای», «مقام های») stands right
+/// before the word at skeleton offset `start`, in the same line and with no mark between.
+// Out of the hot loop: only a demonym asks.
+#[cold]
+#[inline(never)]
+fn after_state_noun(morphology: &Morphology, norm: &Normalized, start: usize) -> bool {
+    if norm.gap_before(start) != Gap::Space {
+        return false;
+    }
+    let skeleton = norm.skeleton();
+    let Some(first) = word_start(norm, start) else {
+        return false;
+    };
+    if morphology.is_state_noun(&skeleton[first..start]) {
+        return true;
+    }
+    // Two words written apart that are one noun: «مقام های» is «مقام‌های».
+    norm.gap_before(first) == Gap::Space
+        && word_start(norm, first)
+            .is_some_and(|second| morphology.is_state_noun(&skeleton[second..start]))
+}
+
+/// The start of the word that ends at skeleton offset `end` (a word character before it),
+/// or `None` when a mark or nothing stands there.
+fn word_start(norm: &Normalized, end: usize) -> Option<usize> {
+    let skeleton = norm.skeleton();
+    let mut start = end;
+    for (at, c) in skeleton[..end].char_indices().rev() {
+        if !is_word_char(c) {
+            break;
+        }
+        start = at;
+        if norm.gap_before(at).is_boundary() {
+            break;
+        }
+    }
+    (start < end).then_some(start)
 }
 
 /// The end of the word that goes on at `end` (the end of its attached suffix).

@@ -59,6 +59,11 @@ pub(crate) enum Decision {
     /// select: the match ends inside a word, before an attached suffix (its original byte
     /// span) that does not keep a mention (a demonym «ی», a plural).
     Suffix { suffix: Range<usize> },
+    /// select: the match is a demonym (its attached suffix, an original byte span), but no
+    /// state noun stands before it («به سبک چینی»).
+    DemonymWithoutStateNoun { suffix: Range<usize> },
+    /// resolve: a demonym of an entity that is not a country.
+    DemonymNotCountry,
     /// select: the match spans a space, ZWNJ or line break its phrase does not allow.
     Separator,
     /// select: the match crosses the longer match `winner`.

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 const SEED: &str = "tests/corpus/seed/cri-fa-2022-11-25-xi-diaz-canel.txt";
 
-/// Seed, paragraph 2: Cuba and China, a region name, a demonym-like «غربی».
+/// Seed, paragraph 2: Cuba and China, a region name, a demonym «غربی» with no state noun.
 const RELATIONS: &str = "کوبا اولین کشور آمریکای لاتین و کارائیب در نیمکره غربی است که با جمهوری خلق چین روابط دیپلماتیک برقرار کرده است.";
 
 /// Seed, paragraph 3: an invitation, a visit of China (not a meeting: China is no person).
@@ -52,7 +52,7 @@ fn kept_match_and_suffix_drop() {
     );
     assert_has(
         &plain,
-        "  «غرب» 50..53 region:the-west (REGION): dropped\n    select: dropped: attached suffix «ی» does not keep a mention (suffixes.tsv)\n",
+        "  «غرب» 50..53 region:the-west (REGION): dropped\n    select: dropped: a demonym (suffix «ی») is the state only after a state noun (state_nouns.txt)\n",
     );
     assert_has(
         &plain,
@@ -76,9 +76,9 @@ fn kept_match_and_suffix_drop() {
             "entity": {"id": "region:the-west", "type": "REGION"},
             "status": "dropped",
             "decisions": [{
-                "stage": "select", "decision": "suffix",
+                "stage": "select", "decision": "demonym",
                 "suffix": {"start": 53, "end": 54, "byte_start": 97, "byte_end": 99, "text": "ی"},
-                "text": "dropped: attached suffix «ی» does not keep a mention (suffixes.tsv)",
+                "text": "dropped: a demonym (suffix «ی») is the state only after a state noun (state_nouns.txt)",
             }],
         })
     );

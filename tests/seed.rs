@@ -75,13 +75,14 @@ fn seed_mentions_are_exact_slices() {
 }
 
 /// The rest of the word around a mention must be empty or a suffix that `suffixes.tsv` says
-/// keeps the mention (the copula in «کوباست»).
+/// keeps the mention (the copula in «کوباست»); a demonym's mention is its word up to a ZWNJ
+/// («همتای پاکستانی‌اش»), so after one a ZWNJ may follow.
 fn check_whole_words(pipeline: &Pipeline, gazetteer: &Gazetteer, doc: &Document) -> Vec<String> {
     let clitics: Vec<String> = gazetteer
         .morphology()
         .suffixes
         .iter()
-        .filter(|s| s.mention)
+        .filter(|s| s.mention == newsgraph::SuffixMention::Yes)
         .map(|s| s.text.clone())
         .collect();
     let mut bad = Vec::new();
@@ -91,10 +92,11 @@ fn check_whole_words(pipeline: &Pipeline, gazetteer: &Gazetteer, doc: &Document)
             continue;
         }
         let before = doc.text[..m.byte_start].chars().next_back();
-        let after: String = doc.text[m.byte_end..]
-            .chars()
-            .take_while(|&c| is_word_part(c))
-            .collect();
+        let rest = &doc.text[m.byte_end..];
+        if m.is_demonym() && rest.starts_with('\u{200C}') {
+            continue;
+        }
+        let after: String = rest.chars().take_while(|&c| is_word_part(c)).collect();
         let after = Normalized::new(&after).skeleton().to_string();
         let inside_before = before.is_some_and(|c| c.is_alphanumeric());
         if inside_before || !(after.is_empty() || clitics.contains(&after)) {

@@ -12,7 +12,8 @@
 //! Each sentence's text is its tokens joined by single spaces, and the pipeline runs on each
 //! sentence as a document of its own (the sentences of such corpora come from unrelated
 //! texts, so nothing should carry over between them). Our mentions that count are the
-//! top-level ones found by name (`via` gazetteer or pattern; not nested, not coref) whose
+//! top-level ones found by name (`via` gazetteer or pattern; not nested, not coref, not a
+//! demonym: such corpora tag names, and «مقامات آمریکایی» names no one) whose
 //! type some label of the file maps to (other types are not annotated by the file and are
 //! left out). Per label:
 //!
@@ -349,7 +350,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
         let mentions: Vec<_> = extraction
             .mentions
             .iter()
-            .filter(|m| !m.nested && m.via != Via::Coref)
+            .filter(|m| !m.nested && m.via != Via::Coref && !m.demonym)
             .collect();
         // Every lookup below is a binary search or a hash lookup, so that one long sentence
         // (a whole corpus without blank lines) costs n log n, not n².

@@ -35,6 +35,7 @@ pub(crate) use discovery::{Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;
+pub use morphology::SuffixMention;
 pub use morphology::{AffixPosition, Morphology};
 pub(crate) use rules::Word;
 pub use rules::{
@@ -567,6 +568,9 @@ impl GazetteerBuilder {
         }
         if let Some(text) = files.get("common_words.txt") {
             self.gazetteer.morphology.common_words = morphology::parse_word_list(text);
+        }
+        if let Some(text) = files.get("state_nouns.txt") {
+            self.gazetteer.morphology.state_nouns = morphology::parse_word_list(text);
         }
         if let Some(text) = files.get("suffixes.tsv") {
             let suffixes = morphology::parse_suffixes("suffixes.tsv", text, &mut self.errors);

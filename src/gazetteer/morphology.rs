@@ -47,6 +47,22 @@ impl VowelCondition {
     }
 }
 
+/// Whether a word made of an alias and an attached suffix is a mention (the `mention` column
+/// of `suffixes.tsv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SuffixMention {
+    /// `yes`: the alias is a mention of its entity; the suffix stays outside the span
+    /// («آمریکای لاتین», «کوباست»).
+    Yes,
+    /// `no`: the word is another word («کوباها»).
+    No,
+    /// `demonym`: the word, up to a ZWNJ, is a mention of the alias's country where a state
+    /// noun (`state_nouns.txt`) stands right before it («مقامات آمریکایی», «همتای
+    /// پاکستانی‌اش»): a demonym denotes the state only there, not in «به سبک چینی», and its
+    /// plural («چینی‌ها») is mostly the people.
+    Demonym,
+}
+
 /// What an attached suffix after an alias means.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuffixRule {
@@ -54,8 +70,8 @@ pub struct SuffixRule {
     pub text: String,
     /// Which alias endings it applies after.
     pub after: VowelCondition,
-    /// Whether the word is still a mention of the alias's entity.
-    pub mention: bool,
+    /// Whether the word is still a mention, and of what.
+    pub mention: SuffixMention,
     /// A label for reviewers: ezafe, copula, demonym, ...
     pub kind: String,
 }
@@ -70,6 +86,9 @@ pub struct Morphology {
     /// Frequent words (`common_words.txt`), normalized: an alias plus a suffix that forms one
     /// of them («سیا» + «ست» = «سیاست») is a different word.
     pub common_words: HashSet<String>,
+    /// State nouns (`state_nouns.txt`), normalized: a demonym right after one of them (or
+    /// after two words that together are one: «مقام های») denotes the state.
+    pub state_nouns: HashSet<String>,
 }
 
 impl Morphology {
@@ -77,11 +96,29 @@ impl Morphology {
     /// alias ending in `last` keeps the word a mention. Unlisted tails do not, and neither
     /// does a tail that makes the whole `word` a common word.
     pub fn keeps_mention(&self, last: char, tail: &str, word: &str) -> bool {
-        self.suffixes
+        self.suffix_mention(last, tail, word) == SuffixMention::Yes
+    }
+
+    /// What the attached `tail` after an alias ending in `last` makes of the `word` (see
+    /// [`Morphology::keeps_mention`]): unlisted tails make another word, and so do tails that
+    /// make the word a common word, except demonyms, which are common words themselves
+    /// («آمریکایی») and are told apart by the noun before them.
+    pub fn suffix_mention(&self, last: char, tail: &str, word: &str) -> SuffixMention {
+        match self
+            .suffixes
             .iter()
             .find(|s| s.text == tail && s.after.holds_after(last))
-            .is_some_and(|s| s.mention)
-            && !self.common_words.contains(word)
+        {
+            Some(s) if s.mention != SuffixMention::Yes || !self.common_words.contains(word) => {
+                s.mention
+            }
+            _ => SuffixMention::No,
+        }
+    }
+
+    /// Whether `words` (the skeleton of one word, or of two written apart) is a state noun.
+    pub fn is_state_noun(&self, words: &str) -> bool {
+        self.state_nouns.contains(words)
     }
 }
 
@@ -134,9 +171,10 @@ pub(crate) fn parse_suffixes(
                 other => return Err(format!("after {other:?} is not vowel, consonant or any")),
             };
             let mention = match cols.get(rec, "mention") {
-                "yes" => true,
-                "no" => false,
-                other => return Err(format!("mention {other:?} is not yes or no")),
+                "yes" => SuffixMention::Yes,
+                "no" => SuffixMention::No,
+                "demonym" => SuffixMention::Demonym,
+                other => return Err(format!("mention {other:?} is not yes, no or demonym")),
             };
             if suffix.is_empty() {
                 return Err("empty suffix".to_string());

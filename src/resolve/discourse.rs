@@ -160,6 +160,7 @@ impl<'a> Resolver<'a> {
             sentence,
             pattern: None,
             candidates: at..at + 1,
+            demonym: false,
         }
     }
 

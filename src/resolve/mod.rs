@@ -96,8 +96,23 @@ pub(crate) fn mentions(
     };
     // The type of the top-level mention the following nested ones stand in.
     let mut container = None;
+    // The skeleton spans of the demonyms kept, in selection order (sorted by start).
+    let mut demonyms: Vec<(usize, usize)> = Vec::new();
     for s in selection.spans.iter().filter(|s| !s.short) {
         let entity_type = type_of(s);
+        // A demonym denotes a state: «تهرانی‌ها» are people, not the city.
+        if s.demonym && entity_type != EntityType::Country {
+            if let Some(t) = trace.as_deref_mut() {
+                for &entity in selection.targets(s) {
+                    t.candidates.push(CandidateNote {
+                        span: norm.original_range(s.span.clone()),
+                        entity,
+                        decision: Decision::DemonymNotCountry,
+                    });
+                }
+            }
+            continue;
+        }
         if !s.nested {
             container = Some(entity_type);
         } else if !container.is_some_and(|c| keeps_nested(c, entity_type)) {
@@ -117,6 +132,9 @@ pub(crate) fn mentions(
             Origin::Pattern => Via::Pattern,
             Origin::Lexicon => Via::Lexicon,
         };
+        if s.demonym {
+            demonyms.push((s.span.start, s.span.end));
+        }
         let mut targets = selection.targets(s).iter().copied();
         keep(s.span.clone(), s.nested, &mut targets, via);
     }
@@ -203,7 +221,9 @@ pub(crate) fn mentions(
     extraction.mentions.reserve(kept.len());
     // Where the last honorific lookup ended in the skeleton: mentions come in text order.
     let mut cursor = 0;
+    demonyms.sort_unstable();
     for (span, nested, candidates, via) in kept {
+        let demonym = demonyms.binary_search(&(span.start, span.end)).is_ok();
         let candidates = &pool[candidates.start as usize..candidates.end as usize];
         let bytes = after_honorifics(
             gazetteer,
@@ -230,6 +250,7 @@ pub(crate) fn mentions(
             sentence,
             pattern: None,
             candidates: at..extraction.candidate_pool.len() as u32,
+            demonym,
         });
     }
     discovered(input, found, extraction, trace.as_deref_mut());
@@ -497,6 +518,7 @@ fn discovered_mention(
         sentence,
         pattern,
         candidates: at..at + 1,
+        demonym: false,
     }
 }
 
