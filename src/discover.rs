@@ -7,7 +7,8 @@
 //! verb), `G` (organization head), `J` (party head), `A` (a conjunction that may join the
 //! words of an institution's name, «و»), `M` (a title followed by its organization's name,
 //! «وزیر نفت»), `R` (a news source cue, «به گزارش»), `N` (a media head, «روزنامه»), `D` (a determiner or
-//! quantifier, «این», «سه») or `V` (a copula or light verb, «است», «کرد»); a first name of the people lexicon is
+//! quantifier, «این», «سه»), `V` (a copula or light verb, «است», «کرد») or `E` (a modifier that names
+//! a kind of team or body, not one, «ملی» in «تیم ملی»); a first name of the people lexicon is
 //! `F` (`f` when it is also a common word); a capitalized Latin word `L`, another Latin word `l`, a number `d`; a Persian verb
 //! form `v`; a function word («در», «که») `o`; another Persian word `c`; any other word `w`; `Q`/`q` open and close a quotation, `p` is other punctuation
 //! and `.` ends a clause. Every pattern is a regular expression over that string, compiled

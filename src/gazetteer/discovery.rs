@@ -50,10 +50,11 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
     (b'N', "media head"),
     (b'D', "determiner or quantifier"),
     (b'V', "copula or light verb"),
+    (b'E', "modifier naming a kind"),
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVEFfPCXKQqp.wcovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
 /// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
