@@ -961,6 +961,53 @@ mod tests {
     }
 
     #[test]
+    fn snippets_see_the_white_space_chars_see() {
+        // The reference: one character at a time, decoded.
+        let reference = |s: &str| {
+            let mut out = String::new();
+            let mut in_space = false;
+            for c in s.chars() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        out.push(' ');
+                    }
+                    in_space = true;
+                } else {
+                    out.push(c);
+                    in_space = false;
+                }
+            }
+            out
+        };
+        let parts = [
+            "کلمه", " ", "\u{A0}", "\u{2028}", "\u{3000}", "\u{85}", "é", "😀", "\u{200C}", "a",
+            "\t\n", "\u{1C}", "\u{6F0}", "\u{FEFF}",
+        ];
+        for n in [0, 1, 7, 95, 200] {
+            for shift in 0..parts.len() {
+                let s: String = (0..n)
+                    .map(|i| parts[(i * 5 + shift) % parts.len()])
+                    .collect();
+                assert_eq!(one_line(&s), reference(&s), "{s:?}");
+                let non_space = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+                let (tail, head) = (tail_window(&s), head_window(&s));
+                assert!(s.ends_with(tail) && s.starts_with(head));
+                if non_space(&s) > CONTEXT_CHARS {
+                    assert_eq!(non_space(tail), CONTEXT_CHARS + 1, "{s:?}");
+                    assert_eq!(non_space(head), CONTEXT_CHARS + 1, "{s:?}");
+                    assert!(!tail.starts_with(char::is_whitespace));
+                    assert!(!head.ends_with(char::is_whitespace));
+                } else {
+                    assert_eq!((tail, head), (s.as_str(), s.as_str()));
+                }
+                let chars = |t: &str| t.chars().count();
+                assert!(chars(&clip_before(&s)) <= CONTEXT_CHARS + 1);
+                assert!(chars(&clip_after(&s)) <= CONTEXT_CHARS + 1);
+            }
+        }
+    }
+
+    #[test]
     fn windows_clip_like_the_whole_sentence() {
         let words = ["کلمه", " ", "  \n ", "a", "\t", "بین‌المللی", "x  y"];
         for n in [0, 1, 5, 30, 89, 90, 91, 92, 200] {
