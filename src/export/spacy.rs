@@ -212,14 +212,42 @@ fn write_tokens(text: &str, cuts: &[usize], out: &mut Vec<u8>) {
             id += 1;
         }
     };
+    let bytes = text.as_bytes();
     let mut cuts = cuts.iter().copied().peekable();
+    // The first cut after the last character read one by one: the fast path below stops
+    // there (it moves a character at a time, so it cannot step over it).
+    let mut next_cut = usize::MAX;
     let mut chars = 0usize;
     let mut word: Option<usize> = None; // start of the word being read
     let mut space: Option<usize> = None; // start of a white space token being read
     let mut after_token = false; // a space now would be the trailing space of a token
-    for (byte, c) in text.char_indices() {
+    let mut byte = 0;
+    while byte < bytes.len() {
+        // Inside a word and not at a cut, a letter or digit of ASCII or of the Arabic block
+        // (two bytes, lead 0xD8 to 0xDB) only continues the word: most of the text, read
+        // without decoding it in general.
+        if word.is_some() && byte != next_cut {
+            let b = bytes[byte];
+            if b.is_ascii_alphanumeric() {
+                byte += 1;
+                chars += 1;
+                continue;
+            }
+            if let (0xD8..=0xDB, Some(&next)) = (b, bytes.get(byte + 1)) {
+                let code = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
+                if char::from_u32(code).is_some_and(is_word_part) {
+                    byte += 2;
+                    chars += 1;
+                    continue;
+                }
+            }
+        }
+        let Some(c) = text[byte..].chars().next() else {
+            break;
+        };
         while cuts.next_if(|&cut| cut < byte).is_some() {}
-        let at_cut = cuts.peek() == Some(&byte);
+        let at_cut = cuts.next_if_eq(&byte).is_some();
+        next_cut = cuts.peek().copied().unwrap_or(usize::MAX);
         if is_space(c) {
             if let Some(start) = word.take() {
                 push(start, chars);
@@ -255,6 +283,7 @@ fn write_tokens(text: &str, cuts: &[usize], out: &mut Vec<u8>) {
                 after_token = true;
             }
         }
+        byte += c.len_utf8();
         chars += 1;
     }
     if let Some(start) = word.or(space) {
