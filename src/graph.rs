@@ -185,7 +185,42 @@ fn clip_after(s: &str) -> String {
     out
 }
 
+/// Whether `s` may hold white space other than single ASCII spaces: an ASCII control
+/// space, two spaces in a row, or a lead byte of a non-ASCII white space character (U+0085
+/// and U+00A0 start with 0xC2, U+1680 with 0xE1, U+3000 with 0xE3, and U+2000 to U+205F
+/// with 0xE2 0x80 or 0xE2 0x81, which the ZWNJ, frequent in Persian, also starts with: those
+/// are looked at one by one). `false` means [`one_line`] of `s` is `s`.
+fn may_need_collapsing(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // Chunks folded without a branch per byte, so that the compiler can vectorize them.
+    let rare = bytes.chunks(32).any(|chunk| {
+        chunk.iter().fold(false, |seen, &b| {
+            seen | matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE3)
+        })
+    });
+    if rare || s.contains("  ") {
+        return true;
+    }
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&b| b == 0xE2) {
+        if let [0x80 | 0x81, ..] = rest[at + 1..] {
+            let c = s[s.len() - rest.len() + at..].chars().next();
+            if c.is_some_and(crate::text::is_white_space) {
+                return true;
+            }
+        }
+        rest = &rest[at + 1..];
+    }
+    false
+}
+
 fn one_line(s: &str) -> String {
+    // Most contexts have single spaces only; those are copied, not walked a character at a
+    // time (the walk was half the cost of a snippet).
+    if !may_need_collapsing(s) {
+        crate::ops::tick(s.len());
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut in_space = false;
     crate::ops::tick(s.len());
@@ -958,6 +993,70 @@ mod tests {
         assert!(clip_after(&long).ends_with('…'));
         assert_eq!(one_line("a \n\t b"), "a b");
         assert_eq!(clip_before("short "), "short ");
+    }
+
+    #[test]
+    fn snippets_see_the_white_space_chars_see() {
+        // The reference: one character at a time, decoded.
+        let reference = |s: &str| {
+            let mut out = String::new();
+            let mut in_space = false;
+            for c in s.chars() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        out.push(' ');
+                    }
+                    in_space = true;
+                } else {
+                    out.push(c);
+                    in_space = false;
+                }
+            }
+            out
+        };
+        let parts = [
+            "کلمه", " ", "\u{A0}", "\u{2028}", "\u{3000}", "\u{85}", "é", "😀", "\u{200C}", "a",
+            "\t\n", "\u{1C}", "\u{6F0}", "\u{FEFF}",
+        ];
+        // Text with single spaces only, and characters that share a lead byte with white
+        // space (ZWNJ, the hyphen U+2010, U+2066, U+00E9 is 0xC3): copied as it is.
+        let plain = [
+            "کلمه", " ", "\u{200C}", "a", "é", "\u{2010}", "\u{2066}", "😀",
+        ];
+        for n in [0, 1, 7, 95, 200] {
+            for shift in 0..plain.len() {
+                let s: String = (0..n)
+                    .map(|i| plain[(i * 3 + shift) % plain.len()])
+                    .collect();
+                assert_eq!(one_line(&s), reference(&s), "{s:?}");
+                if !s.contains("  ") {
+                    assert!(!may_need_collapsing(&s), "{s:?}");
+                }
+            }
+        }
+        for n in [0, 1, 7, 95, 200] {
+            for shift in 0..parts.len() {
+                let s: String = (0..n)
+                    .map(|i| parts[(i * 5 + shift) % parts.len()])
+                    .collect();
+                assert_eq!(one_line(&s), reference(&s), "{s:?}");
+                assert!(may_need_collapsing(&s) || reference(&s) == s, "{s:?}");
+                let non_space = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+                let (tail, head) = (tail_window(&s), head_window(&s));
+                assert!(s.ends_with(tail) && s.starts_with(head));
+                if non_space(&s) > CONTEXT_CHARS {
+                    assert_eq!(non_space(tail), CONTEXT_CHARS + 1, "{s:?}");
+                    assert_eq!(non_space(head), CONTEXT_CHARS + 1, "{s:?}");
+                    assert!(!tail.starts_with(char::is_whitespace));
+                    assert!(!head.ends_with(char::is_whitespace));
+                } else {
+                    assert_eq!((tail, head), (s.as_str(), s.as_str()));
+                }
+                let chars = |t: &str| t.chars().count();
+                assert!(chars(&clip_before(&s)) <= CONTEXT_CHARS + 1);
+                assert!(chars(&clip_after(&s)) <= CONTEXT_CHARS + 1);
+            }
+        }
     }
 
     #[test]

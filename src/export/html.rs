@@ -189,8 +189,7 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
 }
 
 /// A writer that escapes `<`, `>` and `&` (ASCII, so never part of a longer UTF-8 sequence),
-/// which makes JSON safe inside a `<script>` element: the page's data streams through it
-/// instead of being built as a string and copied twice.
+/// which makes JSON safe inside a `<script>` element.
 struct ScriptSafe<'a, W: Write> {
     out: &'a mut W,
 }
@@ -245,8 +244,13 @@ pub fn write_html(
                 out.write_all(CYTOSCAPE_LICENSE.replace("--", "- -").as_bytes())?
             }
             "{{cytoscape}}" => out.write_all(CYTOSCAPE.as_bytes())?,
-            "{{data}}" => serde_json::to_writer(ScriptSafe { out: &mut *out }, &data)
-                .map_err(io::Error::other)?,
+            // Serialized into memory first and escaped in one pass: serde_json writes a
+            // few bytes at a time, and each small write through the escaping writer and
+            // the file's buffer cost more than the serialization.
+            "{{data}}" => {
+                let json = serde_json::to_vec(&data).map_err(io::Error::other)?;
+                ScriptSafe { out: &mut *out }.write_all(&json)?
+            }
             _ => out.write_all(SCRIPT.as_bytes())?,
         }
         rest = after;

@@ -48,7 +48,14 @@ pub fn layout(n: usize, edges: &[LayoutEdge]) -> Vec<(f64, f64)> {
     let found = components(n, &text, |_| true);
     top = pack(&found, &text, &mut pos, top);
 
-    // Step 2: beside linked nodes that have a place, a few passes deep.
+    // Step 2: beside linked nodes that have a place, a few passes deep. Each node's
+    // background neighbours, in edge order, are listed once (not found by reading every
+    // edge for every node).
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &background {
+        neighbours[e.a].push(e.b);
+        neighbours[e.b].push(e.a);
+    }
     for _ in 0..3 {
         let mut placed_any = false;
         for i in 0..n {
@@ -56,14 +63,7 @@ pub fn layout(n: usize, edges: &[LayoutEdge]) -> Vec<(f64, f64)> {
                 continue;
             }
             let (mut sx, mut sy, mut count) = (0.0, 0.0, 0usize);
-            for e in &background {
-                let other = if e.a == i {
-                    e.b
-                } else if e.b == i {
-                    e.a
-                } else {
-                    continue;
-                };
+            for &other in &neighbours[i] {
                 if let Some((x, y)) = pos[other] {
                     sx += x;
                     sy += y;
@@ -172,10 +172,27 @@ fn pack(
     if components.is_empty() {
         return top;
     }
+    // Each component's edges (both ends in it), in edge order, sorted out in one pass
+    // rather than by filtering every edge for every component.
+    let mut component_of: Vec<Option<usize>> = vec![None; pos.len()];
+    for (c, nodes) in components.iter().enumerate() {
+        for &i in nodes {
+            component_of[i] = Some(c);
+        }
+    }
+    let mut own: Vec<Vec<LayoutEdge>> = vec![Vec::new(); components.len()];
+    for e in edges {
+        if let (Some(a), Some(b)) = (component_of[e.a], component_of[e.b]) {
+            if a == b {
+                own[a].push(*e);
+            }
+        }
+    }
     type Laid = (Vec<usize>, Vec<(f64, f64)>);
     let laid: Vec<Laid> = components
         .iter()
-        .map(|c| (c.clone(), force(c, edges)))
+        .zip(&own)
+        .map(|(c, own)| (c.clone(), force(c, own)))
         .collect();
     let margin = EDGE_LENGTH * 1.5;
     let boxes: Vec<(f64, f64, f64, f64)> = laid

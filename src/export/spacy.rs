@@ -47,30 +47,28 @@ pub fn spacy_label(entity_type: &str) -> &str {
     }
 }
 
-/// A token's code-point range; its id is its index.
-struct Token {
-    start: usize,
-    end: usize,
-}
-
-/// Appends `tokens` as spaCy's `[{"id":0,"start":0,"end":5},...]`. Written by hand, not by
-/// serde: a document has a token every few characters, and this array is most of the file.
-fn write_tokens(tokens: &[Token], out: &mut Vec<u8>) {
+/// Appends one token of spaCy's token array, `{"id":0,"start":0,"end":5}` (with a comma
+/// before all but the first). Written by hand, not by serde, and assembled on the stack so
+/// that it is one copy into `out`: a document has a token every few characters, and this
+/// array is most of the file.
+#[inline]
+fn push_token(out: &mut Vec<u8>, id: usize, start: usize, end: usize) {
+    // Three 20-digit numbers and the punctuation fit.
+    let mut row = [0u8; 96];
+    let mut n = 0;
+    let mut put = |bytes: &[u8]| {
+        row[n..n + bytes.len()].copy_from_slice(bytes);
+        n += bytes.len();
+    };
     let mut number = itoa::Buffer::new();
-    out.push(b'[');
-    for (id, t) in tokens.iter().enumerate() {
-        if id > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"id\":");
-        out.extend_from_slice(number.format(id).as_bytes());
-        out.extend_from_slice(b",\"start\":");
-        out.extend_from_slice(number.format(t.start).as_bytes());
-        out.extend_from_slice(b",\"end\":");
-        out.extend_from_slice(number.format(t.end).as_bytes());
-        out.push(b'}');
-    }
-    out.push(b']');
+    put(if id == 0 { b"{\"id\":" } else { b",{\"id\":" });
+    put(number.format(id).as_bytes());
+    put(b",\"start\":");
+    put(number.format(start).as_bytes());
+    put(b",\"end\":");
+    put(number.format(end).as_bytes());
+    put(b"}");
+    out.extend_from_slice(&row[..n]);
 }
 
 /// White space as Python's `str.split()` sees it (which spaCy's alignment uses): Unicode
@@ -88,6 +86,25 @@ fn trim(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
     start..end.max(start)
 }
 
+/// The code point at each of `bytes` (byte offsets of `text`, on character boundaries),
+/// counted on from the last one when they come in order, as sentences do.
+struct CodePoints<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CodePoints<'_> {
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
 /// Writes one JSON line for `doc` to `out`.
 pub fn write_doc(
     pipeline: &Pipeline,
@@ -97,6 +114,9 @@ pub fn write_doc(
 ) -> io::Result<()> {
     let text = doc.text.as_str();
     let gazetteer = pipeline.gazetteer();
+    // The line is about six times the text (a token is some 30 bytes for every 5 of text):
+    // reserved once rather than grown a dozen times.
+    out.reserve(text.len() * 6 + 256);
     let sentences: Vec<std::ops::Range<usize>> = extraction
         .sentences
         .iter()
@@ -104,7 +124,8 @@ pub fn write_doc(
         .filter(|s| !s.is_empty())
         .collect();
     // Byte offsets where a token must end and another start.
-    let mut cuts: Vec<usize> = Vec::new();
+    let mut cuts: Vec<usize> =
+        Vec::with_capacity(2 * (extraction.mentions.len() + sentences.len()));
     for m in &extraction.mentions {
         cuts.push(m.byte_start);
         cuts.push(m.byte_end);
@@ -116,28 +137,117 @@ pub fn write_doc(
     cuts.sort_unstable();
     cuts.dedup();
 
-    // Tokens, in code points, and a byte → code point map of the offsets we need.
-    let mut tokens: Vec<Token> = Vec::new();
-    // (byte, code point) at each cut, in text order.
-    let mut char_of: Vec<(usize, usize)> = Vec::with_capacity(cuts.len() + 1);
-    let mut next_cut = cuts.iter().peekable();
-    let mut chars = 0usize;
+    // The keys in the order spaCy's `Doc.to_json()` writes them; by hand, like the tokens.
+    out.extend_from_slice(b"{\"text\":");
+    json::string(out, text);
+    out.extend_from_slice(b",\"ents\":[");
+    let mut last_end = 0;
+    let mut first = true;
+    for m in &extraction.mentions {
+        if !m.nested && m.start >= last_end && m.end > m.start {
+            let label = extraction.entity(gazetteer, m.entity).entity_type.as_str();
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            let mut o = Object::new(out);
+            o.uint("start", m.start);
+            o.uint("end", m.end);
+            o.str("label", spacy_label(label));
+            o.end();
+            last_end = m.end;
+        }
+    }
+    out.extend_from_slice(b"],\"sents\":[");
+    let mut code_points = CodePoints {
+        text,
+        byte: 0,
+        chars: 0,
+    };
+    for (i, s) in sentences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let mut o = Object::new(out);
+        o.uint("start", code_points.at(s.start));
+        o.uint("end", code_points.at(s.end));
+        o.end();
+    }
+    out.extend_from_slice(b"],\"tokens\":[");
+    write_tokens(text, &cuts, out);
+    out.extend_from_slice(b"],\"spans\":{\"newsgraph\":[");
+    for (i, m) in extraction.mentions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let entity = extraction.entity(gazetteer, m.entity);
+        let mut o = Object::new(out);
+        o.uint("start", m.start);
+        o.uint("end", m.end);
+        o.str("label", entity.entity_type.as_str());
+        o.str("kb_id", &entity.id);
+        o.end();
+    }
+    out.extend_from_slice(b"]},\"newsgraph\":");
+    let mut o = Object::new(out);
+    o.str("doc", &doc.id);
+    if let Some(published) = &doc.published {
+        o.str("published", published);
+    }
+    if let Some(lang) = &doc.lang {
+        o.str("lang", lang);
+    }
+    o.end();
+    out.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// Appends the tokens of `text`, in code points, split at each of `cuts` (sorted byte
+/// offsets), as the elements of spaCy's token array.
+fn write_tokens(text: &str, cuts: &[usize], out: &mut Vec<u8>) {
+    let mut id = 0;
     let mut push = |start: usize, end: usize| {
         if end > start {
-            tokens.push(Token { start, end });
+            push_token(out, id, start, end);
+            id += 1;
         }
     };
+    let bytes = text.as_bytes();
+    let mut cuts = cuts.iter().copied().peekable();
+    // The first cut after the last character read one by one: the fast path below stops
+    // there (it moves a character at a time, so it cannot step over it).
+    let mut next_cut = usize::MAX;
+    let mut chars = 0usize;
     let mut word: Option<usize> = None; // start of the word being read
     let mut space: Option<usize> = None; // start of a white space token being read
     let mut after_token = false; // a space now would be the trailing space of a token
-    for (byte, c) in text.char_indices() {
-        while next_cut.peek().is_some_and(|&&cut| cut < byte) {
-            next_cut.next();
+    let mut byte = 0;
+    while byte < bytes.len() {
+        // Inside a word and not at a cut, a letter or digit of ASCII or of the Arabic block
+        // (two bytes, lead 0xD8 to 0xDB) only continues the word: most of the text, read
+        // without decoding it in general.
+        if word.is_some() && byte != next_cut {
+            let b = bytes[byte];
+            if b.is_ascii_alphanumeric() {
+                byte += 1;
+                chars += 1;
+                continue;
+            }
+            if let (0xD8..=0xDB, Some(&next)) = (b, bytes.get(byte + 1)) {
+                let code = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
+                if char::from_u32(code).is_some_and(is_word_part) {
+                    byte += 2;
+                    chars += 1;
+                    continue;
+                }
+            }
         }
-        let at_cut = next_cut.peek().is_some_and(|&&cut| cut == byte);
-        if at_cut {
-            char_of.push((byte, chars));
-        }
+        let Some(c) = text[byte..].chars().next() else {
+            break;
+        };
+        while cuts.next_if(|&cut| cut < byte).is_some() {}
+        let at_cut = cuts.next_if_eq(&byte).is_some();
+        next_cut = cuts.peek().copied().unwrap_or(usize::MAX);
         if is_space(c) {
             if let Some(start) = word.take() {
                 push(start, chars);
@@ -173,76 +283,12 @@ pub fn write_doc(
                 after_token = true;
             }
         }
+        byte += c.len_utf8();
         chars += 1;
     }
-    char_of.push((text.len(), chars));
     if let Some(start) = word.or(space) {
         push(start, chars);
     }
-
-    let at = |byte: usize| {
-        char_of
-            .binary_search_by_key(&byte, |&(b, _)| b)
-            .map_or(0, |i| char_of[i].1)
-    };
-    // The keys in the order spaCy's `Doc.to_json()` writes them; by hand, like the tokens.
-    out.extend_from_slice(b"{\"text\":");
-    json::string(out, text);
-    out.extend_from_slice(b",\"ents\":[");
-    let mut last_end = 0;
-    let mut first = true;
-    for m in &extraction.mentions {
-        if !m.nested && m.start >= last_end && m.end > m.start {
-            let label = extraction.entity(gazetteer, m.entity).entity_type.as_str();
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            let mut o = Object::new(out);
-            o.uint("start", m.start);
-            o.uint("end", m.end);
-            o.str("label", spacy_label(label));
-            o.end();
-            last_end = m.end;
-        }
-    }
-    out.extend_from_slice(b"],\"sents\":[");
-    for (i, s) in sentences.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let mut o = Object::new(out);
-        o.uint("start", at(s.start));
-        o.uint("end", at(s.end));
-        o.end();
-    }
-    out.extend_from_slice(b"],\"tokens\":");
-    write_tokens(&tokens, out);
-    out.extend_from_slice(b",\"spans\":{\"newsgraph\":[");
-    for (i, m) in extraction.mentions.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let entity = extraction.entity(gazetteer, m.entity);
-        let mut o = Object::new(out);
-        o.uint("start", m.start);
-        o.uint("end", m.end);
-        o.str("label", entity.entity_type.as_str());
-        o.str("kb_id", &entity.id);
-        o.end();
-    }
-    out.extend_from_slice(b"]},\"newsgraph\":");
-    let mut o = Object::new(out);
-    o.str("doc", &doc.id);
-    if let Some(published) = &doc.published {
-        o.str("published", published);
-    }
-    if let Some(lang) = &doc.lang {
-        o.str("lang", lang);
-    }
-    o.end();
-    out.extend_from_slice(b"}\n");
-    Ok(())
 }
 
 #[cfg(test)]
