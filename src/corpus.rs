@@ -220,8 +220,8 @@ fn extract_pending(
     release_free_memory();
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
-    // The graph's document ids and infos, held compactly until the graph files are written:
-    // they are what grows with the corpus.
+    // The graph's document ids and infos, held compactly until the graph files are written
+    // (and read from here by them): they are what grows with the corpus.
     let mut lists = DocLists::default();
     process_all(
         pipeline,
@@ -251,12 +251,12 @@ fn extract_pending(
     // The batches' memory sits in the worker threads' arenas, which the export does not
     // allocate from.
     release_free_memory();
-    lists.restore(&mut graph);
 
     write_graph_files(
         pipeline.gazetteer(),
         pipeline.rules().predicates(),
         graph,
+        Some(lists.finish()),
         &mut output,
         options,
         &mut summary,
@@ -442,17 +442,27 @@ fn stream(
     }
 }
 
-/// Writes the graph files of [`OUTPUT_FILES`] for `graph` into `output`, and the graph's
-/// figures and notes into `summary`.
+/// Writes the graph files of [`OUTPUT_FILES`] for `graph` (whose document ids and infos
+/// `lists` holds, when given) into `output`, and the graph's figures and notes into
+/// `summary`.
 pub(crate) fn write_graph_files(
     gazetteer: &Gazetteer,
     predicates: &Predicates,
     graph: GraphPart,
+    lists: Option<DocLists>,
     output: &mut OutputSet,
     options: Options,
     summary: &mut Summary,
 ) -> Result<(), ExportError> {
-    let graph = KnowledgeGraph::build(graph, gazetteer, predicates);
+    let graph = match lists {
+        Some(lists) => KnowledgeGraph::build_with_lists(
+            graph,
+            std::sync::Arc::new(lists),
+            gazetteer,
+            predicates,
+        ),
+        None => KnowledgeGraph::build(graph, gazetteer, predicates),
+    };
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
     let full = graph;

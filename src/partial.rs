@@ -688,6 +688,7 @@ pub fn merge_to_output_with(
         gazetteer,
         predicates,
         merged.graph,
+        None,
         &mut output,
         options,
         &mut summary,
