@@ -220,8 +220,8 @@ fn extract_pending(
     release_free_memory();
     let mut summary = Summary::default();
     let mut graph = GraphPart::default();
-    // The graph's document ids and infos, held compactly until the graph files are written:
-    // they are what grows with the corpus.
+    // The graph's document ids and infos, held compactly until the graph files are written
+    // (and read from here by them): they are what grows with the corpus.
     let mut lists = DocLists::default();
     process_all(
         pipeline,
@@ -232,6 +232,7 @@ fn extract_pending(
             lists.absorb(&mut part);
             graph.merge(part);
         }),
+        &|_, out| out,
         |out| {
             output.write("documents.jsonl", &out.documents_line)?;
             output.write("mentions.jsonl", &out.mentions_lines)?;
@@ -251,12 +252,12 @@ fn extract_pending(
     // The batches' memory sits in the worker threads' arenas, which the export does not
     // allocate from.
     release_free_memory();
-    lists.restore(&mut graph);
 
     write_graph_files(
         pipeline.gazetteer(),
         pipeline.rules().predicates(),
         graph,
+        Some(lists.finish()),
         &mut output,
         options,
         &mut summary,
@@ -266,8 +267,10 @@ fn extract_pending(
 }
 
 /// Extracts the documents `next` reads, in batches of at most `batch_documents` (and
-/// [`BATCH_BYTES`]), across the current rayon pool, and hands each document's output to `each`
-/// in input order; `progress` gets the number of documents done after each batch. The pool
+/// [`BATCH_BYTES`]), across the current rayon pool, turns each document's output into what
+/// `each` takes with `render` (on the pool, given the document's 0-based number in input
+/// order: serializing there keeps this thread free), and hands those to `each` in input
+/// order; `progress` gets the number of documents done after each batch. The pool
 /// parses each batch's JSONL lines, and then, in input order, admits them to `ids` (which
 /// fails a document whose id an earlier one had). With `batch_graph`, the pool also merges
 /// each batch's graph parts into one, handed to `batch_graph` after the batch's documents
@@ -281,13 +284,14 @@ fn extract_pending(
 /// batches at most are alive, and `each` sees the outputs in input order whatever the
 /// threads.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn process_all<E>(
+pub(crate) fn process_all<E, T: Send>(
     pipeline: &Pipeline,
     mut next: impl FnMut() -> Option<Pending>,
     mut ids: Option<&mut Ids>,
     batch_documents: usize,
     mut batch_graph: Option<&mut dyn FnMut(GraphPart)>,
-    mut each: impl FnMut(DocumentOutput) -> Result<(), E>,
+    render: &(dyn Fn(usize, DocumentOutput) -> T + Sync),
+    mut each: impl FnMut(T) -> Result<(), E>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), E> {
     let mut read = |batch: &mut Vec<Pending>| {
@@ -301,16 +305,19 @@ pub(crate) fn process_all<E>(
         }
     };
     let mut batch: Vec<Pending> = Vec::with_capacity(batch_documents);
-    let mut done_outputs: Vec<DocumentOutput> = Vec::new();
+    let mut done_outputs: Vec<T> = Vec::new();
     let mut done_graph: Option<GraphPart> = None;
     let merge_batches = batch_graph.is_some();
     let mut done = 0;
+    // The number of the first document of the batch being extracted.
+    let mut first = 0;
     read(&mut batch);
     loop {
-        let mut outputs: Vec<DocumentOutput> = Vec::new();
+        let mut outputs: Vec<T> = Vec::new();
         let mut merged: Option<GraphPart> = None;
         let mut next_batch: Vec<Pending> = Vec::with_capacity(batch_documents);
         let reading = !batch.is_empty();
+        let batch_len = batch.len();
         let handed = rayon::in_place_scope(|scope| {
             if reading {
                 let batch = std::mem::take(&mut batch);
@@ -325,7 +332,7 @@ pub(crate) fn process_all<E>(
                             ids.admit(loaded, *line);
                         }
                     }
-                    *outputs = loaded
+                    let mut extracted: Vec<DocumentOutput> = loaded
                         .par_iter()
                         .map_init(Scratch::default, |scratch, (loaded, _)| {
                             process(pipeline, scratch, loaded)
@@ -334,7 +341,7 @@ pub(crate) fn process_all<E>(
                     drop(loaded);
                     if merge_batches {
                         *merged = Some(
-                            outputs
+                            extracted
                                 .par_iter_mut()
                                 .map(|out| std::mem::take(&mut out.graph))
                                 .reduce(GraphPart::default, |mut a, b| {
@@ -343,6 +350,11 @@ pub(crate) fn process_all<E>(
                                 }),
                         );
                     }
+                    *outputs = extracted
+                        .into_par_iter()
+                        .enumerate()
+                        .map(|(i, out)| render(first + i, out))
+                        .collect();
                 });
             }
             let had = !done_outputs.is_empty();
@@ -368,6 +380,7 @@ pub(crate) fn process_all<E>(
         done_outputs = outputs;
         done_graph = merged;
         batch = next_batch;
+        first += batch_len;
     }
 }
 
@@ -442,17 +455,27 @@ fn stream(
     }
 }
 
-/// Writes the graph files of [`OUTPUT_FILES`] for `graph` into `output`, and the graph's
-/// figures and notes into `summary`.
+/// Writes the graph files of [`OUTPUT_FILES`] for `graph` (whose document ids and infos
+/// `lists` holds, when given) into `output`, and the graph's figures and notes into
+/// `summary`.
 pub(crate) fn write_graph_files(
     gazetteer: &Gazetteer,
     predicates: &Predicates,
     graph: GraphPart,
+    lists: Option<DocLists>,
     output: &mut OutputSet,
     options: Options,
     summary: &mut Summary,
 ) -> Result<(), ExportError> {
-    let graph = KnowledgeGraph::build(graph, gazetteer, predicates);
+    let graph = match lists {
+        Some(lists) => KnowledgeGraph::build_with_lists(
+            graph,
+            std::sync::Arc::new(lists),
+            gazetteer,
+            predicates,
+        ),
+        None => KnowledgeGraph::build(graph, gazetteer, predicates),
+    };
     summary.nodes = graph.graph.node_count();
     summary.edges = graph.graph.edge_count();
     let full = graph;

@@ -6,17 +6,17 @@
 //! 14,000 documents for 50 MB of news, 570,000 and 135,000 for 500 MB): held as sets of
 //! shared strings and a map of infos, that was most of what a run's memory grew by. Here a
 //! cited document is one record in one byte arena (its id, date and language, about 30
-//! bytes), a list is a vector of record offsets, and the graph's own lists and infos are only
-//! made at export ([`DocLists::restore`]). The lists and infos restored are those
+//! bytes), a list is a vector of record offsets, and the exports read the lists and infos from
+//! here ([`DocumentLists`]) rather than from sets rebuilt in the graph, which at the end of a
+//! run would be a second, larger copy. The lists and infos read are those
 //! [`GraphPart::merge`] would have built from the same parts: the first ids of the union, and
 //! of two infos for one id the smaller.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-
 use rustc_hash::FxHashMap;
 
-use crate::graph::{DocId, DocumentInfo, EdgeKey, GraphPart, DOCUMENT_IDS};
+use crate::graph::{
+    DocId, DocumentInfo, DocumentLists, DocumentRef, EdgeKey, GraphPart, DOCUMENT_IDS,
+};
 
 // Samples are the first mentions in document order, so they cite documents among the first
 // of a list: pruning by the lists alone keeps every document a sample cites.
@@ -35,7 +35,7 @@ const HAS_LANG: u8 = 4;
 type Record = usize;
 
 /// The lists of a graph's nodes and edges, with the documents they cite.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct DocLists {
     /// Records one after the other: a flag byte, then the id, the date and the language,
     /// each as a LEB128 length and its UTF-8 bytes (date and language only when flagged).
@@ -48,6 +48,9 @@ pub(crate) struct DocLists {
     edges: FxHashMap<EdgeKey, Vec<Record>>,
     /// When the arena is pruned next (a number of records).
     prune_at: usize,
+    /// Once the run is over ([`DocLists::finish`]): the records of the documents with an
+    /// info, one per id (the preferred one), in id order.
+    infos: Vec<Record>,
 }
 
 /// A record's date and language, each when known, as [`DocumentInfo`] holds them.
@@ -290,62 +293,50 @@ impl DocLists {
         self.records = cited.len();
     }
 
-    /// Puts the lists and the document infos back into `graph` (whose own lists were
-    /// absorbed), as [`GraphPart::merge`] would have built them.
-    pub(crate) fn restore(self, graph: &mut GraphPart) {
-        let cited = self.cited();
-        let DocLists {
-            arena,
-            nodes,
-            edges,
-            ..
-        } = self;
-        // One shared string per cited document, and per date or language.
-        let ids: Vec<DocId> = cited
-            .iter()
-            .map(|&r| DocId::from(text(id_of(&arena, r))))
+    /// The lists as the exports read them ([`DocumentLists`]), for the graph whose own lists
+    /// were absorbed: what the merge would have left in it, the infos those of the documents
+    /// the lists cite.
+    pub(crate) fn finish(mut self) -> DocLists {
+        let arena = &self.arena;
+        let mut infos: Vec<Record> = self
+            .cited()
+            .into_iter()
+            .filter(|&r| read(arena, r).info.is_some())
             .collect();
-        let mut infos: Vec<(DocId, DocumentInfo)> = Vec::with_capacity(cited.len());
-        let mut strings: HashMap<&str, Arc<str>> = HashMap::new();
-        for (&record, doc) in cited.iter().zip(&ids) {
-            if let Some((published, lang)) = read(&arena, record).info {
-                let info = DocumentInfo {
-                    published: share(&mut strings, published),
-                    lang: share(&mut strings, lang),
-                };
-                infos.push((doc.clone(), info));
-            }
-        }
-        drop(strings);
-        drop(arena);
-        // Of two infos for one id, the smaller; built from sorted pairs, the map's nodes are
-        // full.
-        infos.sort_unstable();
-        infos.dedup_by(|later, first| later.0 == first.0);
-        graph.documents = infos.into_iter().collect();
-        let id = |record: &Record| cited.binary_search(record).ok().map(|i| ids[i].clone());
-        for (key, list) in nodes {
-            if let Some(node) = graph.nodes.get_mut(&key) {
-                node.document_ids = list.iter().filter_map(id).collect::<BTreeSet<_>>();
-            }
-        }
-        for (key, list) in edges {
-            if let Some(edge) = graph.edges.get_mut(&key) {
-                edge.document_ids = list.iter().filter_map(id).collect::<BTreeSet<_>>();
-            }
-        }
+        // Of two infos for one id, the smaller, as the merge keeps it.
+        infos.sort_unstable_by(|&a, &b| {
+            id_of(arena, a)
+                .cmp(id_of(arena, b))
+                .then_with(|| read(arena, a).info.cmp(&read(arena, b).info))
+        });
+        infos.dedup_by(|later, first| id_of(arena, *later) == id_of(arena, *first));
+        infos.shrink_to_fit();
+        self.infos = infos;
+        self
     }
 }
 
-/// The shared string of `bytes`, one for all equal ones.
-fn share<'a>(
-    strings: &mut HashMap<&'a str, Arc<str>>,
-    bytes: Option<&'a [u8]>,
-) -> Option<Arc<str>> {
-    bytes.map(|b| {
-        let s = text(b);
-        strings.entry(s).or_insert_with(|| Arc::from(s)).clone()
-    })
+impl DocumentLists for DocLists {
+    fn node_ids<'a>(&'a self, id: &str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        let list = self.nodes.get(id).map_or(&[][..], Vec::as_slice);
+        Box::new(list.iter().map(|&r| text(id_of(&self.arena, r))))
+    }
+
+    fn edge_ids<'a>(&'a self, key: &EdgeKey) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        let list = self.edges.get(key).map_or(&[][..], Vec::as_slice);
+        Box::new(list.iter().map(|&r| text(id_of(&self.arena, r))))
+    }
+
+    fn infos(&self) -> Box<dyn Iterator<Item = DocumentRef<'_>> + '_> {
+        Box::new(self.infos.iter().map(|&r| {
+            let (published, lang) = read(&self.arena, r).info.unwrap_or_default();
+            (
+                text(id_of(&self.arena, r)),
+                published.map(text),
+                lang.map(text),
+            )
+        }))
+    }
 }
 
 fn push_record(arena: &mut Vec<u8>, id: &str, info: Option<&DocumentInfo>) -> Record {
@@ -399,7 +390,7 @@ mod tests {
     }
 
     #[test]
-    fn absorbed_and_restored_lists_are_those_of_the_merge() {
+    fn absorbed_lists_read_as_those_of_the_merge() {
         let ids: Vec<String> = (0..3 * DOCUMENT_IDS + 7)
             .map(|i| format!("d{:04}", (i * 7919) % 10_000))
             .collect();
@@ -424,11 +415,26 @@ mod tests {
             // Prune often: nothing a list cites may go.
             lists.prune();
         }
-        lists.restore(&mut absorbed);
+        let lists = lists.finish();
         merged.retain_cited_documents();
+        for (key, node) in &mut merged.nodes {
+            let ids: Vec<&str> = lists.node_ids(key).collect();
+            let want: Vec<&str> = node.document_ids.iter().map(|id| &**id).collect();
+            assert_eq!(ids, want, "{key}");
+            node.document_ids.clear();
+        }
+        let infos: Vec<DocumentRef> = lists.infos().collect();
+        let want: Vec<DocumentRef> = merged
+            .documents
+            .iter()
+            .map(|(id, i)| (&**id, i.published.as_deref(), i.lang.as_deref()))
+            .collect();
+        assert_eq!(infos, want);
+        // What stays of the parts is what the merge has without its lists.
+        merged.documents.clear();
         absorbed.retain_cited_documents();
         assert_eq!(absorbed, merged);
-        assert_eq!(merged.nodes["country:CN"].document_ids.len(), DOCUMENT_IDS);
+        assert_eq!(lists.node_ids("country:CN").count(), DOCUMENT_IDS);
     }
 
     #[test]

@@ -743,6 +743,26 @@ pub struct KnowledgeGraph {
     pub graph: DiGraph<Node, Edge>,
     /// The documents the graph cites (in the document ids of its nodes and edges), by id.
     pub documents: BTreeMap<DocId, DocumentInfo>,
+    /// The document ids and infos of a corpus run, held outside the nodes and edges: the
+    /// exports read them through [`KnowledgeGraph::node_document_ids`],
+    /// [`KnowledgeGraph::edge_document_ids`] and [`KnowledgeGraph::document_infos`].
+    lists: Option<std::sync::Arc<dyn DocumentLists>>,
+}
+
+/// A document's id, date and language, as the exports read them.
+pub type DocumentRef<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+/// The document ids of a graph's nodes and edges, and the infos of the documents they cite,
+/// held apart from the graph (compactly, as a corpus run keeps them): rebuilt as the nodes'
+/// and edges' own sets, they would be a second copy as large as the lists themselves at the
+/// end of a run, and grow with the corpus until the lists are full.
+pub(crate) trait DocumentLists: std::fmt::Debug + Send + Sync {
+    /// The ids listed for the node `id`, in id order.
+    fn node_ids<'a>(&'a self, id: &str) -> Box<dyn Iterator<Item = &'a str> + 'a>;
+    /// The ids listed for the edge `key`, in id order.
+    fn edge_ids<'a>(&'a self, key: &EdgeKey) -> Box<dyn Iterator<Item = &'a str> + 'a>;
+    /// The documents the lists cite that have an info, in id order.
+    fn infos(&self) -> Box<dyn Iterator<Item = DocumentRef<'_>> + '_>;
 }
 
 impl KnowledgeGraph {
@@ -803,6 +823,54 @@ impl KnowledgeGraph {
         KnowledgeGraph {
             graph,
             documents: part.documents,
+            lists: None,
+        }
+    }
+
+    /// [`KnowledgeGraph::build`] of a part whose document ids and infos `lists` holds
+    /// instead of its nodes and edges.
+    pub(crate) fn build_with_lists(
+        part: GraphPart,
+        lists: std::sync::Arc<dyn DocumentLists>,
+        gazetteer: &Gazetteer,
+        predicates: &Predicates,
+    ) -> KnowledgeGraph {
+        let mut graph = KnowledgeGraph::build(part, gazetteer, predicates);
+        graph.lists = Some(lists);
+        graph
+    }
+
+    /// The first document ids of `node` (at most [`DOCUMENT_IDS`]), in id order.
+    pub fn node_document_ids<'a>(
+        &'a self,
+        node: &'a Node,
+    ) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        match &self.lists {
+            Some(lists) if node.data.document_ids.is_empty() => lists.node_ids(&node.id),
+            _ => Box::new(node.data.document_ids.iter().map(|id| &**id)),
+        }
+    }
+
+    /// The first document ids of `edge` (at most [`DOCUMENT_IDS`]), in id order.
+    pub fn edge_document_ids<'a>(
+        &'a self,
+        edge: &'a Edge,
+    ) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        match &self.lists {
+            Some(lists) if edge.data.document_ids.is_empty() => lists.edge_ids(&edge.key),
+            _ => Box::new(edge.data.document_ids.iter().map(|id| &**id)),
+        }
+    }
+
+    /// The documents the graph cites, with their dates and languages, in id order.
+    pub fn document_infos(&self) -> Box<dyn Iterator<Item = DocumentRef<'_>> + '_> {
+        let own = self
+            .documents
+            .iter()
+            .map(|(id, info)| (&**id, info.published.as_deref(), info.lang.as_deref()));
+        match &self.lists {
+            Some(lists) if self.documents.is_empty() => lists.infos(),
+            _ => Box::new(own),
         }
     }
 
@@ -858,6 +926,7 @@ impl KnowledgeGraph {
         KnowledgeGraph {
             graph,
             documents: BTreeMap::new(),
+            lists: None,
         }
     }
 
@@ -890,6 +959,7 @@ impl KnowledgeGraph {
         KnowledgeGraph {
             graph,
             documents: self.documents.clone(),
+            lists: self.lists.clone(),
         }
     }
 }

@@ -249,6 +249,16 @@ fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// A document's output as the map stage writes it, made on the pool: its line (its record,
+/// or with `--rows` its graph records), the figures of the summary, and with `--rows` the
+/// output without its graph, for the row files.
+struct Rendered {
+    seq: u64,
+    summary: (usize, usize, Option<(String, String)>),
+    rows: Option<DocumentOutput>,
+    line: Vec<u8>,
+}
+
 fn document_record(seq: u64, out: DocumentOutput) -> Record {
     let mut record = Record::empty(Record::document_key(seq));
     record.doc = Some(DocumentRecord {
@@ -266,8 +276,10 @@ fn document_record(seq: u64, out: DocumentOutput) -> Record {
 }
 
 /// The map stage: extracts `documents` and writes their partial to `out`, flushed after each
-/// document, numbering them from `first_seq`. Documents are extracted a few at a time (a few
-/// per thread), so memory is bounded by the largest documents, not the input.
+/// document, numbering them from `first_seq`. Documents are extracted a few at a time
+/// (sixteen per thread: with two, each batch's wait for its slowest document left a thread
+/// idle), so memory is bounded by the largest documents, not the input. The pool serializes
+/// the records too; this thread only writes them, in input order.
 ///
 /// Without `rows`, each document is one record holding its output lines and its graph. With
 /// `rows`, its output lines go to the [`ROW_FILES`] of that folder instead, its graph goes out
@@ -282,55 +294,76 @@ pub fn extract_to_partial(
     mut progress: impl FnMut(usize),
 ) -> Result<Summary, PartialError> {
     let mut summary = Summary::default();
-    let mut seq = first_seq;
     let mut line = Vec::new();
     let mut rows_files: Option<RowsWriter> = None;
-    let batch = rayon::current_num_threads() * 2;
+    let batch = rayon::current_num_threads() * 16;
     let write = |out: &mut dyn Write, line: &[u8]| {
         out.write_all(line)
             .and_then(|()| out.flush())
             .map_err(io_error(Path::new(STDOUT), CANNOT_WRITE))
     };
     let mut documents = documents.map(|loaded| Pending::Ready(loaded, 0));
+    // Serializing a record is as much work as a quarter of the extraction: on the pool.
+    let render = |i: usize, mut doc: DocumentOutput| {
+        let seq = first_seq + i as u64;
+        let mut line = Vec::new();
+        let summary = (doc.mentions, doc.bytes, doc.failure.clone());
+        if rows.is_none() {
+            to_line(&document_record(seq, doc), &mut line);
+            return Rendered {
+                seq,
+                summary,
+                rows: None,
+                line,
+            };
+        }
+        let written = graph_records(std::mem::take(&mut doc.graph), |record| {
+            to_line(record, &mut line);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match written {
+            Ok(()) => {}
+            Err(never) => match never {},
+        }
+        Rendered {
+            seq,
+            summary,
+            rows: Some(doc),
+            line,
+        }
+    };
     corpus::process_all(
         pipeline,
         || documents.next(),
         None,
         batch,
         None,
-        |mut doc| {
+        &render,
+        |rendered: Rendered| {
+            let (mentions, bytes, failure) = rendered.summary;
             summary.documents += 1;
-            summary.mentions += doc.mentions;
-            summary.bytes += doc.bytes;
-            summary.failures.extend(doc.failure.clone());
-            line.clear();
-            match rows {
-                None => to_line(&document_record(seq, doc), &mut line),
-                Some(dir) => {
-                    let files = match &mut rows_files {
-                        Some(files) => files,
-                        None => rows_files.insert(RowsWriter::create(dir, seq)?),
-                    };
-                    files.push(
-                        seq,
-                        [
-                            &doc.documents_line,
-                            &doc.mentions_lines,
-                            &doc.relations_lines,
-                            &doc.spacy_lines,
-                        ],
-                        doc.mentions,
-                        doc.bytes,
-                        doc.failure.take(),
-                    )?;
-                    graph_records(std::mem::take(&mut doc.graph), |record| {
-                        to_line(record, &mut line);
-                        Ok::<(), PartialError>(())
-                    })?;
-                }
+            summary.mentions += mentions;
+            summary.bytes += bytes;
+            summary.failures.extend(failure);
+            if let (Some(dir), Some(mut doc)) = (rows, rendered.rows) {
+                let files = match &mut rows_files {
+                    Some(files) => files,
+                    None => rows_files.insert(RowsWriter::create(dir, rendered.seq)?),
+                };
+                files.push(
+                    rendered.seq,
+                    [
+                        &doc.documents_line,
+                        &doc.mentions_lines,
+                        &doc.relations_lines,
+                        &doc.spacy_lines,
+                    ],
+                    doc.mentions,
+                    doc.bytes,
+                    doc.failure.take(),
+                )?;
             }
-            seq += 1;
-            write(out, &line)
+            write(out, &rendered.line)
         },
         &mut progress,
     )?;
@@ -688,6 +721,7 @@ pub fn merge_to_output_with(
         gazetteer,
         predicates,
         merged.graph,
+        None,
         &mut output,
         options,
         &mut summary,

@@ -192,7 +192,7 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
                 ],
             );
             for edge in graph.edges() {
-                write_row(&mut wtr, &common_edge_row(edge, &edge.key.relation));
+                write_row(&mut wtr, &common_edge_row(graph, edge, &edge.key.relation));
             }
         }
         CsvFlavor::Neo4j => {
@@ -214,7 +214,7 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
             );
             for edge in graph.edges() {
                 let rel_type = edge.key.relation.to_uppercase();
-                let mut row = common_edge_row(edge, &rel_type);
+                let mut row = common_edge_row(graph, edge, &rel_type);
                 for field in &mut row[7..9] {
                     *field = iso_date(field).unwrap_or_default().to_string();
                 }
@@ -262,9 +262,9 @@ pub fn write_edges(graph: &KnowledgeGraph, flavor: CsvFlavor, out: &mut Vec<u8>)
 
 /// The row shared by the plain and neo4j flavors, which differ only in how the relation is
 /// spelled.
-fn common_edge_row(edge: &Edge, relation: &str) -> Vec<String> {
+fn common_edge_row(graph: &KnowledgeGraph, edge: &Edge, relation: &str) -> Vec<String> {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
+    let ids = graph.edge_document_ids(edge);
     vec![
         k.source.clone(),
         k.target.clone(),

@@ -122,7 +122,7 @@ fn write_document(w: &mut Writer<&mut Vec<u8>>, graph: &KnowledgeGraph) -> io::R
     w.write_event(Event::End(BytesEnd::new("nodes")))?;
     w.write_event(Event::Start(BytesStart::new("edges")))?;
     for edge in graph.edges() {
-        write_edge(w, edge)?;
+        write_edge(w, graph, edge)?;
     }
     w.write_event(Event::End(BytesEnd::new("edges")))?;
     w.write_event(Event::End(BytesEnd::new("graph")))?;
@@ -167,7 +167,7 @@ fn write_node(w: &mut Writer<&mut Vec<u8>>, node: &Node) -> io::Result<()> {
     Ok(())
 }
 
-fn write_edge(w: &mut Writer<&mut Vec<u8>>, edge: &Edge) -> io::Result<()> {
+fn write_edge(w: &mut Writer<&mut Vec<u8>>, graph: &KnowledgeGraph, edge: &Edge) -> io::Result<()> {
     let (k, d) = (&edge.key, &edge.data);
     let id = escape(&edge_id(edge), true).into_owned();
     let source = escape(&k.source, true);
@@ -193,7 +193,7 @@ fn write_edge(w: &mut Writer<&mut Vec<u8>>, edge: &Edge) -> io::Result<()> {
         start.extend_attributes([("start", first), ("end", last)]);
     }
     w.write_event(Event::Start(start))?;
-    write_attvalues(w, &EDGE_ATTRIBUTES, edge_values(edge))?;
+    write_attvalues(w, &EDGE_ATTRIBUTES, edge_values(graph, edge))?;
     w.write_event(Event::End(BytesEnd::new("edge")))?;
     Ok(())
 }
@@ -235,9 +235,9 @@ fn node_values(node: &Node) -> Vec<Option<String>> {
     ]
 }
 
-fn edge_values(edge: &Edge) -> Vec<Option<String>> {
+fn edge_values(graph: &KnowledgeGraph, edge: &Edge) -> Vec<Option<String>> {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
+    let ids: Vec<&str> = graph.edge_document_ids(edge).collect();
     vec![
         text(&k.relation),
         text(&k.role),

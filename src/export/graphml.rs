@@ -130,7 +130,7 @@ fn write_document(w: &mut Writer<&mut Vec<u8>>, graph: &KnowledgeGraph) -> io::R
         let target = escape(&edge.key.target, true);
         let start = BytesStart::new("edge")
             .with_attributes([attr("source", &source), attr("target", &target)]);
-        write_element(w, start, &EDGE_KEYS, edge_values(edge))?;
+        write_element(w, start, &EDGE_KEYS, edge_values(graph, edge))?;
     }
     w.write_event(Event::End(BytesEnd::new("graph")))?;
     w.write_event(Event::End(BytesEnd::new("graphml")))?;
@@ -169,9 +169,9 @@ fn node_values(node: &Node) -> [Option<Cow<'_, str>>; 7] {
     ]
 }
 
-fn edge_values(edge: &Edge) -> [Option<Cow<'_, str>>; 10] {
+fn edge_values<'a>(graph: &'a KnowledgeGraph, edge: &'a Edge) -> [Option<Cow<'a, str>>; 10] {
     let (k, d) = (&edge.key, &edge.data);
-    let ids: Vec<&str> = d.document_ids.iter().map(|id| &**id).collect();
+    let ids: Vec<&str> = graph.edge_document_ids(edge).collect();
     [
         text(&k.relation),
         text(&k.role),

@@ -164,11 +164,9 @@ fn data<'g>(graph: &'g KnowledgeGraph, options: &GraphOptions) -> Data<'g> {
                 background: d.background,
                 weight: d.weight,
                 documents: d.documents,
-                document_ids: d
-                    .document_ids
-                    .iter()
+                document_ids: graph
+                    .edge_document_ids(edge)
                     .take(MAX_DOCUMENT_IDS)
-                    .map(|id| &**id)
                     .collect(),
                 first: d.first_published.as_deref(),
                 last: d.last_published.as_deref(),

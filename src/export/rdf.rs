@@ -244,7 +244,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&subject, &p_id, Literal::new_simple_literal(&node.id))?;
         o.triple(&subject, &p_mentions, integer(d.mentions))?;
-        for doc in &d.document_ids {
+        for doc in graph.node_document_ids(node) {
             o.triple(
                 &subject,
                 &p_in,
@@ -314,7 +314,7 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         }
         o.triple(&s, &p_directed, boolean(d.directed))?;
         o.triple(&s, &p_background, boolean(d.background))?;
-        for doc in &d.document_ids {
+        for doc in graph.edge_document_ids(edge) {
             o.triple(
                 &s,
                 &p_document,
@@ -357,15 +357,15 @@ pub fn write_turtle(graph: &KnowledgeGraph, out: &mut impl Write) -> io::Result<
         iri(DCTERMS, "date")?,
         iri(DCTERMS, "language")?,
     );
-    for (id, info) in &graph.documents {
+    for (id, published, lang) in graph.document_infos() {
         let s: NamedOrBlankNode = NamedNode::new(document_iri(id)).map_err(invalid)?.into();
         o.triple(&s, &a, article.clone())?;
-        o.triple(&s, &identifier, Literal::new_simple_literal(&**id))?;
-        if let Some(published) = &info.published {
+        o.triple(&s, &identifier, Literal::new_simple_literal(id))?;
+        if let Some(published) = published {
             o.triple(&s, &date_p, date(published))?;
         }
-        if let Some(lang) = &info.lang {
-            o.triple(&s, &language_p, Literal::new_simple_literal(&**lang))?;
+        if let Some(lang) = lang {
+            o.triple(&s, &language_p, Literal::new_simple_literal(lang))?;
         }
     }
     o.serializer.finish()?;
