@@ -422,13 +422,22 @@ fn discovered(
     let mut later: Vec<(Range<usize>, u32)> = Vec::new();
     // Each word's skeleton is a slice of the document's, read in text order.
     let mut cursor = 0;
+    // The word before, when only spaces stand between: a surname right after a word that may
+    // begin a name («سیاوش شهابی», «فلاحت پیشه») is part of a longer name the patterns missed,
+    // not the person named before.
+    let mut previous: Option<(usize, &str)> = None;
+    let discovery = gazetteer.discovery();
     for w in crate::text::words(text) {
         let key = input.norm.skeleton_of(w.clone(), &mut cursor);
         if let Some(&(e, after)) = surnames.get(key) {
-            if w.start >= after {
-                later.push((w, e));
+            let in_a_name = previous.is_some_and(|(end, before)| {
+                text[end..w.start].trim().is_empty() && discovery.may_begin_name(before)
+            });
+            if w.start >= after && !in_a_name {
+                later.push((w.clone(), e));
             }
         }
+        previous = Some((w.end, key));
     }
     // Words do not overlap each other either.
     for (span, entity) in later {
