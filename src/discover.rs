@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use crate::gazetteer::{
-    Discovery, EntityType, Gazetteer, Probe, COMMON_WORD, LISTED_WORD, VERB_FORM,
+    Discovery, EntityType, Gazetteer, Probe, COMMON_WORD, LISTED_WORD, SURNAME, VERB_FORM,
 };
 use crate::text::{words, Normalized};
 use crate::trace::{CandidateNote, Decision, Trace};
@@ -76,6 +76,8 @@ fn word_class(discovery: &Discovery, key: &str, word: &str, probe: Probe) -> u8 
         }
     } else if info.has(VERB_FORM) {
         b'v'
+    } else if info.has(COMMON_WORD | LISTED_WORD) && info.has(SURNAME) {
+        b'e'
     } else if info.has(COMMON_WORD | LISTED_WORD)
         || key.chars().count() < 2
         || discovery.is_inflected(key)

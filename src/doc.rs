@@ -142,6 +142,8 @@ pub struct Mention {
     pub(crate) candidates: Range<u32>,
     /// A demonym that denotes its country («مقامات آمریکایی»): a mention, not a name.
     pub(crate) demonym: bool,
+    /// See [`Mention::is_short_form`].
+    pub(crate) short_form: bool,
 }
 
 impl Mention {
@@ -158,6 +160,13 @@ impl Mention {
     /// mention of the country, but no name (`suffixes.tsv`, `state_nouns.txt`).
     pub fn is_demonym(&self) -> bool {
         self.demonym
+    }
+
+    /// Whether this `via: coref` mention is a name: a short form or a surname alone that
+    /// stands for a name earlier in the document («لاوروف» after «سرگئی لاوروف»), not a
+    /// pronoun, a title or «دو طرف». Annotators tag such a name as a name.
+    pub fn is_short_form(&self) -> bool {
+        self.short_form
     }
 }
 

@@ -214,6 +214,14 @@ struct EvalArgs {
     /// Gold labels to newsgraph types, e.g. `PER=PERSON,LOC=COUNTRY|REGION,ORG=ORGANIZATION|PARTY`.
     #[arg(long, value_name = "LABEL=TYPE[|TYPE],...")]
     map: Option<String>,
+    /// CoNLL gold: run each sentence after the N sentences before it in its file (or
+    /// `-DOCSTART-` document), as the article's preceding text, and score only the mentions
+    /// of the sentence itself, short forms resolved to a name said before included. News
+    /// corpora such as PEYMA are consecutive sentences of articles, where a surname alone
+    /// stands for a full name said before; 0 runs each sentence alone and scores names only.
+    /// Costs N + 1 times the corpus.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    context: usize,
     /// Also write the evaluation as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -898,7 +906,10 @@ fn run_eval(args: &EvalArgs, messages: Messages) -> Result<ExitCode> {
     };
     let gold = eval::load_gold(&args.gold, &map)?;
     let docs = eval::load_documents(&args.inputs, &gold)?;
-    let evaluation = eval::evaluate_gold(&pipeline, &gold, &docs);
+    let options = eval::Options {
+        conll_context: args.context,
+    };
+    let evaluation = eval::evaluate_gold_with(&pipeline, &gold, &docs, options);
     print_stdout(&evaluation)?;
     if let Some(path) = &args.json {
         newsgraph::export::write_file(path, evaluation.to_json().as_bytes())?;

@@ -218,3 +218,30 @@ fn a_brat_document_is_scored_through_the_map() {
     assert!(report.relations.is_some());
     println!("{evaluation}");
 }
+
+/// PEYMA-like corpora are consecutive sentences of articles: with `--context`, a surname
+/// alone («زنگنه») meets the full name of the sentence before it, and becomes a name; it
+/// never meets one across `-DOCSTART-`, nor without context.
+#[test]
+fn a_surname_alone_is_found_with_the_sentences_before_it() {
+    let map = TypeMap::parse("PER=PERSON").unwrap_or_else(|e| panic!("{e}"));
+    let gold = eval::load_gold(&root().join("tests/eval/context.conll"), &map)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let documents: Vec<usize> = gold.conll[0].sentences.iter().map(|s| s.document).collect();
+    assert_eq!(documents, [0, 0, 1]);
+    let pipeline = embedded();
+    let found = |context: usize| {
+        let options = eval::Options {
+            conll_context: context,
+        };
+        let report = &eval::evaluate_gold_with(&pipeline, &gold, &[], options).conll[0];
+        assert_eq!(report.context, context);
+        assert_eq!(report.total.predicted, report.total.exact, "{report}");
+        report.total.found
+    };
+    // The full name only; then its surname in the next sentence too; never the third,
+    // whose document starts at `-DOCSTART-`.
+    assert_eq!(found(0), 1);
+    assert_eq!(found(1), 2);
+    assert_eq!(found(5), 2);
+}

@@ -5,8 +5,13 @@ Study errors on peyma-train only (PEYMA is research-only: never copy its names i
 
     python3 tools/peyma_errors.py ../shared/ner/peyma-train.conll [--gazetteers gazetteers]
         [--bin target/release/newsgraph] [--class PER] [--kind fn|fp] [--group first|last|len]
+        [--context N]
 
 Prints per-class P/R (exact span, mapped type), then the largest groups of errors.
+With --context N, each sentence is run after the N sentences before it, one a line (PEYMA is
+consecutive sentences of articles), and only its own mentions are scored, as
+`newsgraph eval --context N` does; a coref mention counts when it is a short form (its text is
+words are a run of the words of an earlier mention of the same entity), not a pronoun or a title.
 """
 import argparse, collections, json, subprocess, sys
 
@@ -59,9 +64,16 @@ def main():
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--examples", type=int, default=2)
     ap.add_argument("--pattern", help="precision of one pattern's mentions, grouped by --group")
+    ap.add_argument("--context", type=int, default=0, help="sentences before each one to run it after")
     a = ap.parse_args()
     sents = read_conll(a.conll)
-    inp = "".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, (t, _) in enumerate(sents))
+    skip = []
+    lines = []
+    for i, (t, _) in enumerate(sents):
+        before = "".join(sents[j][0] + "\n" for j in range(max(0, i - a.context), i))
+        skip.append(len(before))
+        lines.append(json.dumps({"id": str(i), "text": before + t}, ensure_ascii=False) + "\n")
+    inp = "".join(lines)
     cmd = [a.bin, "extract", "-", "--emit", "jsonl", "-q", "--gazetteers", a.gazetteers]
     res = subprocess.run(cmd, input=inp.encode(), capture_output=True, check=True)
     pred = collections.defaultdict(list)
@@ -70,11 +82,20 @@ def main():
         doc = row.get("doc")
         if not doc or "mentions" not in doc:
             continue
+        seen = collections.defaultdict(list)
         for m in doc["mentions"].splitlines():
             m = json.loads(m)
-            if m["nested"] or m["type"] not in MAP or m["via"] == "coref":
+            words = m["text"].split()
+            short = a.context > 0 and m["via"] == "coref" and any(
+                words == t[k:k + len(words)] for t in seen[m["entity"]] for k in range(len(t)))
+            if m["via"] != "coref":
+                seen[m["entity"]].append(words)
+            if m["nested"] or m["type"] not in MAP or (m["via"] == "coref" and not short):
                 continue
-            pred[int(m["doc"])].append((m["start"], m["end"], MAP[m["type"]], m["via"], m.get("pattern", "")))
+            i = int(m["doc"])
+            if m["start"] < skip[i]:
+                continue
+            pred[i].append((m["start"] - skip[i], m["end"] - skip[i], MAP[m["type"]], m["via"], m.get("pattern", "")))
     stats = collections.Counter()
     errs = {"fn": collections.defaultdict(list), "fp": collections.defaultdict(list)}
     for i, (text, gold) in enumerate(sents):

@@ -1,6 +1,6 @@
 //! CoNLL/IOB gold for entity-only scoring: `token TAG` a line (tab or space separated; with
 //! more columns, the first is the token and the last the tag), a blank line between
-//! sentences, `-DOCSTART-` lines ignored.
+//! sentences, `-DOCSTART-` lines between documents.
 //!
 //! Tags are `O` or `B-`, `I-`, `E-`, `S-` plus a label (IOB2, IOBES). An `I-` that does not
 //! continue a span of the same label starts one, so IOB1 files read as intended. Labels
@@ -9,13 +9,22 @@
 //!
 //! # Scoring
 //!
-//! Each sentence's text is its tokens joined by single spaces, and the pipeline runs on each
-//! sentence as a document of its own (the sentences of such corpora come from unrelated
-//! texts, so nothing should carry over between them). Our mentions that count are the
-//! top-level ones found by name (`via` gazetteer or pattern; not nested, not coref, not a
-//! demonym: such corpora tag names, and «مقامات آمریکایی» names no one) whose
-//! type some label of the file maps to (other types are not annotated by the file and are
-//! left out). Per label:
+//! Each sentence's text is its tokens joined by single spaces. By default the pipeline runs
+//! on each sentence as a document of its own. Corpora such as PEYMA are consecutive sentences
+//! of news articles, though, where a surname alone («پورعلی گفت») stands for the full name of
+//! an earlier sentence, as it does in any article: with a *context* of N sentences
+//! ([`evaluate_with_context`], `eval --context N`), each sentence is run after the N sentences
+//! before it in its document (a file, or the part between two `-DOCSTART-` lines), one a
+//! line, and only the mentions inside the sentence itself are scored, their offsets taken
+//! back to the sentence. The cost is N + 1 times the corpus.
+//!
+//! Our mentions that count are the top-level ones found by name (any `via` but `coref`;
+//! not nested, not a demonym: such corpora tag names, and «مقامات آمریکایی» names no one)
+//! and, with a context, the short forms that stand for a name said before (`via: coref`, see
+//! [`Mention::is_short_form`](crate::Mention::is_short_form); pronouns and titles are not
+//! names: scoring them is what the context is for; without one, the figures stay those of
+//! names alone, comparable with earlier runs), whose type some label of the file maps to
+//! (other types are not annotated by the file and are left out). Per label:
 //!
 //! - **P** (exact): the share of our mentions whose span equals a gold span whose label
 //!   maps to the mention's type;
@@ -54,6 +63,9 @@ pub struct ConllSpan {
 pub struct ConllSentence {
     /// The 1-based line of its first token.
     pub line: usize,
+    /// The document it belongs to, counted from 0 over a set: a new file or a `-DOCSTART-`
+    /// line starts the next one. Context never crosses documents.
+    pub document: usize,
     /// The tokens joined by single spaces.
     pub text: String,
     /// The gold spans, in order.
@@ -84,10 +96,17 @@ pub fn read(path: &Path, map: &TypeMap) -> Result<Vec<ConllSentence>, EvalError>
 pub fn parse(path: &Path, text: &str, map: &TypeMap) -> Result<Vec<ConllSentence>, EvalError> {
     let mut sentences = Vec::new();
     let mut builder = Builder::default();
+    // A `-DOCSTART-` before any sentence does not start a second document.
+    let mut document = 0;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
         if line.trim().is_empty() || line.starts_with("-DOCSTART-") {
-            sentences.extend(builder.finish(map));
+            sentences.extend(builder.finish(document, map));
+            if line.starts_with("-DOCSTART-") {
+                if let Some(last) = sentences.last() {
+                    document = last.document + 1;
+                }
+            }
             continue;
         }
         let err = |reason: String| EvalError::Line {
@@ -111,7 +130,7 @@ pub fn parse(path: &Path, text: &str, map: &TypeMap) -> Result<Vec<ConllSentence
         })?;
         builder.push(n + 1, token, tag, map);
     }
-    sentences.extend(builder.finish(map));
+    sentences.extend(builder.finish(document, map));
     Ok(sentences)
 }
 
@@ -201,12 +220,13 @@ impl Builder {
         }
     }
 
-    fn finish(&mut self, map: &TypeMap) -> Option<ConllSentence> {
+    fn finish(&mut self, document: usize, map: &TypeMap) -> Option<ConllSentence> {
         let end = self.chars;
         self.close(end, map);
         let done = std::mem::take(self);
         (!done.text.is_empty()).then_some(ConllSentence {
             line: done.line,
+            document,
             text: done.text,
             spans: done.spans,
         })
@@ -312,6 +332,8 @@ pub struct ConllReport {
     pub name: String,
     /// The number of sentences.
     pub sentences: usize,
+    /// How many sentences before each one it was run after (see the module documentation).
+    pub context: usize,
     /// One row per mapped label, in row order.
     pub rows: Vec<ConllRow>,
     /// The sums over all rows.
@@ -326,8 +348,15 @@ pub struct ConllReport {
     pub spurious: Vec<ConllMiss>,
 }
 
-/// Scores `pipeline` on a CoNLL set (see the module documentation).
+/// Scores `pipeline` on a CoNLL set, each sentence a document of its own (see the module
+/// documentation).
 pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
+    evaluate_with_context(pipeline, set, 0)
+}
+
+/// Scores `pipeline` on a CoNLL set, each sentence run after the `context` sentences before
+/// it in its document (see the module documentation).
+pub fn evaluate_with_context(pipeline: &Pipeline, set: &ConllSet, context: usize) -> ConllReport {
     let mut scope: Vec<&Label> = Vec::new();
     let mut unmapped: BTreeMap<&str, usize> = BTreeMap::new();
     for span in set.sentences.iter().flat_map(|s| &s.spans) {
@@ -344,20 +373,48 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
     let mut out_of_scope = 0;
     let mut spurious = Vec::new();
     let mut by_via = super::score::ViaCounts::default();
+    let mut text = String::new();
     for (i, sentence) in set.sentences.iter().enumerate() {
-        let doc = Document::new(format!("{}:{}", set.name, i + 1), sentence.text.as_str());
+        // The sentences before this one in its document, one a line: a line always ends a
+        // sentence, so no mention runs from one into the next.
+        let first = set.sentences[..i]
+            .iter()
+            .rev()
+            .take(context)
+            .take_while(|s| s.document == sentence.document)
+            .count();
+        text.clear();
+        for before in &set.sentences[i - first..i] {
+            text.push_str(&before.text);
+            text.push('\n');
+        }
+        let (skip_bytes, skip_chars) = (text.len(), text.chars().count());
+        text.push_str(&sentence.text);
+        let doc = Document::new(format!("{}:{}", set.name, i + 1), text.as_str());
         let extraction = pipeline.extract(&doc);
-        let mentions: Vec<_> = extraction
+        let mentions: Vec<Scored> = extraction
             .mentions
             .iter()
-            .filter(|m| !m.nested && m.via != Via::Coref && !m.demonym)
+            .filter(|m| {
+                !m.nested
+                    && (m.via != Via::Coref || (context > 0 && m.is_short_form()))
+                    && !m.demonym
+            })
+            .filter(|m| m.byte_start >= skip_bytes)
+            .map(|m| Scored {
+                start: m.start - skip_chars,
+                end: m.end - skip_chars,
+                text: m.text(&doc),
+                via: m.via,
+                entity: pipeline.entity(&extraction, m),
+            })
             .collect();
         // Every lookup below is a binary search or a hash lookup, so that one long sentence
         // (a whole corpus without blank lines) costs n log n, not n².
         let spans = Spans::new(&sentence.spans);
         let offsets = CharOffsets::new(&sentence.text);
         for m in &mentions {
-            let entity = pipeline.entity(&extraction, m);
+            let entity = m.entity;
             let t = entity.entity_type;
             let exact = spans
                 .starting_at(m.start)
@@ -383,7 +440,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
                 let any_overlap = spans.overlapping(m.start, m.end).next();
                 spurious.push(ConllMiss {
                     line: sentence.line,
-                    text: m.text(&doc).to_string(),
+                    text: m.text.to_string(),
                     entity_type: t.as_str().to_string(),
                     entity: entity.id.clone(),
                     overlaps: any_overlap
@@ -397,7 +454,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
             found
                 .entry((m.start, m.end))
                 .or_default()
-                .push(pipeline.entity(&extraction, m).entity_type);
+                .push(m.entity.entity_type);
         }
         for span in &sentence.spans {
             let Some(row) = row_of(&span.label.name) else {
@@ -419,6 +476,7 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
     ConllReport {
         name: set.name.clone(),
         sentences: set.sentences.len(),
+        context,
         total: ConllRow::new("total", sum(0), sum(1), sum(2), sum(3), sum(4)),
         rows,
         unmapped: unmapped
@@ -432,6 +490,15 @@ pub fn evaluate(pipeline: &Pipeline, set: &ConllSet) -> ConllReport {
         by_via: by_via.rows(),
         spurious,
     }
+}
+
+/// One of our mentions that counts, with offsets in its sentence.
+struct Scored<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    via: Via,
+    entity: &'a crate::gazetteer::Entity,
 }
 
 /// The gold spans of one sentence, which the reader produces in text order and disjoint.
@@ -586,6 +653,16 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn docstart_lines_start_documents() {
+        // A leading `-DOCSTART-` and repeated ones start no empty document.
+        let text = "-DOCSTART- O\n\na O\n\nb O\n-DOCSTART- O\n\n-DOCSTART- O\nc O\n\nd O\n";
+        let got = parse(Path::new("x"), text, &TypeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+        let documents: Vec<(&str, usize)> =
+            got.iter().map(|s| (s.text.as_str(), s.document)).collect();
+        assert_eq!(documents, [("a", 0), ("b", 0), ("c", 1), ("d", 1)]);
     }
 
     #[test]

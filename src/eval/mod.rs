@@ -263,7 +263,14 @@ pub fn load_gold(path: &Path, map: &TypeMap) -> Result<Gold, EvalError> {
                 Kind::Json => gold::read_json(&file)?,
                 Kind::Brat => brat::read(&file, map)?,
                 Kind::Conll => {
-                    conll.sentences.extend(conll::read(&file, map)?);
+                    // Each file is a document of its own (or several, by `-DOCSTART-`).
+                    let after = conll.sentences.last().map_or(0, |s| s.document + 1);
+                    conll
+                        .sentences
+                        .extend(conll::read(&file, map)?.into_iter().map(|mut s| {
+                            s.document += after;
+                            s
+                        }));
                     conll.sources.push(file);
                     continue;
                 }
@@ -468,9 +475,28 @@ pub fn evaluate_set(pipeline: &Pipeline, set: &GoldSet, docs: &[Document]) -> Re
     report
 }
 
-/// Scores every set of `gold`: JSON and BRAT sets with [`evaluate_set`] (texts of JSON gold
-/// from `docs`, by id), CoNLL sets with [`conll::evaluate`].
+/// How [`evaluate_gold_with`] scores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// CoNLL sets: how many sentences before each one (in its document) it is run after, so
+    /// that a surname alone meets the full name of an earlier sentence; only the sentence's
+    /// own mentions are scored. 0 runs each sentence alone. See [`conll`].
+    pub conll_context: usize,
+}
+
+/// Scores every set of `gold` with the default [`Options`] (see [`evaluate_gold_with`]).
 pub fn evaluate_gold(pipeline: &Pipeline, gold: &Gold, docs: &[Document]) -> Evaluation {
+    evaluate_gold_with(pipeline, gold, docs, Options::default())
+}
+
+/// Scores every set of `gold`: JSON and BRAT sets with [`evaluate_set`] (texts of JSON gold
+/// from `docs`, by id), CoNLL sets with [`conll::evaluate_with_context`].
+pub fn evaluate_gold_with(
+    pipeline: &Pipeline,
+    gold: &Gold,
+    docs: &[Document],
+    options: Options,
+) -> Evaluation {
     // One lookup for every set, rather than a scan of `docs` per document.
     let mut by_id: HashMap<&str, &Document> = HashMap::new();
     for d in docs {
@@ -493,7 +519,7 @@ pub fn evaluate_gold(pipeline: &Pipeline, gold: &Gold, docs: &[Document]) -> Eva
         conll: gold
             .conll
             .iter()
-            .map(|set| conll::evaluate(pipeline, set))
+            .map(|set| conll::evaluate_with_context(pipeline, set, options.conll_context))
             .collect(),
     }
 }

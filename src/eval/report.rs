@@ -207,11 +207,17 @@ impl fmt::Display for Report {
 
 impl fmt::Display for ConllReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
+        write!(
             f,
-            "== CoNLL set {} ({} sentences): precision of our top-level mentions",
+            "== CoNLL set {} ({} sentences",
             self.name, self.sentences
         )?;
+        match self.context {
+            0 => {}
+            1 => write!(f, ", each after the sentence before it")?,
+            n => write!(f, ", each after the {n} sentences before it")?,
+        }
+        writeln!(f, "): precision of our top-level mentions")?;
         let width = self
             .rows
             .iter()

@@ -17,7 +17,7 @@ mod word_table;
 
 use word_table::WordInfo;
 use word_table::WordTable;
-pub(crate) use word_table::{Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
+pub(crate) use word_table::{Probe, COMMON_WORD, LISTED_WORD, SURNAME, VERB_FORM};
 
 /// The namespace of discovered names' ids, after the type's prefix (`person:discovered.x`):
 /// no curated id can hold a `.`, so none collides with one.
@@ -36,6 +36,9 @@ pub(crate) const VERBS_FILE: &str = "lexicons/persian_verbs.txt";
 const COMMON_FIRST_NAME_MIN: usize = 30;
 /// How many names of the people lexicon a word must begin to be a first name.
 const FIRST_NAME_MIN: usize = 3;
+/// How many names of the people lexicon a word must end to be a surname (class `e` when it
+/// is a Persian word).
+const SURNAME_MIN: usize = 2;
 
 /// The classes a data file may give a word (the others come from the text).
 pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
@@ -54,7 +57,7 @@ pub(crate) const WORD_CLASSES: &[(u8, &str)] = &[
 ];
 
 /// Every letter a pattern may use.
-pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVEFfPCXKQqp.wcovLld";
+pub(crate) const ALL_CLASSES: &str = "HTSGJAMRNDVEFfPCXKQqp.wceovLld";
 /// Word sequences that are never names, relative to the gazetteer folder.
 pub(crate) const NOT_NAMES_FILE: &str = "patterns/not_names.txt";
 /// Inflectional endings («ها», «ان», «ی»): a word that is a known word with one of them is a
@@ -195,6 +198,10 @@ pub struct Discovery {
     classes: WordMap<u8>,
     /// Normalized first names, with how many names of the people lexicon they begin.
     first_names: WordMap<usize>,
+    /// Words that end at least [`SURNAME_MIN`] names of the people lexicon; the table holds
+    /// them as [`SURNAME`].
+    #[serde(skip)]
+    surnames: WordSet,
     patterns: Vec<DiscoveryPattern>,
     /// The patterns' regexes as one set, kept with `patterns` (see [`Discovery::matching`]).
     any: PatternSet,
@@ -231,7 +238,9 @@ impl Discovery {
         let words = std::mem::take(&mut self.words);
         let verbs = std::mem::take(&mut self.verbs);
         let function_words = std::mem::take(&mut self.function_words);
+        let surnames = std::mem::take(&mut self.surnames);
         let count = words.len()
+            + surnames.len()
             + verbs.len()
             + common.len()
             + function_words.len()
@@ -254,6 +263,7 @@ impl Discovery {
             flagged(&words, info(LISTED_WORD))
                 .chain(flagged(&verbs, info(VERB_FORM)))
                 .chain(common.iter().map(|w| (w.as_str(), info(COMMON_WORD))))
+                .chain(flagged(&surnames, info(SURNAME)))
                 .chain(first_names)
                 .chain(flagged(
                     &function_words,
@@ -311,6 +321,13 @@ impl Discovery {
                 stem.chars().count() >= 2 && self.word(stem).has(COMMON_WORD | LISTED_WORD)
             })
         })
+    }
+
+    /// Whether the word of `skeleton` may begin a person's name: a first name (`F`, `f`), a
+    /// surname of the people lexicon, or a word no list holds.
+    pub(crate) fn may_begin_name(&self, skeleton: &str) -> bool {
+        let info = self.word(skeleton);
+        info.tag[0] == b'F' || info.has(SURNAME) || (info.flags == 0 && info.tag == [0, 0])
     }
 
     /// The class of a normalized word that is a first name, a word that begins enough names
@@ -447,19 +464,29 @@ impl Discovery {
         self.any = PatternSet::new(&self.patterns);
     }
 
-    /// The first names of a people lexicon (one name a line).
+    /// The first names and surnames of a people lexicon (one name a line): the first and the
+    /// last words of its names of two words or more.
     pub(crate) fn add_first_names(&mut self, people: &str) {
         let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut last: HashMap<String, usize> = HashMap::new();
         for line in people.lines() {
             let mut words = line.trim_start_matches('\u{FEFF}').split_whitespace();
-            if let (Some(first), Some(_)) = (words.next(), words.next()) {
+            if let (Some(first), Some(second)) = (words.next(), words.next()) {
                 *counts.entry(skeleton(first)).or_default() += 1;
+                *last
+                    .entry(skeleton(words.last().unwrap_or(second)))
+                    .or_default() += 1;
             }
         }
         self.first_names.extend(
             counts
                 .into_iter()
                 .filter(|(w, n)| *n >= FIRST_NAME_MIN && w.chars().count() >= 2),
+        );
+        self.surnames.extend(
+            last.into_iter()
+                .filter(|(w, n)| *n >= SURNAME_MIN && w.chars().count() >= 2)
+                .map(|(w, _)| w),
         );
     }
 }

@@ -31,7 +31,7 @@ use std::path::PathBuf;
 
 pub use composed::{Composition, Head};
 pub use discovery::{Discovery, DiscoveryPattern, DISCOVERED};
-pub(crate) use discovery::{Probe, COMMON_WORD, LISTED_WORD, VERB_FORM};
+pub(crate) use discovery::{Probe, COMMON_WORD, LISTED_WORD, SURNAME, VERB_FORM};
 pub(crate) use entities::read_tsv;
 pub use files::DataFiles;
 pub use iso3166::is_alpha2;

@@ -161,6 +161,7 @@ impl<'a> Resolver<'a> {
             pattern: None,
             candidates: at..at + 1,
             demonym: false,
+            short_form: false,
         }
     }
 

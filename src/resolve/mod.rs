@@ -251,6 +251,8 @@ pub(crate) fn mentions(
             pattern: None,
             candidates: at..extraction.candidate_pool.len() as u32,
             demonym,
+            // Every coref mention of this list is a short form.
+            short_form: via == Via::Coref,
         });
     }
     discovered(input, found, extraction, trace.as_deref_mut());
@@ -289,26 +291,41 @@ fn after_honorifics(
 
 /// The names the discover stage found become mentions of entities of the document
 /// (`extraction.discovered`, one per type and normalized name), unless a known name stands
-/// there; a later mention of a discovered person's last word («لاوروف» after «سرگئی لاوروف»)
-/// refers to that person.
+/// there. A later mention of the last word of a person's name that has no curated short forms
+/// (a discovered or a lexicon person: «لاوروف» after «سرگئی لاوروف», «زنگنه» after «بیژن
+/// زنگنه») refers to that person, whether it stands alone or a pattern found it.
 fn discovered(
     input: &Input,
     found: &[Found],
     extraction: &mut Extraction,
     mut trace: Option<&mut Trace>,
 ) {
-    if found.is_empty() {
-        return;
-    }
     let gazetteer = input.gazetteer;
     let text = &input.doc.text;
     let first_local = gazetteer.len() as u32;
-    // (type, normalized name) → local entity; a discovered person's last word → the person.
-    // Maps, not lists: a long document discovers thousands of names, and a lookup per name
-    // or per word must not cost their number.
+    // (type, normalized name) → local entity; a person's last word → the person and where
+    // its name ends. Maps, not lists: a long document discovers thousands of names, and a
+    // lookup per name or per word must not cost their number.
     // Hashed fast: the surnames are looked up once per word of the text.
     let mut by_name: FxHashMap<(EntityType, String), u32> = FxHashMap::default();
     let mut surnames: FxHashMap<String, (u32, usize)> = FxHashMap::default();
+    for m in extraction.mentions.iter().filter(|m| {
+        !m.nested
+            && m.via == Via::Lexicon
+            && gazetteer.entity(m.entity).entity_type == EntityType::Person
+    }) {
+        let name = &text[m.bytes()];
+        let mut words = crate::text::words(name);
+        if let (Some(_), Some(last)) = (words.next(), words.last()) {
+            let last = m.byte_start + last.start..m.byte_start + last.end;
+            surnames
+                .entry(crate::text::skeleton(&text[last]))
+                .or_insert((m.entity.0, m.byte_end));
+        }
+    }
+    if found.is_empty() && surnames.is_empty() {
+        return;
+    }
     // Found names are sorted and do not overlap each other, so each is checked against the
     // resolved mentions only, and all are merged in at the end: inserting one by one would
     // move the whole mention list for each.
@@ -342,8 +359,14 @@ fn discovered(
         };
         let surface = &text[f.span.clone()];
         let key = crate::text::skeleton(surface);
-        let entity = match by_name.get(&(f.entity_type, key)) {
-            Some(&e) => e,
+        // A person's surname alone, found by a pattern («زنگنه گفت»), is that person.
+        let surname = (f.entity_type == EntityType::Person && f.words.len() == 1)
+            .then(|| surnames.get(&key))
+            .flatten()
+            .filter(|&&(_, after)| after <= f.span.start)
+            .map(|&(e, _)| e);
+        let entity = match surname.or_else(|| by_name.get(&(f.entity_type, key)).copied()) {
+            Some(e) => e,
             None => {
                 let key = crate::text::skeleton(surface);
                 let e = first_local + extraction.discovered.len() as u32;
@@ -399,13 +422,22 @@ fn discovered(
     let mut later: Vec<(Range<usize>, u32)> = Vec::new();
     // Each word's skeleton is a slice of the document's, read in text order.
     let mut cursor = 0;
+    // The word before, when only spaces stand between: a surname right after a word that may
+    // begin a name («سیاوش شهابی», «فلاحت پیشه») is part of a longer name the patterns missed,
+    // not the person named before.
+    let mut previous: Option<(usize, &str)> = None;
+    let discovery = gazetteer.discovery();
     for w in crate::text::words(text) {
         let key = input.norm.skeleton_of(w.clone(), &mut cursor);
         if let Some(&(e, after)) = surnames.get(key) {
-            if w.start >= after {
-                later.push((w, e));
+            let in_a_name = previous.is_some_and(|(end, before)| {
+                text[end..w.start].trim().is_empty() && discovery.may_begin_name(before)
+            });
+            if w.start >= after && !in_a_name {
+                later.push((w.clone(), e));
             }
         }
+        previous = Some((w.end, key));
     }
     // Words do not overlap each other either.
     for (span, entity) in later {
@@ -421,6 +453,7 @@ fn discovered(
         }
         let mut mention = discovered_mention(input, span, entity, None, extraction);
         mention.via = Via::Coref;
+        mention.short_form = true;
         added.push((at, mention));
     }
     merge_at(&mut extraction.mentions, &mut added);
@@ -519,6 +552,7 @@ fn discovered_mention(
         pattern,
         candidates: at..at + 1,
         demonym: false,
+        short_form: false,
     }
 }
 

@@ -12,6 +12,8 @@ pub(crate) const COMMON_WORD: u8 = 1;
 pub(crate) const VERB_FORM: u8 = 2;
 /// The word is in hazm's word list (`lexicons/persian_words.txt`).
 pub(crate) const LISTED_WORD: u8 = 4;
+/// The word ends several names of the people lexicon: a surname («نجفی», «رشیدی»).
+pub(crate) const SURNAME: u8 = 8;
 
 /// What the table knows of a word; all zero for a word it does not hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,7 +21,7 @@ pub(crate) struct WordInfo {
     /// The class letter the data give the word when it is not a common word, and when it is
     /// (they differ only for first names: `F` / `f`); 0 for none.
     pub(crate) tag: [u8; 2],
-    /// [`COMMON_WORD`], [`VERB_FORM`], [`LISTED_WORD`].
+    /// [`COMMON_WORD`], [`VERB_FORM`], [`LISTED_WORD`], [`SURNAME`].
     pub(crate) flags: u8,
 }
 
