@@ -37,8 +37,8 @@ pub(crate) struct Selected {
     pub(crate) short: bool,
     /// Inside a longer span.
     pub(crate) nested: bool,
-    /// A demonym («آمریکایی» after «مقامات», «آمریکایی‌ها»): the span is the whole word, a
-    /// mention of the alias's country only (the resolve stage checks the type).
+    /// A demonym after a state noun («آمریکایی» after «مقامات»): the span is the word up to
+    /// a ZWNJ, a mention of the alias's country only (the resolve stage checks the type).
     pub(crate) demonym: bool,
 }
 
@@ -465,16 +465,15 @@ fn dropped(automaton: &Automaton, norm: &Normalized, hit: Hit) -> CandidateNote 
     let (s, e) = (hit.start as usize, hit.end as usize);
     let decision = if !starts_word(norm, s) {
         Decision::StartsInsideWord
-    } else if !ends_word(automaton, norm, s, e) {
-        let suffix = norm.original_range(e..word_end(norm, e));
-        match word_ending(automaton.morphology(), norm, s, e) {
-            Ending::Demonym { .. } if automaton.entry(hit.entry).group == Group::Entity => {
-                Decision::DemonymWithoutStateNoun { suffix }
-            }
-            _ => Decision::Suffix { suffix },
-        }
     } else {
-        Decision::Separator
+        let suffix = || norm.original_range(e..word_end(norm, e));
+        match word_ending(automaton.morphology(), norm, s, e) {
+            Ending::Word => Decision::Separator,
+            Ending::Demonym { .. } if automaton.entry(hit.entry).group == Group::Entity => {
+                Decision::DemonymWithoutStateNoun { suffix: suffix() }
+            }
+            Ending::Demonym { .. } | Ending::Inside => Decision::Suffix { suffix: suffix() },
+        }
     };
     CandidateNote {
         span: norm.original_range(s..e),
@@ -523,16 +522,6 @@ enum Ending {
     Demonym { end: usize },
     /// Inside the word: another word.
     Inside,
-}
-
-/// Whether a match ending at `end` ends its word, or is followed by an attached suffix that
-/// keeps it a mention.
-#[inline(always)]
-fn ends_word(automaton: &Automaton, norm: &Normalized, start: usize, end: usize) -> bool {
-    matches!(
-        word_ending(automaton.morphology(), norm, start, end),
-        Ending::Word
-    )
 }
 
 /// How the word of the match `start..end` ends (see [`Ending`]).

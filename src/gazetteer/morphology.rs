@@ -92,17 +92,10 @@ pub struct Morphology {
 }
 
 impl Morphology {
-    /// Whether the attached `tail` (skeleton text up to the next word boundary) after an
-    /// alias ending in `last` keeps the word a mention. Unlisted tails do not, and neither
-    /// does a tail that makes the whole `word` a common word.
-    pub fn keeps_mention(&self, last: char, tail: &str, word: &str) -> bool {
-        self.suffix_mention(last, tail, word) == SuffixMention::Yes
-    }
-
-    /// What the attached `tail` after an alias ending in `last` makes of the `word` (see
-    /// [`Morphology::keeps_mention`]): unlisted tails make another word, and so do tails that
-    /// make the word a common word, except demonyms, which are common words themselves
-    /// («آمریکایی») and are told apart by the noun before them.
+    /// What the attached `tail` (skeleton text up to the next word boundary) after an alias
+    /// ending in `last` makes of the whole `word`: unlisted tails make another word, and so
+    /// do tails that make the word a common word («سیا» + «ست»), except demonyms, which are
+    /// common words themselves («آمریکایی») and are told apart by the noun before them.
     pub fn suffix_mention(&self, last: char, tail: &str, word: &str) -> SuffixMention {
         match self
             .suffixes
