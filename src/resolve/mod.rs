@@ -256,8 +256,10 @@ pub(crate) fn mentions(
         });
     }
     discovered(input, found, extraction, trace.as_deref_mut());
-    capitals(input, extraction, trace.as_deref_mut());
-    resolve_ambiguous(gazetteer, extraction, trace);
+    // Which entity a surface names comes first; whether a capital stands for its state is a
+    // question about that entity, and its state is no rival reading to weigh by country.
+    resolve_ambiguous(gazetteer, extraction, trace.as_deref_mut());
+    capitals(input, extraction, trace);
 }
 
 /// Where a person's name starts in `bytes`, a span of an alias of `entity`: after the
