@@ -555,6 +555,17 @@ impl Writer<'_> {
                     json!({"state": s.json()}),
                 )
             }
+            Decision::HomeCountry { medium } => {
+                let medium = self.span(medium);
+                step(
+                    "resolve",
+                    "home_country",
+                    format!(
+                        "the writer's own country: the country of the first news medium named, {medium}"
+                    ),
+                    json!({"medium": medium.json()}),
+                )
+            }
             Decision::CapitalAsPlace => step(
                 "resolve",
                 "capital_as_place",

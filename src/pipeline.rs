@@ -261,6 +261,7 @@ impl Pipeline {
             chars: &chars,
             sentences: &sentences,
             rules: &self.rules,
+            phrases: &scratch.phrases,
         };
         // discover: names the gazetteer lacks, by their context.
         let known: Vec<(std::ops::Range<usize>, crate::gazetteer::EntityType)> = scratch

@@ -91,6 +91,8 @@ pub(crate) enum Decision {
     Surname,
     /// resolve: a capital standing for its state.
     CapitalAsState { state: u32 },
+    /// resolve: the writer's own country («کشورمان»): the country of the medium at `medium`.
+    HomeCountry { medium: Range<usize> },
     /// resolve: a capital after a place word («در تهران»): the city.
     CapitalAsPlace,
     /// resolve: an ambiguous alias; `by` is the span of the country mention that chose.

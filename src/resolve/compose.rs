@@ -41,7 +41,9 @@ pub(super) fn compose(
             .entity(EntityIndex(pool[k.2.start as usize]))
             .entity_type
     };
-    let top_level = |k: &Kept| !k.1 && k.3 != Via::Coref;
+    // A short form or a reference names its country too («وزارت خارجه کشورمان»), but no other
+    // short form heads or ends a body.
+    let top_level = |k: &Kept| !k.1 && (k.3 != Via::Coref || type_of(k) == EntityType::Country);
     let no_line_inside = |range: Range<usize>| {
         skeleton.get(range.clone()).is_some_and(|s| {
             s.char_indices()

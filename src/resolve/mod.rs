@@ -45,6 +45,8 @@ pub(crate) struct Input<'a> {
     pub(crate) chars: &'a CharIndex,
     pub(crate) sentences: &'a [Range<usize>],
     pub(crate) rules: &'a RuleSet,
+    /// The rule phrases the select stage kept: the writer's own country («کشورمان») is one.
+    pub(crate) phrases: &'a PhraseHits,
 }
 
 /// Turns the selected entity spans into the document's mentions (sorted by start, a longer
@@ -199,6 +201,10 @@ pub(crate) fn mentions(
             .filter(|&e| named_before(e, span.start));
         keep(span.clone(), false, &mut named, Via::Coref);
     }
+    home_references(input, &mut kept, &mut pool, trace.as_deref_mut());
+    // Composition reads its neighbours by position: short forms and references come in
+    // sorted, as its bodies do after it.
+    sort_kept(&mut kept, &pool);
     compose::compose(
         gazetteer,
         norm,
@@ -206,15 +212,7 @@ pub(crate) fn mentions(
         &mut pool,
         &mut extraction.discovered,
     );
-    let first = |r: &Range<u32>| pool[r.start as usize];
-    kept.sort_by(|a, b| {
-        (a.0.start, std::cmp::Reverse(a.0.end), a.1, first(&a.2)).cmp(&(
-            b.0.start,
-            std::cmp::Reverse(b.0.end),
-            b.1,
-            first(&b.2),
-        ))
-    });
+    sort_kept(&mut kept, &pool);
 
     extraction.mentions.clear();
     extraction.candidate_pool.clear();
@@ -516,9 +514,13 @@ fn absorbing_place(
         .iter()
         .take_while(|m| m.byte_start < span.end)
         .count();
-    let fits = mentions[at..at + inside]
-        .iter()
-        .all(|m| m.byte_end <= span.end && can_nest(m));
+    // A name composed here («وزارت امور خارجه کشورمان») with the found name's very span is
+    // that name: the discover stage could not know it.
+    let fits = mentions[at..at + inside].iter().all(|m| {
+        m.byte_end <= span.end
+            && can_nest(m)
+            && (m.byte_start, m.byte_end) != (span.start, span.end)
+    });
     if !fits {
         return None;
     }
@@ -555,6 +557,95 @@ fn discovered_mention(
         candidates: at..at + 1,
         demonym: false,
         short_form: false,
+    }
+}
+
+/// Mentions before their offsets in text order: by start, a longer one before those nested in
+/// it, then the top-level one first, then by entity.
+fn sort_kept(kept: &mut [compose::Kept], pool: &[u32]) {
+    let first = |r: &Range<u32>| pool[r.start as usize];
+    kept.sort_by(|a, b| {
+        (a.0.start, std::cmp::Reverse(a.0.end), a.1, first(&a.2)).cmp(&(
+            b.0.start,
+            std::cmp::Reverse(b.0.end),
+            b.1,
+            first(&b.2),
+        ))
+    });
+}
+
+/// «کشورمان», «کشور ما» (`coref.home` of the rules): the writer's own country, which is the
+/// country of the first news medium the document names, a name that begins with a media head
+/// (class `N` of `patterns/classes.tsv`: «خبرگزاری فارس»). Each becomes a `via: coref`
+/// mention of that country before composition, so «وزارت امور خارجه کشورمان» is the ministry
+/// of that country and a title before it takes it as its body. A document that names no
+/// medium leaves them unresolved: a speaker quoted in it may mean another country.
+fn home_references(
+    input: &Input,
+    kept: &mut Vec<compose::Kept>,
+    pool: &mut Vec<u32>,
+    trace: Option<&mut Trace>,
+) {
+    let words = &input.rules.lexicon().words;
+    let mut homes = input
+        .phrases
+        .hits
+        .iter()
+        .filter(|h| input.phrases.meanings(h).any(|w| words[w] == Word::Home))
+        .peekable();
+    if homes.peek().is_none() {
+        return;
+    }
+    let gazetteer = input.gazetteer;
+    let norm = input.norm;
+    let discovery = gazetteer.discovery();
+    let mut cursor = 0;
+    let medium = kept
+        .iter()
+        .filter(|(_, nested, _, via)| !nested && *via == Via::Gazetteer)
+        .find_map(|(span, _, candidates, _)| {
+            let entity = gazetteer.entity(EntityIndex(pool[candidates.start as usize]));
+            let country = entity.country.as_deref()?;
+            if entity.entity_type != EntityType::Organization {
+                return None;
+            }
+            let name = norm.original_range(span.clone());
+            let head = crate::text::words(&input.doc.text[name.clone()]).next()?;
+            let head = name.start + head.start..name.start + head.end;
+            (discovery.word(norm.skeleton_of(head, &mut cursor)).tag[0] == b'N')
+                .then(|| gazetteer.index_of(&format!("country:{country}")))
+                .flatten()
+                .map(|c| (c, name))
+        });
+    let Some((country, medium)) = medium else {
+        return;
+    };
+    let mut notes = Vec::new();
+    let mut cursor = 0;
+    let mut added = Vec::new();
+    for hit in homes {
+        let span = norm.skeleton_range(hit.span.clone(), &mut cursor);
+        // A name that holds the words («کشور ما» in a longer name) keeps them.
+        if kept
+            .iter()
+            .any(|(k, ..)| k.start < span.end && span.start < k.end)
+        {
+            continue;
+        }
+        notes.push(CandidateNote {
+            span: hit.span.clone(),
+            entity: country.0,
+            decision: Decision::HomeCountry {
+                medium: medium.clone(),
+            },
+        });
+        let at = pool.len() as u32;
+        pool.push(country.0);
+        added.push((span, false, at..at + 1, Via::Coref));
+    }
+    kept.extend(added);
+    if let Some(t) = trace {
+        t.candidates.extend(notes);
     }
 }
 

@@ -108,6 +108,10 @@ pub struct CorefSpec {
     /// References to the two parties of the last meeting («دو طرف»).
     #[serde(default)]
     pub pairs: Vec<String>,
+    /// The writer's own country («کشورمان»): the country of the news medium that writes the
+    /// text, the first one the document names.
+    #[serde(default)]
+    pub home: Vec<String>,
 }
 
 /// Words about places.
@@ -563,7 +567,7 @@ impl RuleSpecs {
         }
         // A phrase that normalizes to nothing would match nowhere, or, inside a longer
         // phrase, everywhere: an error, at the line of its key.
-        let lists: [(&str, &str, &Vec<String>); 17] = [
+        let lists: [(&str, &str, &Vec<String>); 18] = [
             ("markers", "prepositions", &spec.markers.prepositions),
             ("markers", "postpositions", &spec.markers.postpositions),
             ("markers", "not_markers", &spec.markers.not_markers),
@@ -581,6 +585,7 @@ impl RuleSpecs {
             ("clauses", "name_joiners", &spec.clauses.name_joiners),
             ("coref", "pronouns", &spec.coref.pronouns),
             ("coref", "pairs", &spec.coref.pairs),
+            ("coref", "home", &spec.coref.home),
             ("modality", "planned", &spec.modality.planned),
             ("modality", "hypothetical", &spec.modality.hypothetical),
             ("modality", "past", &spec.modality.past),
@@ -615,6 +620,7 @@ impl RuleSpecs {
         extend(&mut self.clauses.name_joiners, spec.clauses.name_joiners);
         extend(&mut self.coref.pronouns, spec.coref.pronouns);
         extend(&mut self.coref.pairs, spec.coref.pairs);
+        extend(&mut self.coref.home, spec.coref.home);
         extend(&mut self.modality.planned, spec.modality.planned);
         extend(&mut self.modality.past, spec.modality.past);
         extend(&mut self.modality.hypothetical, spec.modality.hypothetical);

@@ -42,6 +42,8 @@ pub(crate) enum Word {
     Pronoun,
     /// A reference to the two parties of the last meeting.
     Pair,
+    /// The writer's own country («کشورمان»).
+    Home,
     /// Makes a subjunctive trigger planned.
     PlannedCue,
     /// Makes a subjunctive trigger hypothetical.
@@ -82,7 +84,7 @@ impl Lexicon {
             }
         }
         type Meaning = fn(&str) -> Word;
-        let lists: [(&Vec<String>, Meaning); 15] = [
+        let lists: [(&Vec<String>, Meaning); 16] = [
             (&specs.modality.past, |_| Word::PastCue),
             (&specs.clauses.list_joiners, |_| Word::ListJoiner),
             (&specs.clauses.openers, |_| Word::Opener),
@@ -100,6 +102,7 @@ impl Lexicon {
             (&specs.clauses.title_connectors, |_| Word::TitleConnector),
             (&specs.coref.pronouns, |_| Word::Pronoun),
             (&specs.coref.pairs, |_| Word::Pair),
+            (&specs.coref.home, |_| Word::Home),
             (&specs.modality.planned, |_| Word::PlannedCue),
             (&specs.modality.hypothetical, |_| Word::HypotheticalCue),
         ];
