@@ -58,6 +58,32 @@ fn punctuation_class(c: char, in_quote: &mut bool) -> Option<u8> {
     }
 }
 
+/// The letters of a sentence's class string with what each stands for: its word, or the mark
+/// (the next character of the text that has a punctuation class), for `explain`.
+fn class_letters(
+    text: &str,
+    sentence: &Range<usize>,
+    classes: &[u8],
+    word_of: &[Option<usize>],
+    spans: &[Range<usize>],
+) -> crate::trace::ClassLetters {
+    let mut out = Vec::with_capacity(classes.len());
+    let mut at = sentence.start;
+    let mut in_quote = false;
+    for (&class, word) in classes.iter().zip(word_of) {
+        let span = match word {
+            Some(i) => spans[*i].clone(),
+            None => text[at..sentence.end]
+                .char_indices()
+                .find(|&(_, c)| punctuation_class(c, &mut in_quote).is_some())
+                .map_or(at..at, |(i, c)| at + i..at + i + c.len_utf8()),
+        };
+        at = span.end.max(at);
+        out.push((class, span));
+    }
+    out
+}
+
 /// The class letter of a word of no known name: `key` is its skeleton, `word` as written,
 /// `probe` what [`Discovery::probe`] returned for `key`.
 fn word_class(discovery: &Discovery, key: &str, word: &str, probe: Probe) -> u8 {
@@ -167,6 +193,12 @@ pub(crate) fn discover(
         let Ok(class_string) = std::str::from_utf8(&classes) else {
             continue;
         };
+        if let Some(t) = trace.as_deref_mut() {
+            t.classes.push((
+                sentence.clone(),
+                class_letters(text, sentence, &classes, &word_of, &spans),
+            ));
+        }
         let first_of_sentence = out.len();
         // The names taken in this sentence, start → (end, pattern): they do not overlap, so the one
         // starting last before a span's end is the only one that can overlap it (a scan of

@@ -128,6 +128,8 @@ pub struct Explanation {
     contextual: Vec<Span>,
     phrases_in_names: Vec<Span>,
     phrases_dropped: Vec<PhraseView>,
+    /// Each sentence's class string and its letters with their words.
+    classes: Vec<(String, Vec<(char, Span)>)>,
     mentions: Vec<MentionView>,
     fired: Vec<RuleView>,
     not_fired: Vec<RuleView>,
@@ -246,6 +248,7 @@ impl Writer<'_> {
             phrases_in_names,
             phrases_dropped,
             rules,
+            classes,
         } = trace;
         // Notes grouped by (span, entity), in the order the stages wrote them.
         let mut groups: Vec<(Range<usize>, u32, Vec<Decision>)> = Vec::new();
@@ -318,6 +321,17 @@ impl Writer<'_> {
             phrases_dropped: phrases_dropped
                 .iter()
                 .map(|p| self.dropped_phrase(p))
+                .collect(),
+            classes: classes
+                .iter()
+                .map(|(_, letters)| {
+                    let string = letters.iter().map(|&(c, _)| c as char).collect();
+                    let words = letters
+                        .iter()
+                        .map(|(c, span)| (*c as char, self.span(span)))
+                        .collect();
+                    (string, words)
+                })
                 .collect(),
             mentions,
             fired,
@@ -829,6 +843,14 @@ impl Explanation {
                 v["decisions"] = json!([step_json(&p.step)]);
                 v
             }).collect::<Vec<_>>(),
+            "class_strings": self.classes.iter().map(|(string, words)| json!({
+                "classes": string,
+                "words": words.iter().map(|(c, s)| {
+                    let mut v = s.json();
+                    v["class"] = json!(c.to_string());
+                    v
+                }).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             "mentions": self.mentions.iter().map(mention).collect::<Vec<_>>(),
             "rules_fired": self.fired.iter().map(rule).collect::<Vec<_>>(),
             "rules_not_fired": self.not_fired.iter().map(rule).collect::<Vec<_>>(),
@@ -898,6 +920,20 @@ impl fmt::Display for Explanation {
                     p.meanings.join(", "),
                     p.step.text
                 )?;
+            }
+        }
+        if !self.classes.is_empty() {
+            writeln!(
+                f,
+                "\nclass strings (what the discovery patterns read; patterns/README.md):"
+            )?;
+            for (string, words) in &self.classes {
+                writeln!(f, "  {string}")?;
+                let words: Vec<String> = words
+                    .iter()
+                    .map(|(c, s)| format!("{c} {}", s.text))
+                    .collect();
+                writeln!(f, "    {}", words.join(" · "))?;
             }
         }
         writeln!(f, "\nmentions ({}):", self.mentions.len())?;
