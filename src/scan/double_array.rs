@@ -3,9 +3,9 @@
 //!
 //! daachorse's builder holds a node of about 64 bytes (an edge map, an output vector, cells)
 //! per trie state, then a vector per sibling group, beside the array it builds: 1,000,000
-//! aliases peaked at 640 MB there. Here a state is four `u32`s (its label, first child, next
-//! sibling and output), and the sibling groups are placed as the trie is walked, not
-//! collected. The placement is daachorse's own (the same groups in the same order, the same
+//! aliases peaked at 640 MB there. Here a state is five `u32`s (its label, first child, next
+//! sibling, last child and output), and the sibling groups are placed as the trie is walked,
+//! not collected. The placement is daachorse's own (the same groups in the same order, the same
 //! first fit over the same window of vacant elements), so the array is the one daachorse
 //! builds, byte for byte (a test compares them), and it is searched by daachorse's code.
 
