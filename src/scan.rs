@@ -8,9 +8,11 @@
 //! phrase is reported, so no valid match can hide behind a longer invalid one. Deciding which
 //! occurrences are words of the text is the select stage's job.
 
+mod double_array;
+
 use std::ops::Range;
 
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use crate::gazetteer::{AffixPosition, AliasKind, Gazetteer, Morphology, Origin};
 use crate::text::{is_word_char, Gap, Normalized};
@@ -150,13 +152,6 @@ impl std::fmt::Debug for Automaton {
 #[error("cannot build the alias automaton: {0}")]
 pub struct AutomatonError(String);
 
-// daachorse's error implements `Display` but not `std::error::Error`, so only its message is kept.
-impl From<daachorse::errors::DaachorseError> for AutomatonError {
-    fn from(e: daachorse::errors::DaachorseError) -> AutomatonError {
-        AutomatonError(e.to_string())
-    }
-}
-
 /// Every alias of `gazetteer` as an entity phrase whose target is its entity index.
 pub(crate) fn entity_phrases(gazetteer: &Gazetteer) -> impl Iterator<Item = Phrase<'_>> + '_ {
     gazetteer
@@ -289,9 +284,8 @@ impl Automaton {
         drop((compiled, gap_arena, skeletons, patterns, merged));
         // Skeletons are sorted and distinct, as the double array wants them; the value of
         // each is its pattern number.
-        let automaton = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build_with_values(entity_skeletons)?;
+        let automaton = double_array::build(&entity_skeletons).map_err(AutomatonError)?;
+        drop(entity_skeletons);
         Ok(Automaton {
             automaton,
             distinct,
