@@ -515,22 +515,13 @@ pub(crate) fn write_graph_files(
             (out, drawn)
         });
         type Task<'t> = Box<dyn FnOnce() -> Result<(), ExportError> + Send + 't>;
-        // Largest first: the other threads take the oldest tasks, this one the newest, so
-        // the large files start at once and the small ones fill in around them.
+        // This thread runs the newest task first and the others take the oldest: the two
+        // largest (html, ttl) start at once, gexf follows ttl, and the small files fill in
+        // behind html.
         let tasks: [Task<'_>; 8] = [
             Box::new(|| {
                 stream(html, |mut out| {
                     crate::export::html::write_html(graph, &options.graph, &mut out)
-                })
-            }),
-            Box::new(|| {
-                stream(ttl, |mut out| {
-                    crate::export::rdf::write_turtle(graph, &mut out)
-                })
-            }),
-            Box::new(|| {
-                stream(gexf, |mut out| {
-                    crate::export::gexf::write_gexf(graph, &mut out)
                 })
             }),
             Box::new(|| {
@@ -560,6 +551,16 @@ pub(crate) fn write_graph_files(
                 buffer(edges, |out| {
                     crate::export::csv::write_edges(graph, options.csv, out);
                     Ok(())
+                })
+            }),
+            Box::new(|| {
+                stream(gexf, |mut out| {
+                    crate::export::gexf::write_gexf(graph, &mut out)
+                })
+            }),
+            Box::new(|| {
+                stream(ttl, |mut out| {
+                    crate::export::rdf::write_turtle(graph, &mut out)
                 })
             }),
         ];
