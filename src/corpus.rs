@@ -13,7 +13,7 @@ use crate::doclists::DocLists;
 use crate::export::csv::CsvFlavor;
 use crate::export::jsonl::{write_line, write_mentions, write_relations, DocumentRow};
 use crate::export::options::GraphOptions;
-use crate::export::{ExportError, OutputSet};
+use crate::export::{ExportError, OutputSet, Sink};
 use crate::graph::{GraphPart, KnowledgeGraph};
 use crate::input::{Ids, Loaded, Pending, Reader};
 use crate::{Gazetteer, Pipeline, Predicates, Scratch};
@@ -412,15 +412,14 @@ fn render_error(name: &str, source: std::io::Error) -> ExportError {
 }
 
 /// A file of an output set as a writer.
-struct SetWriter<'a> {
-    output: &'a mut OutputSet,
-    name: &'a str,
+struct SinkWriter<'s, 'a> {
+    sink: &'s mut Sink<'a>,
     error: Option<ExportError>,
 }
 
-impl std::io::Write for SetWriter<'_> {
+impl std::io::Write for SinkWriter<'_, '_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        match self.output.write(self.name, bytes) {
+        match self.sink.write(bytes) {
             Ok(()) => Ok(bytes.len()),
             Err(error) => {
                 self.error = Some(error);
@@ -434,25 +433,36 @@ impl std::io::Write for SetWriter<'_> {
     }
 }
 
-/// Renders `name` with `write` straight into `output`.
+/// Renders a file with `write` straight into `sink`, and finishes it.
 fn stream(
-    output: &mut OutputSet,
-    name: &str,
-    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    mut sink: Sink<'_>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
-    let mut sink = SetWriter {
-        output,
-        name,
+    let name = sink.name().to_string();
+    let mut writer = SinkWriter {
+        sink: &mut sink,
         error: None,
     };
     // Renderers write a triple or an attribute at a time: chunks, not pieces, reach the set.
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut sink);
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut writer);
     let rendered = write(&mut buffered).and_then(|()| std::io::Write::flush(&mut buffered));
     drop(buffered);
-    match sink.error {
+    match writer.error {
         Some(error) => Err(error),
-        None => rendered.map_err(|source| render_error(name, source)),
-    }
+        None => rendered.map_err(|source| render_error(&name, source)),
+    }?;
+    sink.finish()
+}
+
+/// Renders a small file into memory with `write`, then writes it into `sink` and finishes it.
+fn buffer(
+    mut sink: Sink<'_>,
+    write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    let mut out = Vec::new();
+    write(&mut out).map_err(|source| render_error(sink.name(), source))?;
+    sink.write(&out)?;
+    sink.finish()
 }
 
 /// Writes the graph files of [`OUTPUT_FILES`] for `graph` (whose document ids and infos
@@ -484,27 +494,90 @@ pub(crate) fn write_graph_files(
     let total_nodes = full.graph.node_count();
     let graph = &*graph;
     let full = &full;
-    // The files render at once: sfdp lays the picture out in a process of its own, the
-    // small files go to buffers on one side of the pool while the largest ones stream into
-    // the set on the other. Each file's bytes do not depend on which runs first.
-    let (svg, (buffers, streamed)) = std::thread::scope(|scope| {
+    let [gexf, ttl, html, nodes, edges, graphml, dot, suggestions] = output.sinks([
+        "graph.gexf",
+        "graph.ttl",
+        "graph.html",
+        "nodes.csv",
+        "edges.csv",
+        "graph.graphml",
+        "graph.dot",
+        "suggestions.tsv",
+    ]);
+    // The files render at once: sfdp lays the picture out in a process of its own while
+    // each of the others is a task of the pool, writing its own file of the set (the
+    // largest ones streamed: a buffer of them would be a second copy of their text). Each
+    // file's bytes do not depend on which runs first, or on which thread.
+    let (svg, rendered) = std::thread::scope(|scope| {
         let svg = scope.spawn(|| {
             let mut out = Vec::new();
             let drawn = crate::export::svg::write_svg(&picture, total_nodes, &mut out);
             (out, drawn)
         });
-        let rendered = rayon::join(
-            || render_small_files(graph, full, options),
-            || stream_large_files(graph, options, output),
-        );
+        type Task<'t> = Box<dyn FnOnce() -> Result<(), ExportError> + Send + 't>;
+        // This thread runs the newest task first and the others take the oldest: the two
+        // largest (html, ttl) start at once, gexf follows ttl, and the small files fill in
+        // behind html.
+        let tasks: [Task<'_>; 8] = [
+            Box::new(|| {
+                stream(html, |mut out| {
+                    crate::export::html::write_html(graph, &options.graph, &mut out)
+                })
+            }),
+            Box::new(|| {
+                buffer(graphml, |out| {
+                    crate::export::graphml::write_graphml(graph, out);
+                    Ok(())
+                })
+            }),
+            Box::new(|| {
+                buffer(suggestions, |out| {
+                    crate::export::suggestions::write_suggestions(full, out)
+                })
+            }),
+            Box::new(|| {
+                buffer(nodes, |out| {
+                    crate::export::csv::write_nodes(graph, options.csv, out);
+                    Ok(())
+                })
+            }),
+            Box::new(|| {
+                buffer(dot, |out| {
+                    crate::export::dot::write_dot(graph, out);
+                    Ok(())
+                })
+            }),
+            Box::new(|| {
+                buffer(edges, |out| {
+                    crate::export::csv::write_edges(graph, options.csv, out);
+                    Ok(())
+                })
+            }),
+            Box::new(|| {
+                stream(gexf, |mut out| {
+                    crate::export::gexf::write_gexf(graph, &mut out)
+                })
+            }),
+            Box::new(|| {
+                stream(ttl, |mut out| {
+                    crate::export::rdf::write_turtle(graph, &mut out)
+                })
+            }),
+        ];
+        let mut results: [Result<(), ExportError>; 8] = std::array::from_fn(|_| Ok(()));
+        rayon::scope(|s| {
+            for (task, result) in tasks.into_iter().zip(&mut results) {
+                s.spawn(move |_| *result = task());
+            }
+        });
         let svg = svg
             .join()
             .unwrap_or_else(|_| (Vec::new(), Err(std::io::Error::other("sfdp panicked"))));
-        (svg, rendered)
+        (svg, results)
     });
-    streamed?;
-    for (name, bytes) in buffers? {
-        output.write(name, &bytes)?;
+    // The first failure in the files' order, whichever thread met it first.
+    for result in rendered {
+        result?;
     }
     use crate::export::svg::Picture;
     let (svg, drawn) = svg;
@@ -521,44 +594,4 @@ pub(crate) fn write_graph_files(
     }
     output.write("graph.svg", &svg)?;
     Ok(())
-}
-
-/// The graph files small enough to render into memory, each with its name.
-fn render_small_files(
-    graph: &KnowledgeGraph,
-    full: &KnowledgeGraph,
-    options: Options,
-) -> Result<Vec<(&'static str, Vec<u8>)>, ExportError> {
-    let mut files = Vec::with_capacity(5);
-    let mut out = Vec::new();
-    crate::export::csv::write_nodes(graph, options.csv, &mut out);
-    files.push(("nodes.csv", std::mem::take(&mut out)));
-    crate::export::csv::write_edges(graph, options.csv, &mut out);
-    files.push(("edges.csv", std::mem::take(&mut out)));
-    crate::export::graphml::write_graphml(graph, &mut out);
-    files.push(("graph.graphml", std::mem::take(&mut out)));
-    crate::export::dot::write_dot(graph, &mut out);
-    files.push(("graph.dot", std::mem::take(&mut out)));
-    crate::export::suggestions::write_suggestions(full, &mut out)
-        .map_err(|source| render_error("suggestions.tsv", source))?;
-    files.push(("suggestions.tsv", out));
-    Ok(files)
-}
-
-/// Streams the largest graph files straight into `output`: a buffer of them would be a
-/// second copy of their text.
-fn stream_large_files(
-    graph: &KnowledgeGraph,
-    options: Options,
-    output: &mut OutputSet,
-) -> Result<(), ExportError> {
-    stream(output, "graph.gexf", &|mut out| {
-        crate::export::gexf::write_gexf(graph, &mut out)
-    })?;
-    stream(output, "graph.ttl", &|mut out| {
-        crate::export::rdf::write_turtle(graph, &mut out)
-    })?;
-    stream(output, "graph.html", &|mut out| {
-        crate::export::html::write_html(graph, &options.graph, &mut out)
-    })
 }

@@ -19,18 +19,40 @@ pub mod svg;
 
 use std::borrow::Cow;
 
-pub use set::{recover, write_file, AbortHandle, ExportError, OutputSet};
+pub use set::{recover, write_file, AbortHandle, ExportError, OutputSet, Sink};
 
 /// Whether XML 1.0 can hold `c` at all (as itself or as a character reference).
 fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// Whether XML 1.0 can hold every character of `value`, read on its bytes (every cell of the
+/// CSV and GraphML files asks, and decoding each character cost more than the rest of the
+/// cell): only a control byte other than tab, line feed and carriage return, or the UTF-8 of
+/// U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`), is a character [`xml_char`] refuses.
+fn all_xml_chars(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    // Most values hold neither a control byte nor 0xEF (the lead byte of U+F000..U+FFFF): a
+    // test without early exit, which vectorizes, settles them.
+    if !bytes
+        .iter()
+        .fold(false, |seen, &b| seen | (b < b' ') | (b == 0xEF))
+    {
+        return true;
+    }
+    bytes.iter().enumerate().all(|(i, &b)| {
+        (b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'))
+            && !(b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })
+}
+
 /// `value` with every character XML 1.0 cannot represent (control characters other than tab,
 /// line feed and carriage return; U+FFFE, U+FFFF) replaced by U+FFFD. GraphML must do so, and
 /// the CSV files do the same so that both carry the same values.
 pub(crate) fn printable(value: &str) -> Cow<'_, str> {
-    if value.chars().all(xml_char) {
+    if all_xml_chars(value) {
         Cow::Borrowed(value)
     } else {
         Cow::Owned(
@@ -70,6 +92,29 @@ mod tests {
         assert_eq!(join_ids(["d1", "d2"]), "d1;d2");
         assert_eq!(join_ids(["d2;d3", "a\\b", ""]), "d2\\;d3;a\\\\b;");
         assert_eq!(join_ids([]), "");
+    }
+
+    #[test]
+    fn xml_characters_read_on_bytes_as_on_chars() {
+        for value in [
+            "",
+            "plain",
+            "a\tb\nc\rd",
+            "a\u{1}b",
+            "\u{1F}",
+            "\u{7F}\u{80}\u{9F}",
+            "چین\u{200C}ها",
+            "\u{FFFD}\u{FFFC}\u{FFBE}\u{FFBF}",
+            "x\u{FFFE}",
+            "\u{FFFF}y",
+            "\u{EFBF}\u{10FFFF}",
+        ] {
+            assert_eq!(
+                all_xml_chars(value),
+                value.chars().all(xml_char),
+                "{value:?}"
+            );
+        }
     }
 
     #[test]

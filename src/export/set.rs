@@ -170,6 +170,64 @@ struct Staged {
     written_back: u64,
 }
 
+impl Staged {
+    fn path(&self, staging: Option<&Path>) -> PathBuf {
+        staging.map(|s| s.join(&self.name)).unwrap_or_default()
+    }
+
+    fn write(&mut self, staging: Option<&Path>, bytes: &[u8]) -> Result<(), ExportError> {
+        let FileState::Open(writer) = &mut self.state else {
+            panic!("{} written after it was finished", self.name);
+        };
+        if let Err(source) = writer.write_all(bytes) {
+            return Err(ExportError::Io {
+                path: self.path(staging),
+                what: "cannot write",
+                source,
+            });
+        }
+        self.bytes += bytes.len() as u64;
+        let handed = self.bytes - writer.buffer().len() as u64;
+        if handed - self.written_back >= WRITEBACK_BYTES {
+            start_writeback(writer.get_ref(), self.written_back..handed);
+            self.written_back = handed;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, staging: Option<&Path>) -> Result<(), ExportError> {
+        let path = self.path(staging);
+        if let FileState::Open(writer) = std::mem::replace(&mut self.state, FileState::Done) {
+            self.state = FileState::Syncing(Sync::start(flushed(writer, path)?));
+        }
+        Ok(())
+    }
+}
+
+/// One file of an [`OutputSet`], borrowed on its own ([`OutputSet::sinks`]) so that another
+/// thread can write it while the set's other files are written.
+pub struct Sink<'a> {
+    file: &'a mut Staged,
+    staging: Option<&'a Path>,
+}
+
+impl Sink<'_> {
+    /// The file's name in the set.
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    /// Appends bytes to the file ([`OutputSet::write`]).
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.file.write(self.staging, bytes)
+    }
+
+    /// Declares the file complete ([`OutputSet::finish`]).
+    pub fn finish(self) -> Result<(), ExportError> {
+        self.file.finish(self.staging)
+    }
+}
+
 /// Where a staged file is on its way to the commit.
 enum FileState {
     /// Open for writing.
@@ -359,28 +417,8 @@ impl OutputSet {
     ///
     /// When `name` was not given to [`OutputSet::create`] (a programming error).
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
-        let file = staged(&mut self.files, name);
-        let FileState::Open(writer) = &mut file.state else {
-            panic!("{name} written after it was finished");
-        };
-        if let Err(source) = writer.write_all(bytes) {
-            return Err(ExportError::Io {
-                path: self
-                    .staging
-                    .as_ref()
-                    .map(|s| s.path().join(name))
-                    .unwrap_or_default(),
-                what: "cannot write",
-                source,
-            });
-        }
-        file.bytes += bytes.len() as u64;
-        let handed = file.bytes - writer.buffer().len() as u64;
-        if handed - file.written_back >= WRITEBACK_BYTES {
-            start_writeback(writer.get_ref(), file.written_back..handed);
-            file.written_back = handed;
-        }
-        Ok(())
+        let staging = self.staging.as_ref().map(|s| s.path());
+        staged(&mut self.files, name).write(staging, bytes)
     }
 
     /// Declares the file called `name` complete: it is flushed now and synced on a thread
@@ -391,16 +429,25 @@ impl OutputSet {
     ///
     /// When `name` was not given to [`OutputSet::create`].
     pub fn finish(&mut self, name: &str) -> Result<(), ExportError> {
-        let path = self
-            .staging
-            .as_ref()
-            .map(|s| s.path().join(name))
-            .unwrap_or_default();
-        let file = staged(&mut self.files, name);
-        if let FileState::Open(writer) = std::mem::replace(&mut file.state, FileState::Done) {
-            file.state = FileState::Syncing(Sync::start(flushed(writer, path)?));
+        let staging = self.staging.as_ref().map(|s| s.path());
+        staged(&mut self.files, name).finish(staging)
+    }
+
+    /// The files called `names`, each as a [`Sink`] of its own, so that they can be written
+    /// at once from several threads; the set commits them with the others as always.
+    ///
+    /// # Panics
+    ///
+    /// When a name was not given to [`OutputSet::create`], or is given twice.
+    pub fn sinks<const N: usize>(&mut self, names: [&str; N]) -> [Sink<'_>; N] {
+        let staging = self.staging.as_ref().map(|s| s.path());
+        let mut sinks: [Option<Sink<'_>>; N] = [(); N].map(|_| None);
+        for file in &mut self.files {
+            if let Some(i) = names.iter().position(|&n| n == file.name) {
+                sinks[i] = Some(Sink { file, staging });
+            }
         }
-        Ok(())
+        sinks.map(|sink| sink.expect("output file declared once in OutputSet::create"))
     }
 
     /// Completes the set: syncs every file, passes the commit point and moves the files into
