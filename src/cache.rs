@@ -19,8 +19,11 @@ use crate::scan::{self, Automaton, DoubleArray};
 
 include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
 
-/// The first bytes of every cache file; the digit is the layout of the header.
-const MAGIC: &[u8; 16] = b"newsgraph-cache4";
+/// The first bytes of every cache file; the digit is the layout of the file, raised when the
+/// header or what a section holds changes (5: the automaton's tables hold the lexicon names'
+/// trie). The key already differs for each build; the digit makes a file of another layout
+/// fail plainly rather than in decoding.
+const MAGIC: &[u8; 16] = b"newsgraph-cache5";
 /// The automaton's double array and its other tables, the gazetteer's entities and its other
 /// tables are four sections, each with its length and checksum: the double array is checked
 /// and decoded on a thread of its own while the rest is on the calling thread.

@@ -222,7 +222,12 @@ impl Pipeline {
         };
         // scan: one pass of the automaton, entity hits and rule-phrase hits apart.
         let norm = &scratch.normalized;
-        self.automaton.scan(norm, &mut scratch.hits);
+        // `explain` also reports the lexicon names inside words, which select drops.
+        let reach = match trace {
+            Some(_) => scan::Reach::Everywhere,
+            None => scan::Reach::WordStarts,
+        };
+        self.automaton.scan(norm, reach, &mut scratch.hits);
         clock.lap(Stage::Scan);
         // select: each group on its own, as a rule phrase may overlap a name («رئیس
         // جمهوری» and «جمهوری خلق چین»).

@@ -62,18 +62,34 @@ pub(crate) struct Hit {
     pub(crate) entry: u32,
 }
 
-/// The occurrences of one scan, by group, each in automaton order (by end).
+/// The occurrences of one scan, by group, each in automaton order (by end, then the longest
+/// first).
 #[derive(Debug, Default)]
 pub(crate) struct Hits {
     pub(crate) entities: Vec<Hit>,
     pub(crate) phrases: Vec<Hit>,
+    /// The lexicon names' hits, before they join `entities`.
+    names: Vec<Hit>,
+    /// The double array's hits while they are merged with `names`.
+    merging: Vec<Hit>,
 }
 
 impl Hits {
     fn clear(&mut self) {
         self.entities.clear();
         self.phrases.clear();
+        self.names.clear();
     }
+}
+
+/// Where a scan looks for lexicon names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// At word starts: every occurrence select can keep.
+    WordStarts,
+    /// At every character, as the double array finds the other aliases: also the occurrences
+    /// inside words, which `explain` reports as dropped.
+    Everywhere,
 }
 
 /// One phrase before its entries are merged: ranges into the builder's arenas.
@@ -96,6 +112,8 @@ pub(crate) struct Automaton {
     patterns: Vec<Range<u32>>,
     /// The rule phrases, looked for at word starts only.
     phrases: PhraseTrie,
+    /// The names only lexicons give, looked for at word starts only (see [`NameTrie`]).
+    names: NameTrie,
     /// The number of distinct skeletons, entity or phrase.
     distinct: usize,
     entries: Vec<Entry>,
@@ -124,6 +142,7 @@ impl DoubleArray {
 pub(crate) struct Tables(
     Vec<Range<u32>>,
     PhraseTrie,
+    NameTrie,
     usize,
     Vec<Entry>,
     Vec<u32>,
@@ -142,6 +161,7 @@ impl std::fmt::Debug for Automaton {
         f.debug_struct("Automaton")
             .field("states", &self.automaton.num_states())
             .field("patterns", &self.patterns.len())
+            .field("lexicon names", &self.names.len())
             .field("entries", &self.entries.len())
             .finish_non_exhaustive()
     }
@@ -259,10 +279,12 @@ impl Automaton {
             range.end = entries.len() as u32;
         }
         // Entity aliases go into the double array, matched anywhere; rule phrases into a
-        // trie walked only at word starts (see `scan`). A skeleton's entries are sorted by
-        // group, so each side's entries are one range.
+        // trie walked only at word starts (see `scan`), and so do the names only lexicons
+        // give. A skeleton's entries are sorted by group, so each side's entries are one
+        // range.
         let mut entity_skeletons: Vec<(&str, u32)> = Vec::new();
         let mut entity_patterns: Vec<Range<u32>> = Vec::new();
+        let mut lexicon_names: Vec<(&str, Range<u32>)> = Vec::new();
         let mut phrases = PhraseTrie::default();
         for (skeleton, range) in skeletons.iter().zip(&patterns) {
             let split = range.start
@@ -270,7 +292,12 @@ impl Automaton {
                     .iter()
                     .take_while(|e| e.group == Group::Entity)
                     .count() as u32;
-            if split > range.start {
+            let lexicon_only = entries[range.start as usize..split as usize]
+                .iter()
+                .all(|e| e.origin == Origin::Lexicon);
+            if split > range.start && lexicon_only {
+                lexicon_names.push((skeleton, range.start..split));
+            } else if split > range.start {
                 entity_skeletons.push((skeleton, entity_patterns.len() as u32));
                 entity_patterns.push(range.start..split);
             }
@@ -279,6 +306,8 @@ impl Automaton {
             }
         }
         let distinct = patterns.len();
+        let names = NameTrie::new(&lexicon_names);
+        drop(lexicon_names);
         // The double array's construction is the peak of a large build: what it does not
         // need goes first.
         drop((compiled, gap_arena, skeletons, patterns, merged));
@@ -291,6 +320,7 @@ impl Automaton {
             distinct,
             patterns: entity_patterns,
             phrases,
+            names,
             entries,
             gap_offsets,
             morphology,
@@ -308,6 +338,7 @@ impl Automaton {
         let tables = (
             &self.patterns,
             &self.phrases,
+            &self.names,
             self.distinct,
             &self.entries,
             &self.gap_offsets,
@@ -319,11 +350,12 @@ impl Automaton {
 
     /// The automaton of the two parts [`Automaton::to_cache`] wrote.
     pub(crate) fn from_cache(tables: Tables, double_array: DoubleArray) -> Automaton {
-        let Tables(patterns, phrases, distinct, entries, gap_offsets, morphology) = tables;
+        let Tables(patterns, phrases, names, distinct, entries, gap_offsets, morphology) = tables;
         Automaton {
             automaton: double_array.0,
             patterns,
             phrases,
+            names,
             distinct,
             entries,
             gap_offsets,
@@ -349,8 +381,9 @@ impl Automaton {
     }
 
     /// Runs the automaton over the document's skeleton once: every occurrence of every
-    /// phrase, each entry of it in its group.
-    pub(crate) fn scan(&self, norm: &Normalized, hits: &mut Hits) {
+    /// phrase that select can keep, each entry of it in its group; with
+    /// [`Reach::Everywhere`], the lexicon names inside words as well.
+    pub(crate) fn scan(&self, norm: &Normalized, reach: Reach, hits: &mut Hits) {
         hits.clear();
         let skeleton = norm.skeleton();
         for m in self.automaton.find_overlapping_iter(skeleton) {
@@ -361,7 +394,10 @@ impl Automaton {
         }
         // Rule phrases («و», «با», «را») would match inside most words of a skeleton, which
         // has no spaces, and select keeps only those at a word start: they are looked for
-        // there alone, with the test select makes (`starts_word`).
+        // there alone, with the test select makes (`starts_word`). So are the lexicon
+        // names: tens of thousands of them in the double array made its every step a cache
+        // miss, for names that select keeps only at a word start too.
+        let everywhere = reach == Reach::Everywhere;
         let mut prev: Option<char> = None;
         for (at, c) in skeleton.char_indices() {
             let word_start = match prev {
@@ -374,9 +410,248 @@ impl Automaton {
             if word_start {
                 self.phrases.find_at(skeleton, at, &mut hits.phrases);
             }
+            if word_start || everywhere {
+                self.names.find_at(skeleton, at, &mut hits.names);
+            }
         }
         // In automaton order, by end, as the one automaton gave them.
         hits.phrases.sort_by_key(|h| h.end);
+        hits.merge_names();
+    }
+}
+
+impl Hits {
+    /// Puts the lexicon names' hits among the double array's, in the order one automaton
+    /// holding both gave: by end, then by start (the longest first), then entry order. Two
+    /// hits of one span are of one skeleton, so they never come one from each side.
+    fn merge_names(&mut self) {
+        if self.names.is_empty() {
+            return;
+        }
+        self.names
+            .sort_unstable_by_key(|h| (h.end, h.start, h.entry));
+        std::mem::swap(&mut self.entities, &mut self.merging);
+        self.entities.clear();
+        self.entities.reserve(self.merging.len() + self.names.len());
+        let key = |h: &Hit| (h.end, h.start);
+        let (mut a, mut b) = (0, 0);
+        while a < self.merging.len() && b < self.names.len() {
+            if key(&self.names[b]) < key(&self.merging[a]) {
+                self.entities.push(self.names[b]);
+                b += 1;
+            } else {
+                self.entities.push(self.merging[a]);
+                a += 1;
+            }
+        }
+        self.entities.extend_from_slice(&self.merging[a..]);
+        self.entities.extend_from_slice(&self.names[b..]);
+    }
+}
+
+/// The names only lexicons give, as a trie walked from a word start, like the rule phrases.
+/// Its nodes are records in one array, in depth-first order: a walk goes deep (a name's
+/// letters, then the next word's, as the skeleton has no spaces), and down a run of nodes
+/// with one child each it reads consecutive bytes, where an array per field, or nodes in
+/// breadth-first order, would miss the cache at every step.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct NameTrie {
+    /// Node records: the number of children `k`, the node's index in `ends` or [`NONE`],
+    /// then `k` characters (sorted) and the `k` children's offsets in this array. The root
+    /// is at 0; a node's first child follows it.
+    nodes: Vec<u32>,
+    /// The entries of the names that end at a node.
+    ends: Vec<Range<u32>>,
+    /// A filter asked before any walk: nearly every word start begins some name's first
+    /// letters (the walk went five letters deep on average), but few begin a name's first
+    /// [`PREFIX`] letters. See [`NameTrie::may_start`].
+    filter: PrefixFilter,
+}
+
+/// How many letters of a name the prefix filter hashes.
+const PREFIX: usize = 6;
+
+/// Bits set by the hash of each name's first [`PREFIX`] letters (`long`), or of the whole
+/// name when it is shorter (`short`, with the lengths that occur in `short_lengths`). A
+/// walk from a start whose letters set no bit would find nothing.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct PrefixFilter {
+    long: Vec<u64>,
+    short: Vec<u64>,
+    short_lengths: u32,
+}
+
+/// One more letter into a prefix's hash (FxHash's step).
+#[inline(always)]
+fn hash_step(hash: u64, c: char) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+impl PrefixFilter {
+    fn new(names: &[(&str, Range<u32>)]) -> PrefixFilter {
+        let (mut long, mut short) = (Vec::new(), Vec::new());
+        let mut short_lengths = 0u32;
+        for (skeleton, _) in names {
+            let mut hash = 0u64;
+            let mut len = 0;
+            for c in skeleton.chars().take(PREFIX) {
+                hash = hash_step(hash, c);
+                len += 1;
+            }
+            if len == PREFIX {
+                long.push(hash);
+            } else {
+                short.push(hash);
+                short_lengths |= 1 << len;
+            }
+        }
+        PrefixFilter {
+            long: bits_of(&long),
+            short: bits_of(&short),
+            short_lengths,
+        }
+    }
+}
+
+/// A bit set of about 16 bits per hash (a few per cent of them set), a power of two long.
+fn bits_of(hashes: &[u64]) -> Vec<u64> {
+    let bits = (hashes.len() * 16).next_power_of_two().max(64);
+    let mut set = vec![0u64; bits / 64];
+    for &hash in hashes {
+        set_bit(&mut set, hash);
+    }
+    set
+}
+
+/// The bit of `hash` in `set` (a power of two of words): its top bits.
+#[inline(always)]
+fn bit_index(set: &[u64], hash: u64) -> usize {
+    let bits = set.len() * 64;
+    (hash >> (64 - bits.trailing_zeros())) as usize
+}
+
+fn set_bit(set: &mut [u64], hash: u64) {
+    let i = bit_index(set, hash);
+    set[i / 64] |= 1 << (i % 64);
+}
+
+#[inline(always)]
+fn has_bit(set: &[u64], hash: u64) -> bool {
+    let i = bit_index(set, hash);
+    set.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// No name ends at the node.
+const NONE: u32 = u32::MAX;
+
+/// Up to this many children, a node's characters are searched one by one.
+const LINEAR: usize = 8;
+
+impl NameTrie {
+    /// The trie of `names`: skeletons, sorted and distinct, with their entries.
+    fn new(names: &[(&str, Range<u32>)]) -> NameTrie {
+        // A trie of edge lists first, as for the rule phrases; then its records.
+        let mut edges: Vec<Vec<(char, u32)>> = vec![Vec::new()];
+        let mut ends: Vec<u32> = vec![NONE];
+        let mut trie = NameTrie::default();
+        for (skeleton, range) in names {
+            let mut node = 0usize;
+            for c in skeleton.chars() {
+                node = match edges[node].last() {
+                    Some(&(last, child)) if last == c => child as usize,
+                    _ => {
+                        let child = edges.len();
+                        edges.push(Vec::new());
+                        ends.push(NONE);
+                        edges[node].push((c, child as u32));
+                        child
+                    }
+                };
+            }
+            ends[node] = trie.ends.len() as u32;
+            trie.ends.push(range.clone());
+        }
+        trie.filter = PrefixFilter::new(names);
+        // Offsets in depth-first order, then the records.
+        let mut offset = vec![0u32; edges.len()];
+        let mut order: Vec<u32> = Vec::with_capacity(edges.len());
+        let mut stack = vec![0u32];
+        let mut at = 0usize;
+        while let Some(node) = stack.pop() {
+            offset[node as usize] = at as u32;
+            order.push(node);
+            let children = &edges[node as usize];
+            at += 2 + 2 * children.len();
+            stack.extend(children.iter().rev().map(|&(_, child)| child));
+        }
+        trie.nodes.reserve_exact(at);
+        for node in order {
+            let children = &edges[node as usize];
+            trie.nodes.push(children.len() as u32);
+            trie.nodes.push(ends[node as usize]);
+            trie.nodes.extend(children.iter().map(|&(c, _)| c as u32));
+            trie.nodes
+                .extend(children.iter().map(|&(_, child)| offset[child as usize]));
+        }
+        trie
+    }
+
+    /// The number of names.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether a name may start `text`: no name does when the hash of its first [`PREFIX`]
+    /// letters, and of each shorter prefix as long as a short name, sets no bit.
+    #[inline]
+    fn may_start(&self, text: &str) -> bool {
+        let filter = &self.filter;
+        let mut hash = 0u64;
+        for (i, c) in text.chars().take(PREFIX).enumerate() {
+            hash = hash_step(hash, c);
+            let len = i + 1;
+            if len == PREFIX {
+                return has_bit(&filter.long, hash);
+            }
+            if filter.short_lengths & (1 << len) != 0 && has_bit(&filter.short, hash) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Every name that starts at byte `start` of `skeleton`, as hits, shortest first.
+    #[inline]
+    fn find_at(&self, skeleton: &str, start: usize, out: &mut Vec<Hit>) {
+        if self.ends.is_empty() || !self.may_start(&skeleton[start..]) {
+            return;
+        }
+        let mut node = 0usize;
+        for (offset, c) in skeleton[start..].char_indices() {
+            let k = self.nodes[node] as usize;
+            let labels = &self.nodes[node + 2..node + 2 + k];
+            let c32 = c as u32;
+            let found = if k <= LINEAR {
+                labels.iter().position(|&l| l == c32)
+            } else {
+                labels.binary_search(&c32).ok()
+            };
+            let Some(i) = found else {
+                return;
+            };
+            node = self.nodes[node + 2 + k + i] as usize;
+            let end = self.nodes[node + 1];
+            if end != NONE {
+                let end_at = (start + offset + c.len_utf8()) as u32;
+                for entry in self.ends[end as usize].clone() {
+                    out.push(Hit {
+                        start: start as u32,
+                        end: end_at,
+                        entry,
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -522,7 +797,7 @@ mod tests {
         let doc = "وزیر خارجه با وزیران و رایزنان را دید؛ به گفته‌ی او، «وزیر» آمد. وبا";
         let norm = Normalized::new(doc);
         let mut hits = Hits::default();
-        automaton.scan(&norm, &mut hits);
+        automaton.scan(&norm, Reach::WordStarts, &mut hits);
         let skeleton = norm.skeleton();
         let expect = |texts: &[&str], anywhere: bool| {
             let mut out = Vec::new();
@@ -553,5 +828,64 @@ mod tests {
         assert_eq!(found(&hits.phrases), expect(&rule_texts, false));
         assert!(found(&hits.phrases).len() < expect(&rule_texts, true).len());
         assert_eq!(found(&hits.entities), expect(&entity_texts, true));
+    }
+
+    /// The lexicon names left out of the double array are found as it found them: every
+    /// occurrence in the same order with [`Reach::Everywhere`], those at word starts
+    /// otherwise, among the other aliases' hits in automaton order.
+    #[test]
+    fn lexicon_names_as_the_double_array_found_them() {
+        let names = [
+            "ژوزپ بورل",
+            "بورل",
+            "محمد",
+            "محمدجواد ظریف",
+            "جواد",
+            "ظریف",
+            "جواد ظریف",
+            "تهران",
+            "ران",
+        ];
+        // Even names are the lexicon's in one build; every name is curated in the other.
+        let build = |lexicon: bool| {
+            let phrases = names
+                .iter()
+                .enumerate()
+                .map(move |(i, text)| Phrase {
+                    text,
+                    group: Group::Entity,
+                    target: i as u32,
+                    kind: AliasKind::Name,
+                    origin: if lexicon && i % 2 == 0 {
+                        Origin::Lexicon
+                    } else {
+                        Origin::Gazetteer
+                    },
+                })
+                .chain(["و", "با"].iter().map(|t| phrase(t, Group::Phrase, 0)));
+            Automaton::new(phrases, &Morphology::default()).unwrap()
+        };
+        let (split, whole) = (build(true), build(false));
+        assert_eq!((split.names.len(), whole.names.len()), (5, 0));
+        let doc = "ژوزپ‌بورل و محمدجواد ظریف؛ محمدجوادظریف با بورل، آقای‌بورلی ومحمد «جواد» تهرانی";
+        let norm = Normalized::new(doc);
+        let (mut got, mut want) = (Hits::default(), Hits::default());
+        whole.scan(&norm, Reach::WordStarts, &mut want);
+        split.scan(&norm, Reach::Everywhere, &mut got);
+        assert_eq!(got.entities, want.entities);
+        assert_eq!(got.phrases, want.phrases);
+        let skeleton = norm.skeleton();
+        let word_start = |at: usize| {
+            skeleton[..at].chars().next_back().is_none_or(|p| {
+                let c = skeleton[at..].chars().next().unwrap_or(' ');
+                norm.gap_before(at).is_boundary() || !is_word_char(p) || !is_word_char(c)
+            })
+        };
+        want.entities.retain(|h| {
+            split.entry(h.entry).origin != Origin::Lexicon || word_start(h.start as usize)
+        });
+        assert!(want.entities.len() < got.entities.len());
+        split.scan(&norm, Reach::WordStarts, &mut got);
+        assert_eq!(got.entities, want.entities);
     }
 }

@@ -541,7 +541,7 @@ pub fn shadowed_aliases(gazetteer: &Gazetteer, joiners: &[String]) -> Vec<Findin
                 continue;
             }
             let normalized = Normalized::new(&alias.text);
-            automaton.scan(&normalized, &mut hits);
+            automaton.scan(&normalized, scan::Reach::WordStarts, &mut hits);
             select::select(
                 &automaton,
                 &normalized,
