@@ -201,10 +201,13 @@ pub(crate) fn mentions(
             .filter(|&e| named_before(e, span.start));
         keep(span.clone(), false, &mut named, Via::Coref);
     }
-    home_references(input, &mut kept, &mut pool, trace.as_deref_mut());
-    // Composition reads its neighbours by position: short forms and references come in
-    // sorted, as its bodies do after it.
+    // Composition reads its neighbours by position, and the references look for a medium
+    // and for the names around them in text order: short forms come in sorted, and so do
+    // the references and, after composition, its bodies.
     sort_kept(&mut kept, &pool);
+    if home_references(input, &mut kept, &mut pool, trace.as_deref_mut()) {
+        sort_kept(&mut kept, &pool);
+    }
     compose::compose(
         gazetteer,
         norm,
@@ -579,13 +582,14 @@ fn sort_kept(kept: &mut [compose::Kept], pool: &[u32]) {
 /// (class `N` of `patterns/classes.tsv`: «خبرگزاری فارس»). Each becomes a `via: coref`
 /// mention of that country before composition, so «وزارت امور خارجه کشورمان» is the ministry
 /// of that country and a title before it takes it as its body. A document that names no
-/// medium leaves them unresolved: a speaker quoted in it may mean another country.
+/// medium leaves them unresolved: a speaker quoted in it may mean another country. `kept` is
+/// sorted; the references are appended to it, and the answer is whether there were any.
 fn home_references(
     input: &Input,
     kept: &mut Vec<compose::Kept>,
     pool: &mut Vec<u32>,
     trace: Option<&mut Trace>,
-) {
+) -> bool {
     let words = &input.rules.lexicon().words;
     let mut homes = input
         .phrases
@@ -594,7 +598,7 @@ fn home_references(
         .filter(|h| input.phrases.meanings(h).any(|w| words[w] == Word::Home))
         .peekable();
     if homes.peek().is_none() {
-        return;
+        return false;
     }
     let gazetteer = input.gazetteer;
     let norm = input.norm;
@@ -618,18 +622,22 @@ fn home_references(
                 .map(|c| (c, name))
         });
     let Some((country, medium)) = medium else {
-        return;
+        return false;
     };
     let mut notes = Vec::new();
     let mut cursor = 0;
     let mut added = Vec::new();
+    // The furthest end of the names that start before the reference's end: the references
+    // come in text order and do not overlap, so one walk over the sorted names serves all.
+    let (mut next, mut reach) = (0, 0);
     for hit in homes {
         let span = norm.skeleton_range(hit.span.clone(), &mut cursor);
+        while let Some((k, ..)) = kept.get(next).filter(|(k, ..)| k.start < span.end) {
+            reach = reach.max(k.end);
+            next += 1;
+        }
         // A name that holds the words («کشور ما» in a longer name) keeps them.
-        if kept
-            .iter()
-            .any(|(k, ..)| k.start < span.end && span.start < k.end)
-        {
+        if reach > span.start {
             continue;
         }
         notes.push(CandidateNote {
@@ -643,10 +651,12 @@ fn home_references(
         pool.push(country.0);
         added.push((span, false, at..at + 1, Via::Coref));
     }
+    let any = !added.is_empty();
     kept.extend(added);
     if let Some(t) = trace {
         t.candidates.extend(notes);
     }
+    any
 }
 
 /// A capital stands for its state («واشنگتن اعلام کرد», «روابط دمشق و بغداد») unless a place
