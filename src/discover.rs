@@ -194,10 +194,8 @@ pub(crate) fn discover(
             continue;
         };
         if let Some(t) = trace.as_deref_mut() {
-            t.classes.push((
-                sentence.clone(),
-                class_letters(text, sentence, &classes, &word_of, &spans),
-            ));
+            t.classes
+                .push(class_letters(text, sentence, &classes, &word_of, &spans));
         }
         let first_of_sentence = out.len();
         // The names taken in this sentence, start → (end, pattern): they do not overlap, so the one

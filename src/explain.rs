@@ -128,8 +128,8 @@ pub struct Explanation {
     contextual: Vec<Span>,
     phrases_in_names: Vec<Span>,
     phrases_dropped: Vec<PhraseView>,
-    /// Each sentence's class string and its letters with their words.
-    classes: Vec<(String, Vec<(char, Span)>)>,
+    /// Each sentence's class letters with their words: its class string, spelt out.
+    classes: Vec<Vec<(char, Span)>>,
     mentions: Vec<MentionView>,
     fired: Vec<RuleView>,
     not_fired: Vec<RuleView>,
@@ -324,13 +324,11 @@ impl Writer<'_> {
                 .collect(),
             classes: classes
                 .iter()
-                .map(|(_, letters)| {
-                    let string = letters.iter().map(|&(c, _)| c as char).collect();
-                    let words = letters
+                .map(|letters| {
+                    letters
                         .iter()
                         .map(|(c, span)| (*c as char, self.span(span)))
-                        .collect();
-                    (string, words)
+                        .collect()
                 })
                 .collect(),
             mentions,
@@ -843,8 +841,8 @@ impl Explanation {
                 v["decisions"] = json!([step_json(&p.step)]);
                 v
             }).collect::<Vec<_>>(),
-            "class_strings": self.classes.iter().map(|(string, words)| json!({
-                "classes": string,
+            "class_strings": self.classes.iter().map(|words| json!({
+                "classes": class_string(words),
                 "words": words.iter().map(|(c, s)| {
                     let mut v = s.json();
                     v["class"] = json!(c.to_string());
@@ -859,6 +857,11 @@ impl Explanation {
         out.push('\n');
         out
     }
+}
+
+/// A sentence's class string: the letters of its words and marks.
+fn class_string(words: &[(char, Span)]) -> String {
+    words.iter().map(|&(c, _)| c).collect()
 }
 
 /// A decision as JSON: its stage, code and text, and its own fields.
@@ -927,8 +930,8 @@ impl fmt::Display for Explanation {
                 f,
                 "\nclass strings (what the discovery patterns read; patterns/README.md):"
             )?;
-            for (string, words) in &self.classes {
-                writeln!(f, "  {string}")?;
+            for words in &self.classes {
+                writeln!(f, "  {}", class_string(words))?;
                 let words: Vec<String> = words
                     .iter()
                     .map(|(c, s)| format!("{c} {}", s.text))

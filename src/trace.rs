@@ -22,9 +22,9 @@ pub(crate) struct Trace {
     pub(crate) phrases_dropped: Vec<PhraseNote>,
     /// Rule triggers and titles, fired or not.
     pub(crate) rules: Vec<RuleNote>,
-    /// Each sentence's class string, as the discovery patterns read it: the sentence's span,
-    /// then each letter with the word or mark it stands for (original bytes).
-    pub(crate) classes: Vec<(Range<usize>, ClassLetters)>,
+    /// Each sentence's class string, as the discovery patterns read it: each letter with the
+    /// word or mark it stands for (original bytes).
+    pub(crate) classes: Vec<ClassLetters>,
 }
 
 /// A sentence's class letters, each with the original span of its word or mark.
