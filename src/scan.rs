@@ -550,27 +550,32 @@ const LINEAR: usize = 8;
 impl NameTrie {
     /// The trie of `names`: skeletons, sorted and distinct, with their entries.
     fn new(names: &[(&str, Range<u32>)]) -> NameTrie {
-        // A trie of edge lists first, as for the rule phrases; then its records.
-        let mut edges: Vec<Vec<(char, u32)>> = vec![Vec::new()];
-        let mut ends: Vec<u32> = vec![NONE];
-        let mut trie = NameTrie::default();
+        // The rule phrases' trie of edge lists first; then its records.
+        let mut lists = PhraseTrie::default();
         for (skeleton, range) in names {
-            let mut node = 0usize;
-            for c in skeleton.chars() {
-                node = match edges[node].last() {
-                    Some(&(last, child)) if last == c => child as usize,
-                    _ => {
-                        let child = edges.len();
-                        edges.push(Vec::new());
-                        ends.push(NONE);
-                        edges[node].push((c, child as u32));
-                        child
-                    }
-                };
-            }
-            ends[node] = trie.ends.len() as u32;
-            trie.ends.push(range.clone());
+            lists.insert(skeleton, range.clone());
         }
+        let PhraseTrie {
+            mut edges,
+            entries: mut node_entries,
+        } = lists;
+        // With no names the trie is its root alone.
+        if edges.is_empty() {
+            edges.push(Vec::new());
+            node_entries.push(0..0);
+        }
+        let mut trie = NameTrie::default();
+        // Every name has entries, so an empty range is a node where none ends.
+        let ends: Vec<u32> = node_entries
+            .into_iter()
+            .map(|range| match range.is_empty() {
+                true => NONE,
+                false => {
+                    trie.ends.push(range);
+                    trie.ends.len() as u32 - 1
+                }
+            })
+            .collect();
         trie.filter = PrefixFilter::new(names);
         // Offsets in depth-first order, then the records.
         let mut offset = vec![0u32; edges.len()];
